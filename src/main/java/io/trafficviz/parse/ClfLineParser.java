@@ -202,6 +202,9 @@ final class ClfLineParser {
             }
         } else {
             start = s.lastIndexOf(' ', tokenEnd - 1) + 1;
+            if (start < tokenEnd && s.charAt(start) == '"') {
+                throw error("unterminated quotes in " + name, start);
+            }
         }
         if (start <= lowest || start >= tokenEnd || s.charAt(start - 1) != ' ') {
             throw error("bad " + name, Math.max(lowest, tokenEnd - 1));
