@@ -9,7 +9,8 @@ import java.util.List;
  * @param rule        the matching rule, e.g. {@code PathPrefix(`/api`)}; may be null
  * @param service     qualified name of the service the router forwards to; qualified with the router's provider
  *                    when the configuration left it unqualified, as Traefik itself does; may be null
- * @param entryPoints entry points the router listens on (never null)
+ * @param entryPoints entry points the router listens on (never null); from a file-provider configuration, empty
+ *                    when the router did not name any (Traefik then attaches it to every default entry point)
  * @param status      {@code enabled|disabled|warning} as Traefik reports it; null when unknown (file provider)
  * @param provider    provider name, e.g. {@code file}, {@code docker}, {@code internal}
  */
