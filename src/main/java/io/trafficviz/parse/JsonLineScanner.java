@@ -3,7 +3,7 @@ package io.trafficviz.parse;
 /**
  * Reads one Traefik JSON access-log line straight into an {@link AccessLogEntry}.
  *
- * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (hash + regionMatches,
+ * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (table probe + char compare,
  * see {@link JsonKeys}), skipped values allocate nothing, numbers are parsed from the chars, and the only allocations
  * are the field Strings themselves. It accepts any key order, unknown keys and nested values, and reports anything
  * that is not a single well-formed JSON object as a {@link MalformedLineException}.
@@ -16,6 +16,8 @@ final class JsonLineScanner {
     /** Deep enough for any real value, shallow enough that recursion cannot overflow the stack. */
     private static final int MAX_DEPTH = 64;
     private static final long ABSENT = Timestamps.INVALID;
+    /** A timestamp whose chars were noted, to be parsed only if needed; never a real value (year -292 million). */
+    private static final long LATER = Timestamps.INVALID + 1;
     private static final double[] POW10 = new double[23];
 
     static {
@@ -43,6 +45,8 @@ final class JsonLineScanner {
     private long startUtc;
     private long startLocal;
     private long logTime;
+    private final int[] timestampFrom = new int[3];
+    private final int[] timestampTo = new int[3];
 
     private boolean numberIsIntegral;
     private long numberLong;
@@ -111,7 +115,14 @@ final class JsonLineScanner {
             // Only possible when the config drops DownstreamStatus; the origin's status is the best guess left.
             entry.downstreamStatus = entry.originStatus;
         }
-        entry.startMillis = startUtc != ABSENT ? startUtc : startLocal != ABSENT ? startLocal : logTime != ABSENT ? logTime : 0;
+        long start = timestamp(startUtc, 0);
+        if (start == ABSENT) {
+            start = timestamp(startLocal, 1);
+        }
+        if (start == ABSENT) {
+            start = timestamp(logTime, 2);
+        }
+        entry.startMillis = start == ABSENT ? 0 : start;
         entry.firstClientHost = ForwardedFor.first(entry.clientHost);
         entry.format = AccessLogEntry.Format.JSON;
     }
@@ -155,9 +166,9 @@ final class JsonLineScanner {
             case JsonKeys.SERVICE_ADDR: e.serviceAddr = readText(); break;
             case JsonKeys.ENTRY_POINT_NAME: e.entryPointName = readText(); break;
             case JsonKeys.RETRY_ATTEMPTS: e.retryAttempts = readNumber(key) ? toInt(key, at) : 0; break;
-            case JsonKeys.START_UTC: startUtc = readTimestamp(); break;
-            case JsonKeys.START_LOCAL: startLocal = readTimestamp(); break;
-            case JsonKeys.TIME: logTime = readTimestamp(); break;
+            case JsonKeys.START_UTC: startUtc = readTimestamp(0); break;
+            case JsonKeys.START_LOCAL: startLocal = readTimestamp(1); break;
+            case JsonKeys.TIME: logTime = readTimestamp(2); break;
             case JsonKeys.TLS_VERSION: e.tlsVersion = readText(); break;
             case JsonKeys.TLS_CIPHER: e.tlsCipher = readText(); break;
             case JsonKeys.TLS_CLIENT_SUBJECT: e.tlsClientSubject = readText(); break;
@@ -181,27 +192,19 @@ final class JsonLineScanner {
     private int readKey() throws MalformedLineException {
         int quote = pos;
         int start = quote + 1;
-        int hash = 0;
-        int i = start;
-        while (true) {
-            if (i >= len) {
-                throw error("unterminated key", quote);
-            }
-            char c = s.charAt(i);
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\') {
-                return readEscapedKey(quote);
-            }
-            hash = 31 * hash + c;
-            i++;
+        // indexOf is vectorised; hashing the key char by char (a multiply chain) cost more than the rest of the key.
+        int end = s.indexOf('"', start);
+        if (end < 0 || end >= len) {
+            throw error("unterminated key", quote);
         }
-        pos = i + 1;
-        int length = i - start;
-        int id = JsonKeys.lookup(s, start, length, hash);
+        if (backslashBefore(end)) {
+            return readEscapedKey(quote);
+        }
+        pos = end + 1;
+        int length = end - start;
+        int id = JsonKeys.lookup(s, start, length);
         if (id == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(s, start, length)) {
-            headerKey = cachedHeaderKey(start, length, hash);
+            headerKey = cachedHeaderKey(start, length);
             return HEADER;
         }
         return id;
@@ -211,7 +214,7 @@ final class JsonLineScanner {
     private int readEscapedKey(int quote) throws MalformedLineException {
         decodeString(quote);
         String key = decoded.toString();
-        int id = JsonKeys.lookup(key, 0, key.length(), key.hashCode());
+        int id = JsonKeys.lookup(key, 0, key.length());
         if (id == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(key, 0, key.length())) {
             headerKey = key;
             return HEADER;
@@ -219,10 +222,11 @@ final class JsonLineScanner {
         return id;
     }
 
-    private String cachedHeaderKey(int start, int length, int hash) {
-        int slot = (hash ^ (hash >>> 16)) & (headerKeyCache.length - 1);
+    private String cachedHeaderKey(int start, int length) {
+        int hash = length * 31 + s.charAt(start + length - 1) * 7 + s.charAt(start + (length >>> 1));
+        int slot = (hash ^ (hash >>> 5)) & (headerKeyCache.length - 1);
         String cached = headerKeyCache[slot];
-        if (cached != null && cached.length() == length && s.regionMatches(start, cached, 0, length)) {
+        if (cached != null && cached.length() == length && JsonKeys.sameChars(s, start, cached, length)) {
             return cached;
         }
         String key = s.substring(start, start + length);
@@ -313,15 +317,27 @@ final class JsonLineScanner {
         return (int) value;
     }
 
-    /** Epoch millis of an RFC 3339 string value, or ABSENT when it is missing or unparseable (we fall back). */
-    private long readTimestamp() throws MalformedLineException {
+    /**
+     * A timestamp string value: {@link #LATER} with its chars' range noted in {@code timestampFrom/To[slot]} (parsed in
+     * {@link #finish} only if it is the one used: StartUTC usually is, StartLocal and time rarely), epoch millis when it
+     * had to be unescaped, or ABSENT when it is missing.
+     */
+    private long readTimestamp(int slot) throws MalformedLineException {
         if (s.charAt(pos) != '"') {
             skipValue(0);
             return ABSENT;
         }
-        return readStringRange()
-                ? Timestamps.parseRfc3339(s, rawStart, rawEnd)
-                : Timestamps.parseRfc3339(decoded, 0, decoded.length());
+        if (readStringRange()) {
+            timestampFrom[slot] = rawStart;
+            timestampTo[slot] = rawEnd;
+            return LATER;
+        }
+        return Timestamps.parseRfc3339(decoded, 0, decoded.length());
+    }
+
+    /** Epoch millis of a value {@link #readTimestamp} returned, or ABSENT when it is missing or unparseable. */
+    private long timestamp(long value, int slot) {
+        return value == LATER ? Timestamps.parseRfc3339(s, timestampFrom[slot], timestampTo[slot]) : value;
     }
 
     /** Rebuilds a URL string from a marshalled Go url.URL, the way url.URL.String() would (minus user info). */
