@@ -131,6 +131,12 @@ public final class LiveHub implements EventListener, AutoCloseable {
             pendingDropped = 0;
         }
         long now = System.currentTimeMillis();
+        if (clients.isEmpty()) {
+            // Nobody to tell: forget the changes without rendering them. Rendering an edge (three percentiles, top
+            // paths) is the expensive part, and it runs under the pipeline lock, so it would stall ingest for nothing.
+            pipeline.withLock(() -> pipeline.graph().discardChanges());
+            return;
+        }
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> edges = new ArrayList<>();
         pipeline.readGraph(graph -> {
