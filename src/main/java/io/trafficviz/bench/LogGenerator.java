@@ -165,6 +165,7 @@ public final class LogGenerator {
         Proxy proxy = proxies.get((server - 1) * 2 + (toPublic ? 0 : 1));
         String caller;
         int callerService = -1;
+        int callerKey = -1; // unknown and outsider callers also call a few services each, not all of them
         if (toPublic) {
             caller = r.nextInt(100) < 80 ? regularCallers[r.nextInt(regularCallers.length)] : publicAddress(r);
         } else {
@@ -173,11 +174,13 @@ public final class LogGenerator {
                 callerService = r.nextInt(servicesPerServer);
                 caller = serviceIp(server, callerService);
             } else if (dice < 95) {
-                caller = ip(server, 250 + r.nextInt(UNKNOWN_PER_SERVER));
+                callerKey = r.nextInt(UNKNOWN_PER_SERVER);
+                caller = ip(server, 250 + callerKey);
             } else if (dice < 98 && servers > 1) {
                 // Two fixed neighbours' services make the outsider edges: few, but always the same ones.
                 int neighbour = (server + (r.nextBoolean() ? 0 : 1)) % servers + 1;
-                caller = serviceIp(neighbour, (server + neighbour) % servicesPerServer);
+                callerKey = (server + neighbour) % servicesPerServer;
+                caller = serviceIp(neighbour, callerKey);
             } else {
                 caller = publicAddress(r);
             }
@@ -190,6 +193,8 @@ public final class LogGenerator {
             } else if (callerService >= 0) {
                 // A service calls its few dependencies, not the whole server: a mesh, not a clique.
                 target = (callerService + DEPENDENCY_OFFSETS[r.nextInt(DEPENDENCY_OFFSETS.length)]) % servicesPerServer;
+            } else if (callerKey >= 0) {
+                target = (callerKey * 5 + DEPENDENCY_OFFSETS[r.nextInt(DEPENDENCY_OFFSETS.length)]) % servicesPerServer;
             } else {
                 target = r.nextInt(servicesPerServer);
             }
