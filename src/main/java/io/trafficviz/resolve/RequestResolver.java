@@ -31,7 +31,6 @@ public final class RequestResolver {
     private final Map<String, ProxyContext> proxies = new LinkedHashMap<>();
     private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
     private final Map<String, Integer> unknownPerGroup = new HashMap<>();
-    private static final int MAX_CACHED_CALLERS = 100_000;
 
     public RequestResolver(TrafficvizConfig config, TrafficGraph graph, AddressBook addressBook, ReverseDns reverseDns) {
         this.config = config;
@@ -102,17 +101,34 @@ public final class RequestResolver {
     private ProxyContext.CallerInfo caller(ProxyContext ctx, String clientHost) {
         String address = firstAddress(clientHost);
         long version = addressBook.version();
-        if (ctx.callersVersion != version || ctx.callers.size() > MAX_CACHED_CALLERS) {
-            ctx.callers.clear();
+        if (ctx.callersVersion != version) {
+            java.util.Arrays.fill(ctx.callerAddresses, null);
+            java.util.Arrays.fill(ctx.callerInfos, null);
+            ctx.noAddressCaller = null;
             ctx.callersVersion = version;
         }
-        ProxyContext.CallerInfo info = ctx.callers.get(address);
-        if (info == null) {
-            info = lookupCaller(ctx, address);
-            if (info.outsider()) {
-                graph.markOutsider(info.node());
+        if (address == null) {
+            if (ctx.noAddressCaller == null) {
+                ctx.noAddressCaller = resolveCaller(ctx, null);
             }
-            ctx.callers.put(address, info);
+            return ctx.noAddressCaller;
+        }
+        int h = address.hashCode();
+        int slot = (h ^ (h >>> 12)) & (ProxyContext.CALLER_SLOTS - 1);
+        String cached = ctx.callerAddresses[slot];
+        if (cached != null && cached.equals(address)) {
+            return ctx.callerInfos[slot];
+        }
+        ProxyContext.CallerInfo info = resolveCaller(ctx, address);
+        ctx.callerAddresses[slot] = address;
+        ctx.callerInfos[slot] = info;
+        return info;
+    }
+
+    private ProxyContext.CallerInfo resolveCaller(ProxyContext ctx, String address) {
+        ProxyContext.CallerInfo info = lookupCaller(ctx, address);
+        if (info.outsider()) {
+            graph.markOutsider(info.node());
         }
         return info;
     }
