@@ -1,0 +1,299 @@
+package io.trafficviz.stack;
+
+import io.trafficviz.demo.CommunicatingService;
+import io.trafficviz.demo.DemoService;
+import io.trafficviz.demo.LeafService;
+import io.trafficviz.demo.LoadGenerator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The concept's single server, for real, on this machine: two Traefik proxies, the four demo services, a load generator
+ * standing in for outside users, and (optionally) trafficviz watching the proxies.
+ *
+ * <pre>
+ * outside users (127.0.0.200) ──▶ public-proxy ──Host(public.localhost)──▶ public-communicating-service (127.0.0.11)
+ * public-communicating-service ──▶ private-proxy ──/private-communicating-service-1──▶ (127.0.0.21)
+ *                                                 ──/private-communicating-service-2──▶ (127.0.0.22)
+ * private-communicating-service-1,2 ──▶ private-proxy ──/private-non-communicating-service──▶ (127.0.0.31)
+ * </pre>
+ *
+ * Each workload listens on, and calls from, an address of its own (see {@link SourceAddresses}), so trafficviz can
+ * tell callers apart by {@code ClientAddr} and name them from the backends Traefik's API lists. {@link #close()}
+ * stops everything: load, trafficviz, Traefik processes (waited for), services, and removes the work directory.
+ */
+public final class Stack implements AutoCloseable {
+    public static final String SERVER = "server-a";
+    public static final String PUBLIC_PROXY = "public-proxy";
+    public static final String PRIVATE_PROXY = "private-proxy";
+    public static final String PUBLIC_NETWORK = "public-net";
+    public static final String PRIVATE_NETWORK = "private-net";
+    public static final String PUBLIC_HOST = "public.localhost";
+    public static final String PUBLIC_SERVICE = "public-communicating-service";
+    public static final String PRIVATE_SERVICE_1 = "private-communicating-service-1";
+    public static final String PRIVATE_SERVICE_2 = "private-communicating-service-2";
+    public static final String LEAF_SERVICE = "private-non-communicating-service";
+
+    public static final String PROXY_HOST = "127.0.0.1";
+    public static final String LOAD_ADDRESS = "127.0.0.200";
+    static final Map<String, String> ADDRESSES = Map.of(
+            PUBLIC_SERVICE, "127.0.0.11",
+            PRIVATE_SERVICE_1, "127.0.0.21",
+            PRIVATE_SERVICE_2, "127.0.0.22",
+            LEAF_SERVICE, "127.0.0.31");
+
+    private final StackOptions options;
+    private final Path workDir;
+    private final Consumer<String> log;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private SourceAddresses sourceAddresses;
+    private final Map<String, DemoService> services = new LinkedHashMap<>();
+    private TraefikProcess publicProxy;
+    private TraefikProcess privateProxy;
+    private LoadGenerator loadGenerator;
+    private String trafficvizYaml;
+    private AutoCloseable trafficviz;
+    private URI trafficvizUri;
+    private boolean closed;
+
+    private Stack(StackOptions options, Path workDir, Consumer<String> log) {
+        this.options = options;
+        this.workDir = workDir;
+        this.log = log;
+    }
+
+    /** Starts everything and returns once every part answers; on failure stops what was started and throws. */
+    public static Stack start(StackOptions options, Consumer<String> log) {
+        Path binary = TraefikBinary.locate(options.traefikBinary())
+                .orElseThrow(() -> new IllegalStateException(options.traefikBinary() != null
+                        ? "not an executable Traefik binary: " + options.traefikBinary() : TraefikBinary.notFoundMessage()));
+        Path dir;
+        try {
+            dir = options.workDir() != null ? Files.createDirectories(options.workDir())
+                    : Files.createTempDirectory("trafficviz-stack-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the work directory", e);
+        }
+        Stack stack = new Stack(options, dir, log);
+        try {
+            stack.startAll(binary);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            try {
+                stack.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    public static Stack start(StackOptions options) {
+        return start(options, msg -> { });
+    }
+
+    private void startAll(Path binary) {
+        List<String> wanted = new ArrayList<>(ADDRESSES.values());
+        wanted.add(LOAD_ADDRESS);
+        sourceAddresses = SourceAddresses.choose(wanted);
+        toClose.add(sourceAddresses);
+        log.accept("addressing: " + sourceAddresses.describe());
+
+        // Proxy ports come first: the communicating services need the private proxy's URL.
+        int privateWeb = FreePorts.pick(PROXY_HOST);
+        int privateApi = FreePorts.pick(PROXY_HOST);
+        int publicWeb = FreePorts.pick(PROXY_HOST);
+        int publicApi = FreePorts.pick(PROXY_HOST);
+        URI privateEntry = URI.create("http://" + PROXY_HOST + ":" + privateWeb);
+
+        LeafService leaf = new LeafService(LEAF_SERVICE, bind(LEAF_SERVICE), options.leafErrorRate(), options.seed(),
+                options.leafMinLatencyMillis(), options.leafMaxLatencyMillis());
+        add(leaf);
+        for (String name : List.of(PRIVATE_SERVICE_1, PRIVATE_SERVICE_2)) {
+            add(new CommunicatingService(name, bind(name), sourceAddresses.address(ADDRESSES.get(name)),
+                    List.of(downstream(privateEntry, LEAF_SERVICE)), options.callTimeoutMillis()));
+        }
+        add(new CommunicatingService(PUBLIC_SERVICE, bind(PUBLIC_SERVICE),
+                sourceAddresses.address(ADDRESSES.get(PUBLIC_SERVICE)),
+                List.of(downstream(privateEntry, PRIVATE_SERVICE_1), downstream(privateEntry, PRIVATE_SERVICE_2)),
+                options.callTimeoutMillis()));
+        services.values().forEach(s -> log.accept("service " + s.name() + " on " + s.baseUri()));
+
+        List<ProxySpec.Route> privateRoutes = new ArrayList<>();
+        for (String name : List.of(PRIVATE_SERVICE_1, PRIVATE_SERVICE_2, LEAF_SERVICE)) {
+            privateRoutes.add(new ProxySpec.Route(name, "PathPrefix(`/" + name + "`)", services.get(name).baseUri()));
+        }
+        ProxySpec privateSpec = new ProxySpec(PRIVATE_PROXY, "private", PRIVATE_NETWORK, PROXY_HOST, privateWeb, privateApi,
+                privateRoutes);
+        ProxySpec publicSpec = new ProxySpec(PUBLIC_PROXY, "public", PUBLIC_NETWORK, PROXY_HOST, publicWeb, publicApi,
+                List.of(new ProxySpec.Route(PUBLIC_SERVICE, "Host(`" + PUBLIC_HOST + "`)", services.get(PUBLIC_SERVICE).baseUri())));
+        privateProxy = TraefikProcess.start(binary, privateSpec, workDir.resolve(PRIVATE_PROXY));
+        toClose.add(privateProxy);
+        publicProxy = TraefikProcess.start(binary, publicSpec, workDir.resolve(PUBLIC_PROXY));
+        toClose.add(publicProxy);
+        privateProxy.awaitReady(Duration.ofSeconds(30));
+        publicProxy.awaitReady(Duration.ofSeconds(30));
+        log.accept("Traefik " + PRIVATE_PROXY + " (pid " + privateProxy.pid() + ") on " + privateSpec.webUri()
+                + ", API " + privateSpec.apiUri());
+        log.accept("Traefik " + PUBLIC_PROXY + " (pid " + publicProxy.pid() + ") on " + publicSpec.webUri()
+                + ", API " + publicSpec.apiUri() + " (send Host: " + PUBLIC_HOST + ")");
+
+        loadGenerator = new LoadGenerator(publicSpec.webUri().resolve("/"), PUBLIC_HOST,
+                sourceAddresses.address(LOAD_ADDRESS), options.maxInFlight(), options.callTimeoutMillis());
+        toClose.add(loadGenerator);
+
+        trafficvizYaml = trafficvizYaml(options.trafficvizPort());
+        try {
+            Files.writeString(workDir.resolve("trafficviz.yml"), trafficvizYaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (options.startTrafficviz()) {
+            startTrafficviz();
+        }
+    }
+
+    private void startTrafficviz() {
+        throw new UnsupportedOperationException("trafficviz core not merged yet");
+    }
+
+    /** trafficviz's configuration for this stack. */
+    String trafficvizYaml(int port) {
+        return """
+                # Generated by trafficviz's stack
+                listen: %s:%d
+                startAt: beginning
+                discovery:
+                  interval: 1s
+                servers:
+                  - name: %s
+                    proxies:
+                      - name: %s
+                        role: public
+                        network: %s
+                        api: %s
+                        accessLog: %s
+                        format: json
+                      - name: %s
+                        role: private
+                        network: %s
+                        api: %s
+                        accessLog: %s
+                        format: json
+                """.formatted(PROXY_HOST, port, SERVER,
+                PUBLIC_PROXY, PUBLIC_NETWORK, publicProxy.spec().apiUri(), publicProxy.accessLog(),
+                PRIVATE_PROXY, PRIVATE_NETWORK, privateProxy.spec().apiUri(), privateProxy.accessLog());
+    }
+
+    private static CommunicatingService.Downstream downstream(URI privateEntry, String service) {
+        return new CommunicatingService.Downstream(service, privateEntry.resolve("/" + service + "/data"));
+    }
+
+    private InetSocketAddress bind(String service) {
+        return new InetSocketAddress(sourceAddresses.address(ADDRESSES.get(service)), 0);
+    }
+
+    private void add(DemoService service) {
+        service.start();
+        services.put(service.name(), service);
+        toClose.add(service);
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public SourceAddresses.Mode addressing() {
+        return sourceAddresses.mode();
+    }
+
+    public TraefikProcess publicProxy() {
+        return publicProxy;
+    }
+
+    public TraefikProcess privateProxy() {
+        return privateProxy;
+    }
+
+    /** The demo services by name ({@link #PUBLIC_SERVICE}, {@link #PRIVATE_SERVICE_1}, ...). */
+    public Map<String, DemoService> services() {
+        return services;
+    }
+
+    public DemoService service(String name) {
+        DemoService s = services.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no service " + name + "; have " + services.keySet());
+        }
+        return s;
+    }
+
+    /** The outside users: idle until told to send. */
+    public LoadGenerator loadGenerator() {
+        return loadGenerator;
+    }
+
+    /** The trafficviz YAML written to {@code workDir/trafficviz.yml}. */
+    public String trafficvizYaml() {
+        return trafficvizYaml;
+    }
+
+    /** Where trafficviz answers, or null when it was not started. */
+    public URI trafficvizUri() {
+        return trafficvizUri;
+    }
+
+    /** Stops everything in reverse order of starting; Traefik processes are waited for. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("stopping the stack failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (options.workDir() == null && !options.keepWorkDir()) {
+            deleteRecursively(workDir);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
