@@ -36,7 +36,7 @@ public final class SourceAddresses implements AutoCloseable {
     private SourceAddresses(Mode mode, Map<String, InetAddress> addresses, List<String> added) {
         this.mode = mode;
         this.addresses = addresses;
-        this.added = added;
+        this.added = new ArrayList<>(added);
     }
 
     /** @param wanted IPv4 loopback literals, e.g. {@code 127.0.0.11} */
@@ -91,7 +91,7 @@ public final class SourceAddresses implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         added.forEach(a -> run("ip", "addr", "del", a + "/32", "dev", "lo"));
         added.clear();
     }
