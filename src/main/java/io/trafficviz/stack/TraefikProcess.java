@@ -133,6 +133,11 @@ public final class TraefikProcess implements AutoCloseable {
      * connections. Fails early, with the end of Traefik's output, if the process exits.
      */
     public void awaitReady(Duration timeout) {
+        awaitReady(timeout, expectedRouters());
+    }
+
+    /** Like {@link #awaitReady(Duration)}, for a given set of router names ({@code <name>@<provider>}). */
+    public void awaitReady(Duration timeout, Set<String> routers) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
@@ -141,7 +146,7 @@ public final class TraefikProcess implements AutoCloseable {
             }
             try {
                 Map<String, String> status = routerStatus();
-                Set<String> missing = new TreeSet<>(expectedRouters());
+                Set<String> missing = new TreeSet<>(routers);
                 status.forEach((router, st) -> {
                     if ("enabled".equals(st)) {
                         missing.remove(router);
