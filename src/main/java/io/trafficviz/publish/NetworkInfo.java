@@ -23,6 +23,7 @@ public final class NetworkInfo {
     private final Pipeline pipeline;
     private final Function<String, ApiStatus> apiStatus;
     private final Function<String, Map<String, Object>> sourceDetails;
+    private volatile String notice;
 
     /**
      * @param apiStatus     discovery state by {@code server/proxy}
@@ -36,9 +37,17 @@ public final class NetworkInfo {
         this.sourceDetails = sourceDetails;
     }
 
+    /** A line the UI shows above the graph, e.g. that the traffic is simulated; null for none. */
+    public void setNotice(String notice) {
+        this.notice = notice;
+    }
+
     public Map<String, Object> document(boolean logical, long nowMillis) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("generatedAt", nowMillis);
+        if (notice != null) {
+            doc.put("notice", notice);
+        }
         doc.put("view", logical ? "logical" : "hops");
         doc.put("servers", servers());
         pipeline.readGraph(graph -> {

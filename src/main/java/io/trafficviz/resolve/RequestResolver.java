@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>The caller is looked up in order: a workload some proxy's discovery knows at that address (any server, the
  * proxy's own server first), a proxy's own address, a configured static name or CIDR, reverse DNS (if enabled), and
- * otherwise an unknown node, {@code external} for public addresses and {@code unrecognised} for private ones, one per
- * address up to a cap per server/network group. Only the ingest thread calls this.
+ * otherwise an unknown node: {@code external} for public addresses (one per server/network) and {@code unrecognised}
+ * for private ones (one per address, up to a cap per server/network). Only the ingest thread calls this.
  */
 public final class RequestResolver {
     private final TrafficvizConfig config;
@@ -169,20 +169,30 @@ public final class RequestResolver {
         return null;
     }
 
+    /**
+     * Outside callers are one {@code external} node per server/network: the internet is unbounded and its addresses
+     * mean little individually. Private addresses nobody knows are worth seeing one by one (a container without a
+     * name, a stray job), so {@code unrecognised} nodes are per address, up to a cap per group, then "other".
+     */
     private Node unknown(ProxyContext ctx, String address) {
-        String shown = address == null ? "unknown" : address;
-        NodeKind kind = isPublic(address) ? NodeKind.EXTERNAL : NodeKind.UNRECOGNISED;
-        String group = kind.wireName() + ":" + ctx.serverName() + "/" + ctx.network() + "/";
-        Node existing = graph.node(group + shown);
-        if (existing != null) {
-            return existing;
+        String group = ":" + ctx.serverName() + "/" + ctx.network();
+        Node node;
+        if (isPublic(address)) {
+            node = graph.ensureNode("external" + group, NodeKind.EXTERNAL, "external callers", ctx.serverName(),
+                    ctx.network());
+        } else {
+            String prefix = "unrecognised" + group + "/";
+            String shown = address == null ? "unknown" : address;
+            node = graph.node(prefix + shown);
+            if (node == null) {
+                int count = unknownPerGroup.merge(prefix, 1, Integer::sum);
+                node = count > config.limits().maxUnknownPerGroup()
+                        ? graph.ensureNode(prefix + "other", NodeKind.UNRECOGNISED, "other unrecognised callers",
+                        ctx.serverName(), ctx.network())
+                        : graph.ensureNode(prefix + shown, NodeKind.UNRECOGNISED, shown, ctx.serverName(),
+                        ctx.network());
+            }
         }
-        int count = unknownPerGroup.merge(group, 1, Integer::sum);
-        if (count > config.limits().maxUnknownPerGroup()) {
-            String label = kind == NodeKind.EXTERNAL ? "other external callers" : "other unrecognised callers";
-            return graph.ensureNode(group + "other", kind, label, ctx.serverName(), ctx.network());
-        }
-        Node node = graph.ensureNode(group + shown, kind, shown, ctx.serverName(), ctx.network());
         if (address != null) {
             graph.addAddress(node, address);
         }
