@@ -1,5 +1,10 @@
 package io.trafficviz.stack;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.demo.CommunicatingService;
 import io.trafficviz.demo.DemoService;
 import io.trafficviz.demo.LeafService;
@@ -9,6 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +62,8 @@ public final class Stack implements AutoCloseable {
             PRIVATE_SERVICE_1, "127.0.0.21",
             PRIVATE_SERVICE_2, "127.0.0.22",
             LEAF_SERVICE, "127.0.0.31");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StackOptions options;
     private final Path workDir;
@@ -167,7 +177,50 @@ public final class Stack implements AutoCloseable {
     }
 
     private void startTrafficviz() {
-        throw new UnsupportedOperationException("trafficviz core not merged yet");
+        TrafficvizConfig config = ConfigLoader.parse(trafficvizYaml, workDir);
+        TrafficvizApp app = TrafficvizApp.start(config);
+        toClose.add(app);
+        trafficvizUri = URI.create("http://" + PROXY_HOST + ":" + app.port());
+        awaitDiscovery(Duration.ofSeconds(30));
+        log.accept("trafficviz on " + trafficvizUri + "/ (both proxies discovered)");
+    }
+
+    /** Waits until trafficviz's /network_info reports both proxies' APIs as ok. */
+    private void awaitDiscovery(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(trafficvizUri.resolve("/network_info"))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                last = resp.statusCode() + " " + resp.body();
+                if (resp.statusCode() == 200) {
+                    JsonNode doc = JSON.readTree(resp.body());
+                    int ok = 0;
+                    for (JsonNode server : doc.path("servers")) {
+                        for (JsonNode proxy : server.path("proxies")) {
+                            ok += "ok".equals(proxy.path("api").path("status").asText()) ? 1 : 0;
+                        }
+                    }
+                    if (ok == 2) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("trafficviz did not discover both proxies within " + timeout + ": " + last);
     }
 
     /** trafficviz's configuration for this stack. */
