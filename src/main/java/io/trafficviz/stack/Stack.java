@@ -317,6 +317,14 @@ public final class Stack implements AutoCloseable {
         }
         closed = true;
         RuntimeException failure = null;
+        if (loadGenerator != null) {
+            loadGenerator.close(); // no new traffic while the rest goes down
+        }
+        for (TraefikProcess p : new TraefikProcess[]{publicProxy, privateProxy}) {
+            if (p != null) {
+                p.terminate(); // both shut down at once; close() below waits for each
+            }
+        }
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();
