@@ -90,24 +90,31 @@ public final class Stack implements AutoCloseable {
         Path binary = TraefikBinary.locate(options.traefikBinary())
                 .orElseThrow(() -> new IllegalStateException(options.traefikBinary() != null
                         ? "not an executable Traefik binary: " + options.traefikBinary() : TraefikBinary.notFoundMessage()));
-        Path dir;
-        try {
-            dir = options.workDir() != null ? Files.createDirectories(options.workDir())
-                    : Files.createTempDirectory("trafficviz-stack-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the work directory", e);
-        }
-        Stack stack = new Stack(options, dir, log);
-        try {
-            stack.startAll(binary);
-            return stack;
-        } catch (RuntimeException | Error e) {
+        for (int attempt = 1; ; attempt++) {
+            Path dir;
             try {
-                stack.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                dir = options.workDir() != null ? Files.createDirectories(options.workDir())
+                        : Files.createTempDirectory("trafficviz-stack-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the work directory", e);
             }
-            throw e;
+            Stack stack = new Stack(options, dir, log);
+            try {
+                stack.startAll(binary);
+                return stack;
+            } catch (RuntimeException | Error e) {
+                try {
+                    stack.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                // Free ports are picked by binding and closing; another process may take one before Traefik binds it.
+                if (attempt < 3 && String.valueOf(e.getMessage()).contains("address already in use")) {
+                    log.accept("a port was taken meanwhile; starting again with other ports");
+                    continue;
+                }
+                throw e;
+            }
         }
     }
 
