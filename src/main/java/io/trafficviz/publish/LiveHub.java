@@ -133,8 +133,12 @@ public final class LiveHub implements EventListener, AutoCloseable {
         long now = System.currentTimeMillis();
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> edges = new ArrayList<>();
+        boolean nobodyWatching = clients.isEmpty();
         pipeline.readGraph(graph -> {
             TrafficGraph.Changes changes = graph.drainChanges();
+            if (nobodyWatching) {
+                return null; // a client that connects later gets the whole graph in its hello
+            }
             for (Node n : changes.nodes()) {
                 nodes.add(NetworkInfo.node(n));
             }
