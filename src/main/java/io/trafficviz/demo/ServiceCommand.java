@@ -26,6 +26,11 @@ public final class ServiceCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Runs a service without the main CLI (the stack starts services in network namespaces this way). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new ServiceCommand()).execute(args));
+    }
+
     abstract static class Common implements Callable<Integer> {
         @Option(names = "--name", description = "Service name, shown in its answers and /_stats (default: ${DEFAULT-VALUE}).")
         String name;

@@ -75,5 +75,15 @@ public final class ServiceStats {
         public long callsTotal() {
             return calls.keySet().stream().mapToLong(this::callsTo).sum();
         }
+
+        /** Both counts added up (a service restarted as a new process counts from zero again). */
+        public Snapshot plus(Snapshot other) {
+            Map<Integer, Long> a = new TreeMap<>(answered);
+            other.answered.forEach((k, v) -> a.merge(k, v, Long::sum));
+            Map<String, Map<Integer, Long>> c = new TreeMap<>();
+            calls.forEach((t, m) -> c.put(t, new TreeMap<>(m)));
+            other.calls.forEach((t, m) -> m.forEach((k, v) -> c.computeIfAbsent(t, x -> new TreeMap<>()).merge(k, v, Long::sum)));
+            return new Snapshot(name, received + other.received, a, c);
+        }
     }
 }

@@ -9,12 +9,13 @@ import java.util.List;
  * @param name       proxy name, e.g. {@code public-proxy}
  * @param role       {@code public} or {@code private}, as trafficviz's config wants it
  * @param network    value of the {@code X-Network-Name} header this proxy adds (and trafficviz's network)
- * @param host       address its entry points listen on
+ * @param host       address the traffic entry point listens on
  * @param webPort    the entry point for traffic
+ * @param apiHost    address the API entry point listens on
  * @param apiPort    the entry point serving the API
  * @param routes     routers, each to a service with one server
  */
-public record ProxySpec(String name, String role, String network, String host, int webPort, int apiPort,
+public record ProxySpec(String name, String role, String network, String host, int webPort, String apiHost, int apiPort,
                         List<Route> routes) {
 
     public static final String NETWORK_HEADER = "X-Network-Name";
@@ -33,6 +34,6 @@ public record ProxySpec(String name, String role, String network, String host, i
     }
 
     public URI apiUri() {
-        return URI.create("http://" + host + ":" + apiPort);
+        return URI.create("http://" + apiHost + ":" + apiPort);
     }
 }

@@ -6,7 +6,6 @@ import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.demo.CommunicatingService;
-import io.trafficviz.demo.DemoService;
 import io.trafficviz.demo.LeafService;
 import io.trafficviz.demo.LoadGenerator;
 
@@ -55,13 +54,16 @@ public final class Stack implements AutoCloseable {
     public static final String PRIVATE_SERVICE_2 = "private-communicating-service-2";
     public static final String LEAF_SERVICE = "private-non-communicating-service";
 
+    /** Where the APIs (and, with loopback addressing, the proxies) listen. */
     public static final String PROXY_HOST = "127.0.0.1";
-    public static final String LOAD_ADDRESS = "127.0.0.200";
-    static final Map<String, String> ADDRESSES = Map.of(
-            PUBLIC_SERVICE, "127.0.0.11",
-            PRIVATE_SERVICE_1, "127.0.0.21",
-            PRIVATE_SERVICE_2, "127.0.0.22",
-            LEAF_SERVICE, "127.0.0.31");
+    /** The last address byte of each workload: 127.0.0.N with loopback addressing, 10.231.K.N in namespaces. */
+    static final Map<String, Integer> HOST_BYTES = orderedMap(
+            PUBLIC_SERVICE, 11, PRIVATE_SERVICE_1, 21, PRIVATE_SERVICE_2, 22, LEAF_SERVICE, 31);
+    static final int LOAD_HOST_BYTE = 200;
+    /** The outside users' address with loopback addressing. */
+    public static final String LOAD_ADDRESS = "127.0.0." + LOAD_HOST_BYTE;
+    /** Services' port inside their own namespace (each namespace has its own ports, as containers do). */
+    static final int NAMESPACED_PORT = 8080;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,8 +71,13 @@ public final class Stack implements AutoCloseable {
     private final Path workDir;
     private final Consumer<String> log;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private StackOptions.Isolation isolation;
+    private String addressing;
     private SourceAddresses sourceAddresses;
-    private final Map<String, DemoService> services = new LinkedHashMap<>();
+    private NamespaceNetwork namespaces;
+    private String proxyHost;
+    private String loadAddress;
+    private final Map<String, ServiceHandle> services = new LinkedHashMap<>();
     private TraefikProcess publicProxy;
     private TraefikProcess privateProxy;
     private LoadGenerator loadGenerator;
@@ -123,40 +130,35 @@ public final class Stack implements AutoCloseable {
     }
 
     private void startAll(Path binary) {
-        List<String> wanted = new ArrayList<>(ADDRESSES.values());
-        wanted.add(LOAD_ADDRESS);
-        sourceAddresses = SourceAddresses.choose(wanted);
-        toClose.add(sourceAddresses);
-        log.accept("addressing: " + sourceAddresses.describe());
+        chooseAddressing();
+        log.accept("addressing: " + addressing);
 
         // Proxy ports come first: the communicating services need the private proxy's URL.
-        int privateWeb = FreePorts.pick(PROXY_HOST);
+        int privateWeb = FreePorts.pick(proxyHost);
         int privateApi = FreePorts.pick(PROXY_HOST);
-        int publicWeb = FreePorts.pick(PROXY_HOST);
+        int publicWeb = FreePorts.pick(proxyHost);
         int publicApi = FreePorts.pick(PROXY_HOST);
-        URI privateEntry = URI.create("http://" + PROXY_HOST + ":" + privateWeb);
-
-        LeafService leaf = new LeafService(LEAF_SERVICE, bind(LEAF_SERVICE), options.leafErrorRate(), options.seed(),
-                options.leafMinLatencyMillis(), options.leafMaxLatencyMillis());
-        add(leaf);
-        for (String name : List.of(PRIVATE_SERVICE_1, PRIVATE_SERVICE_2)) {
-            add(new CommunicatingService(name, bind(name), sourceAddresses.address(ADDRESSES.get(name)),
-                    List.of(downstream(privateEntry, LEAF_SERVICE)), options.callTimeoutMillis()));
+        URI privateEntry = URI.create("http://" + proxyHost + ":" + privateWeb);
+        Map<String, List<CommunicatingService.Downstream>> downstream = orderedMap(
+                PUBLIC_SERVICE, List.of(downstream(privateEntry, PRIVATE_SERVICE_1), downstream(privateEntry, PRIVATE_SERVICE_2)),
+                PRIVATE_SERVICE_1, List.of(downstream(privateEntry, LEAF_SERVICE)),
+                PRIVATE_SERVICE_2, List.of(downstream(privateEntry, LEAF_SERVICE)));
+        if (isolation == StackOptions.Isolation.NAMESPACES) {
+            startNamespacedServices(downstream);
+        } else {
+            startInProcessServices(downstream);
         }
-        add(new CommunicatingService(PUBLIC_SERVICE, bind(PUBLIC_SERVICE),
-                sourceAddresses.address(ADDRESSES.get(PUBLIC_SERVICE)),
-                List.of(downstream(privateEntry, PRIVATE_SERVICE_1), downstream(privateEntry, PRIVATE_SERVICE_2)),
-                options.callTimeoutMillis()));
-        services.values().forEach(s -> log.accept("service " + s.name() + " on " + s.baseUri()));
+        services.values().forEach(s -> log.accept("service " + s.name() + ": " + s.describe()));
 
         List<ProxySpec.Route> privateRoutes = new ArrayList<>();
         for (String name : List.of(PRIVATE_SERVICE_1, PRIVATE_SERVICE_2, LEAF_SERVICE)) {
             privateRoutes.add(new ProxySpec.Route(name, "PathPrefix(`/" + name + "`)", services.get(name).baseUri()));
         }
-        ProxySpec privateSpec = new ProxySpec(PRIVATE_PROXY, "private", PRIVATE_NETWORK, PROXY_HOST, privateWeb, privateApi,
-                privateRoutes);
-        ProxySpec publicSpec = new ProxySpec(PUBLIC_PROXY, "public", PUBLIC_NETWORK, PROXY_HOST, publicWeb, publicApi,
-                List.of(new ProxySpec.Route(PUBLIC_SERVICE, "Host(`" + PUBLIC_HOST + "`)", services.get(PUBLIC_SERVICE).baseUri())));
+        ProxySpec privateSpec = new ProxySpec(PRIVATE_PROXY, "private", PRIVATE_NETWORK, proxyHost, privateWeb,
+                PROXY_HOST, privateApi, privateRoutes);
+        ProxySpec publicSpec = new ProxySpec(PUBLIC_PROXY, "public", PUBLIC_NETWORK, proxyHost, publicWeb, PROXY_HOST,
+                publicApi, List.of(new ProxySpec.Route(PUBLIC_SERVICE, "Host(`" + PUBLIC_HOST + "`)",
+                services.get(PUBLIC_SERVICE).baseUri())));
         privateProxy = TraefikProcess.start(binary, privateSpec, workDir.resolve(PRIVATE_PROXY));
         toClose.add(privateProxy);
         publicProxy = TraefikProcess.start(binary, publicSpec, workDir.resolve(PUBLIC_PROXY));
@@ -169,7 +171,7 @@ public final class Stack implements AutoCloseable {
                 + ", API " + publicSpec.apiUri() + " (send Host: " + PUBLIC_HOST + ")");
 
         loadGenerator = new LoadGenerator(publicSpec.webUri().resolve("/"), PUBLIC_HOST,
-                sourceAddresses.address(LOAD_ADDRESS), options.maxInFlight(), options.callTimeoutMillis());
+                SourceAddresses.literal(loadAddress), options.maxInFlight(), options.callTimeoutMillis());
         toClose.add(loadGenerator);
 
         trafficvizYaml = trafficvizYaml(options.trafficvizPort());
@@ -181,6 +183,71 @@ public final class Stack implements AutoCloseable {
         if (options.startTrafficviz()) {
             startTrafficviz();
         }
+    }
+
+    private void chooseAddressing() {
+        StackOptions.Isolation wanted = options.isolation();
+        if (wanted != StackOptions.Isolation.NAMESPACES) {
+            List<String> loopback = new ArrayList<>();
+            HOST_BYTES.values().forEach(n -> loopback.add("127.0.0." + n));
+            loopback.add(LOAD_ADDRESS);
+            SourceAddresses chosen = SourceAddresses.choose(loopback);
+            boolean distinct = chosen.mode() != SourceAddresses.Mode.SHARED_LOOPBACK;
+            if (distinct || wanted == StackOptions.Isolation.LOOPBACK || !NamespaceNetwork.available()) {
+                sourceAddresses = chosen;
+                toClose.add(chosen);
+                isolation = StackOptions.Isolation.LOOPBACK;
+                addressing = chosen.describe();
+                proxyHost = PROXY_HOST;
+                loadAddress = chosen.address(LOAD_ADDRESS).getHostAddress();
+                return;
+            }
+            chosen.close();
+        } else if (!NamespaceNetwork.available()) {
+            throw new IllegalStateException("network namespaces need root, Linux and the ip command (ip netns add failed)");
+        }
+        namespaces = NamespaceNetwork.create(HOST_BYTES);
+        toClose.add(namespaces); // closed after the services in it (toClose runs in reverse)
+        isolation = StackOptions.Isolation.NAMESPACES;
+        addressing = namespaces.describe();
+        proxyHost = namespaces.hostAddress();
+        loadAddress = namespaces.callerAddress();
+    }
+
+    private void startInProcessServices(Map<String, List<CommunicatingService.Downstream>> downstream) {
+        add(new InProcessService(new LeafService(LEAF_SERVICE, bind(LEAF_SERVICE), options.leafErrorRate(),
+                options.seed(), options.leafMinLatencyMillis(), options.leafMaxLatencyMillis())));
+        downstream.forEach((name, calls) -> add(new InProcessService(new CommunicatingService(name, bind(name),
+                sourceAddresses.address("127.0.0." + HOST_BYTES.get(name)), calls, options.callTimeoutMillis()))));
+    }
+
+    private void startNamespacedServices(Map<String, List<CommunicatingService.Downstream>> downstream) {
+        Path logs = workDir.resolve("services");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, List<String>> args = new LinkedHashMap<>();
+        args.put(LEAF_SERVICE, List.of("leaf", "--name", LEAF_SERVICE, "--error-rate", String.valueOf(options.leafErrorRate()),
+                "--seed", String.valueOf(options.seed()), "--min-latency-ms", String.valueOf(options.leafMinLatencyMillis()),
+                "--max-latency-ms", String.valueOf(options.leafMaxLatencyMillis())));
+        downstream.forEach((name, calls) -> {
+            List<String> a = new ArrayList<>(List.of("communicating", "--name", name,
+                    "--timeout-ms", String.valueOf(options.callTimeoutMillis())));
+            calls.forEach(d -> a.addAll(List.of("--downstream", d.name() + "=" + d.uri())));
+            args.put(name, a);
+        });
+        List<NamespacedService> started = new ArrayList<>();
+        args.forEach((name, a) -> {
+            NamespacedService svc = new NamespacedService(name, namespaces.namespace(name), namespaces.address(name),
+                    NAMESPACED_PORT, a, logs.resolve(name + ".log"));
+            services.put(name, svc);
+            toClose.add(svc);
+            started.add(svc);
+        });
+        // Each is a JVM of its own: start them together.
+        started.parallelStream().forEach(NamespacedService::start);
     }
 
     private void startTrafficviz() {
@@ -263,21 +330,51 @@ public final class Stack implements AutoCloseable {
     }
 
     private InetSocketAddress bind(String service) {
-        return new InetSocketAddress(sourceAddresses.address(ADDRESSES.get(service)), 0);
+        return new InetSocketAddress(sourceAddresses.address("127.0.0." + HOST_BYTES.get(service)), 0);
     }
 
-    private void add(DemoService service) {
+    private void add(ServiceHandle service) {
         service.start();
         services.put(service.name(), service);
         toClose.add(service);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> Map<K, V> orderedMap(Object... kv) {
+        Map<K, V> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((K) kv[i], (V) kv[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     public Path workDir() {
         return workDir;
     }
 
-    public SourceAddresses.Mode addressing() {
-        return sourceAddresses.mode();
+    /** {@code LOOPBACK} or {@code NAMESPACES}: how the workloads got addresses of their own. */
+    public StackOptions.Isolation isolation() {
+        return isolation;
+    }
+
+    /** The addressing in use, in words (also logged at start). */
+    public String addressing() {
+        return addressing;
+    }
+
+    /** Loopback addressing's mode, or null in namespaces. */
+    public SourceAddresses.Mode loopbackMode() {
+        return sourceAddresses == null ? null : sourceAddresses.mode();
+    }
+
+    /** The address the outside users' requests come from. */
+    public String loadAddress() {
+        return loadAddress;
+    }
+
+    /** A workload's own address (where it listens and calls from). */
+    public String address(String service) {
+        return URI.create(service(service).baseUri().toString()).getHost();
     }
 
     public TraefikProcess publicProxy() {
@@ -289,12 +386,12 @@ public final class Stack implements AutoCloseable {
     }
 
     /** The demo services by name ({@link #PUBLIC_SERVICE}, {@link #PRIVATE_SERVICE_1}, ...). */
-    public Map<String, DemoService> services() {
+    public Map<String, ServiceHandle> services() {
         return services;
     }
 
-    public DemoService service(String name) {
-        DemoService s = services.get(name);
+    public ServiceHandle service(String name) {
+        ServiceHandle s = services.get(name);
         if (s == null) {
             throw new IllegalArgumentException("no service " + name + "; have " + services.keySet());
         }

@@ -42,6 +42,11 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the non-communicating service (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--isolation", defaultValue = "auto",
+            description = "How each workload gets an address of its own: auto, loopback (127.0.0.x in this JVM) or "
+                    + "namespaces (each service a process in a network namespace; needs root and ip) (default: ${DEFAULT-VALUE}).")
+    String isolation;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to write configs and logs (kept); default: a temp dir removed at exit.")
     Path workDir;
 
@@ -58,7 +63,15 @@ public final class StackCommand implements Callable<Integer> {
             System.err.println("stack: --rate must be positive (or use --no-load)");
             return 2;
         }
+        StackOptions.Isolation iso;
+        try {
+            iso = StackOptions.Isolation.valueOf(isolation.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("stack: --isolation must be auto, loopback or namespaces (was '" + isolation + "')");
+            return 2;
+        }
         StackOptions options = StackOptions.defaults()
+                .withIsolation(iso)
                 .withTraefikBinary(traefik)
                 .withTrafficvizPort(port)
                 .withLeaf(errorRate, seed, 10, 250)
@@ -85,7 +98,7 @@ public final class StackCommand implements Callable<Integer> {
         System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.publicProxy().spec().webUri() + "/");
         if (!noLoad) {
             stack.loadGenerator().startSteady(rate);
-            System.out.println("stack: outside users send " + rate + " requests/s from " + Stack.LOAD_ADDRESS);
+            System.out.println("stack: outside users send " + rate + " requests/s from " + stack.loadAddress());
         }
         System.out.println(durationMillis > 0 ? "stack: running for " + duration : "stack: running; Ctrl-C stops everything");
         if (durationMillis <= 0) {
@@ -110,7 +123,7 @@ public final class StackCommand implements Callable<Integer> {
         System.out.println("stack: outside users sent " + load.callsTotal() + " requests, statuses "
                 + load.calls().getOrDefault(Stack.PUBLIC_HOST, java.util.Map.of()));
         stack.services().values().forEach(s -> {
-            ServiceStats.Snapshot snap = s.stats().snapshot();
+            ServiceStats.Snapshot snap = s.stats();
             System.out.println("stack: " + snap.name() + " received " + snap.received() + ", answered " + snap.answered());
         });
         stack.close();

@@ -41,7 +41,7 @@ public final class TraefikConfigs {
                 log:
                   level: INFO
                   noColor: true
-                """.formatted(spec.name(), spec.host(), spec.webPort(), spec.host(), spec.apiPort(),
+                """.formatted(spec.name(), spec.host(), spec.webPort(), spec.apiHost(), spec.apiPort(),
                 quote(dynamicFile.toString()), quote(accessLog.toString()), ProxySpec.NETWORK_HEADER);
     }
 

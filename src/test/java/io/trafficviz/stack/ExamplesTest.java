@@ -222,7 +222,7 @@ class ExamplesTest {
         Path staticCopy = dir.resolve("traefik.yml");
         YAML.writeValue(staticCopy.toFile(), st);
 
-        ProxySpec spec = new ProxySpec(name, "", "", "127.0.0.1", ports.get("web"), ports.get("traefik"), List.of());
+        ProxySpec spec = new ProxySpec(name, "", "", "127.0.0.1", ports.get("web"), "127.0.0.1", ports.get("traefik"), List.of());
         TraefikProcess traefik = TraefikProcess.start(binary, spec, dir, staticCopy, dynamicCopy, accessLog,
                 dir.resolve("traefik.out"));
         return new Running(name, traefik, dynamic, accessLog);

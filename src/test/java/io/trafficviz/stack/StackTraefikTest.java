@@ -32,7 +32,8 @@ class StackTraefikTest {
     @BeforeAll
     static void startStack() {
         assumeTrue(TraefikBinary.locate().isPresent(), TraefikBinary.notFoundMessage());
-        stack = Stack.start(StackOptions.defaults().withStartTrafficviz(false), System.out::println);
+        stack = Stack.start(StackOptions.defaults().withStartTrafficviz(false)
+                .withIsolation(StackOptions.Isolation.LOOPBACK), System.out::println);
     }
 
     @AfterAll
@@ -43,13 +44,13 @@ class StackTraefikTest {
     }
 
     private static ServiceStats.Snapshot stats(String service) {
-        return stack.service(service).stats().snapshot();
+        return stack.service(service).stats();
     }
 
     @Test
     @Order(1)
     void traefikServesTheConfiguredRoutersAndBackends() throws Exception {
-        assertThat(stack.addressing()).isEqualTo(SourceAddresses.Mode.LOOPBACK_RANGE);
+        assertThat(stack.loopbackMode()).isEqualTo(SourceAddresses.Mode.LOOPBACK_RANGE);
         assertThat(stack.privateProxy().routerStatus()).containsAllEntriesOf(Map.of(
                 "private-communicating-service-1@file", "enabled",
                 "private-communicating-service-2@file", "enabled",
@@ -61,9 +62,9 @@ class StackTraefikTest {
                 .collect(Collectors.toMap(s -> s.path("name").asText(),
                         s -> s.path("loadBalancer").path("servers").get(0).path("url").asText()));
         assertThat(backends).isEqualTo(Map.of(
-                "private-communicating-service-1@file", "http://127.0.0.21:" + stack.service(Stack.PRIVATE_SERVICE_1).address().getPort(),
-                "private-communicating-service-2@file", "http://127.0.0.22:" + stack.service(Stack.PRIVATE_SERVICE_2).address().getPort(),
-                "private-non-communicating-service@file", "http://127.0.0.31:" + stack.service(Stack.LEAF_SERVICE).address().getPort()));
+                "private-communicating-service-1@file", "http://127.0.0.21:" + stack.service(Stack.PRIVATE_SERVICE_1).baseUri().getPort(),
+                "private-communicating-service-2@file", "http://127.0.0.22:" + stack.service(Stack.PRIVATE_SERVICE_2).baseUri().getPort(),
+                "private-non-communicating-service@file", "http://127.0.0.31:" + stack.service(Stack.LEAF_SERVICE).baseUri().getPort()));
     }
 
     @Test
@@ -132,7 +133,7 @@ class StackTraefikTest {
     @Test
     @Order(4)
     void aKilledBackendMakesTheProxyAnswer502AndTheFailurePropagates() {
-        stack.service(Stack.LEAF_SERVICE).close();
+        stack.service(Stack.LEAF_SERVICE).stop();
         try {
             List<HttpResult> results = stack.loadGenerator().send(3);
             assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(502));
