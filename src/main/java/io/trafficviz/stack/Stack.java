@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  * private-communicating-service-1,2 ──▶ private-proxy ──/private-non-communicating-service──▶ (127.0.0.31)
  * </pre>
  *
- * Each workload listens on, and calls from, an address of its own (see {@link SourceAddresses}), so trafficviz can
- * tell callers apart by {@code ClientAddr} and name them from the backends Traefik's API lists. {@link #close()}
+ * Each workload listens on, and calls from, an address of its own ({@link SourceAddresses} in this JVM, or
+ * {@link NamespaceNetwork} with each service a process in a network namespace; see {@link StackOptions.Isolation}),
+ * so trafficviz can tell callers apart by {@code ClientAddr} and name them from the backends Traefik's API lists. {@link #close()}
  * stops everything: load, trafficviz, Traefik processes (waited for), services, and removes the work directory.
  */
 public final class Stack implements AutoCloseable {
@@ -82,7 +83,6 @@ public final class Stack implements AutoCloseable {
     private TraefikProcess privateProxy;
     private LoadGenerator loadGenerator;
     private String trafficvizYaml;
-    private AutoCloseable trafficviz;
     private URI trafficvizUri;
     private boolean closed;
 

@@ -79,8 +79,9 @@ public final class StackCommand implements Callable<Integer> {
         Stack stack;
         try {
             stack = Stack.start(options, msg -> System.out.println("stack: " + msg));
-        } catch (IllegalStateException e) {
-            System.err.println("stack: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // e.g. no Traefik binary, trafficviz's port taken, a proxy that would not start (its output is included)
+            System.err.println("stack: could not start: " + e.getMessage());
             return 1;
         }
         CountDownLatch done = new CountDownLatch(1);
