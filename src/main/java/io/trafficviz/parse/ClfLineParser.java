@@ -245,12 +245,13 @@ final class ClfLineParser {
         int contentStart = start + 1;
         int contentEnd = end - 1;
         int escape = s.indexOf("\\\"", contentStart);
-        if (escape < 0 || escape >= contentEnd) {
+        // Only a \" wholly inside the quotes counts: in a value ending with a backslash, the close quote follows it.
+        if (escape < 0 || escape + 1 >= contentEnd) {
             return text(contentStart, contentEnd);
         }
         StringBuilder out = new StringBuilder(contentEnd - contentStart);
         int run = contentStart;
-        while (escape >= 0 && escape < contentEnd) {
+        while (escape >= 0 && escape + 1 < contentEnd) {
             out.append(s, run, escape).append('"');
             run = escape + 2;
             escape = s.indexOf("\\\"", run);

@@ -508,13 +508,27 @@ final class JsonLineScanner {
         }
         int value = 0;
         for (int i = from; i < from + 4; i++) {
-            int digit = Character.digit(s.charAt(i), 16);
+            int digit = hexValue(s.charAt(i));
             if (digit < 0) {
                 throw error("bad \\u escape", backslash);
             }
             value = (value << 4) | digit;
         }
         return (char) value; // surrogate pairs come as two escapes and simply recombine in UTF-16
+    }
+
+    /** ASCII only: Character.digit would also take fullwidth and other scripts' digits, which JSON does not. */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     // ---- numbers
