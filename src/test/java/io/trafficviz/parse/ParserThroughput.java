@@ -148,7 +148,10 @@ public final class ParserThroughput {
                     case "ServiceAddr": e.serviceAddr = p.getText(); break;
                     case "entryPointName": e.entryPointName = p.getText(); break;
                     case "RetryAttempts": e.retryAttempts = p.getIntValue(); break;
-                    case "StartUTC": e.startMillis = Instant.parse(p.getText()).toEpochMilli(); break;
+                    case "StartUTC": // our timestamp parser, so that only the JSON handling differs
+                        String start = p.getText();
+                        e.startMillis = Timestamps.parseRfc3339(start, 0, start.length());
+                        break;
                     default:
                         if (name.startsWith("request_")) {
                             e.putHeader(name, p.getText());
