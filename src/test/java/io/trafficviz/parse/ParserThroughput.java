@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +20,8 @@ import java.util.Map;
 /**
  * A rough single-thread throughput check, not a benchmark harness (no JMH): parses the fixture lines over and over and
  * prints lines/s per contender. The contenders take turns in short rounds, so a load spike from other processes hits
- * them alike; the best round is the closest to an idle machine, the median shows the spread.
+ * them alike. Rates are per second of this thread's CPU time (lines/s/core, unaffected by time spent descheduled on a
+ * busy machine) and per wall-clock second; best round and median.
  *
  * <pre>
  * ./mvnw -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -31,6 +34,8 @@ public final class ParserThroughput {
 
     /** Runs only the contenders whose name contains this (handy under a profiler). */
     private static String only = "";
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Defeats dead-code elimination. */
     private static volatile long sink;
@@ -79,27 +84,34 @@ public final class ParserThroughput {
             runFor(inputs.get(task.getKey()), 1.5, task.getValue());
         }
         int rounds = 10;
-        Map<String, List<Double>> results = new LinkedHashMap<>();
+        Map<String, List<Double>> perCpuSecond = new LinkedHashMap<>();
+        Map<String, List<Double>> perWallSecond = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Map.Entry<String, LineTask> task : tasks.entrySet()) {
-                long[] countAndNanos = runFor(inputs.get(task.getKey()), seconds / rounds, task.getValue());
-                results.computeIfAbsent(task.getKey(), k -> new ArrayList<>())
-                        .add(countAndNanos[0] / (countAndNanos[1] / 1e9));
+                long[] run = runFor(inputs.get(task.getKey()), seconds / rounds, task.getValue());
+                perCpuSecond.computeIfAbsent(task.getKey(), k -> new ArrayList<>()).add(run[0] / (run[2] / 1e9));
+                perWallSecond.computeIfAbsent(task.getKey(), k -> new ArrayList<>()).add(run[0] / (run[1] / 1e9));
             }
         }
-        for (Map.Entry<String, List<Double>> result : results.entrySet()) {
-            List<Double> perSecond = result.getValue();
-            Collections.sort(perSecond);
-            double best = perSecond.get(perSecond.size() - 1);
-            double median = perSecond.get(perSecond.size() / 2);
-            System.out.printf("%-38s best %,11.0f lines/s (%5.0f ns/line)   median %,11.0f lines/s%n",
-                    result.getKey(), best, 1e9 / best, median);
+        System.out.printf("%-38s %-34s %s%n", "", "per CPU-second: best (median)", "per wall-second: best (median)");
+        for (String name : perCpuSecond.keySet()) {
+            List<Double> cpu = sorted(perCpuSecond.get(name));
+            List<Double> wall = sorted(perWallSecond.get(name));
+            System.out.printf("%-38s %,11.0f (%,11.0f) lines/s   %,11.0f (%,11.0f) lines/s%n", name,
+                    cpu.get(cpu.size() - 1), cpu.get(cpu.size() / 2), wall.get(wall.size() - 1), wall.get(wall.size() / 2));
         }
     }
 
+    private static List<Double> sorted(List<Double> values) {
+        Collections.sort(values);
+        return values;
+    }
+
+    /** Returns {lines, wall nanos, this thread's CPU nanos}. */
     private static long[] runFor(String[] lines, double seconds, LineTask task) throws Exception {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         long count = 0;
         long acc = 0;
         long now;
@@ -109,8 +121,9 @@ public final class ParserThroughput {
             }
             count += lines.length;
         } while ((now = System.nanoTime()) < deadline);
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
         sink = acc;
-        return new long[] {count, now - start};
+        return new long[] {count, now - start, cpu};
     }
 
     /** What a straightforward stock-Jackson implementation of the same mapping would look like. */
