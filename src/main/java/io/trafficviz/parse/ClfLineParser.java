@@ -4,8 +4,9 @@ package io.trafficviz.parse;
  * Reads Traefik's two CLF flavours (see Traefik's {@code CommonLogFormatter} / {@code GenericCLFLogFormatter}):
  *
  * <pre>
- * genericCLF: &lt;ClientHost&gt; - &lt;ClientUsername&gt; [&lt;02/Jan/2006:15:04:05 -0700&gt;] "&lt;Method&gt; &lt;Path&gt; &lt;Protocol&gt;" &lt;DownstreamStatus&gt; &lt;DownstreamContentSize&gt; "&lt;Referer&gt;" "&lt;User-Agent&gt;"
- * common:     the same, then  &lt;RequestCount&gt; "&lt;RouterName&gt;" "&lt;ServiceURL&gt;" &lt;Duration&gt;ms
+ * genericCLF: ClientHost - ClientUsername [02/Jan/2006:15:04:05 -0700] "Method Path Protocol"
+ *             DownstreamStatus DownstreamContentSize "Referer" "User-Agent"
+ * common:     the same, then: RequestCount "RouterName" "ServiceURL" Durationms
  * </pre>
  *
  * <p>Traefik does not escape what it writes here (3.7 started escaping {@code "} as {@code \"} in the quoted fields,

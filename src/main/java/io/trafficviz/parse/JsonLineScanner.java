@@ -1,12 +1,15 @@
 package io.trafficviz.parse;
 
+import java.util.Arrays;
+
 /**
  * Reads one Traefik JSON access-log line straight into an {@link AccessLogEntry}.
  *
- * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (fingerprint +
- * regionMatches, see {@link JsonKeys}), skipped values allocate nothing, numbers are parsed from the chars, and the only allocations
- * are the field Strings themselves. It accepts any key order, unknown keys and nested values, and reports anything
- * that is not a single well-formed JSON object as a {@link MalformedLineException}.
+ * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (predicted from the
+ * previous lines, else found via {@link JsonKeys}), skipped values allocate nothing, numbers and timestamps are parsed
+ * from the chars, and the only allocations are the field Strings themselves. It accepts any key order, unknown keys
+ * and nested values, and reports anything that is not a single well-formed JSON object as a
+ * {@link MalformedLineException}.
  *
  * <p>Not thread-safe: it keeps per-line scratch state. Use one instance per thread.
  */
@@ -44,10 +47,8 @@ final class JsonLineScanner {
     /** For each key number, the number of the key seen after it last time, or -1. */
     private final int[] nextKeyNumber = new int[OTHER_KEY + 1];
     private int lastKeyNumber;
-
-    JsonLineScanner() {
-        java.util.Arrays.fill(nextKeyNumber, -1);
-    }
+    /** Id of an {@link #OTHER_KEY}: unknown, or a key spelled with escapes. */
+    private int otherKeyId;
 
     private String s;
     private int len;
@@ -72,6 +73,10 @@ final class JsonLineScanner {
 
     private int rawStart;
     private int rawEnd;
+
+    JsonLineScanner() {
+        Arrays.fill(nextKeyNumber, -1);
+    }
 
     /** Fills {@code into} (already reset) from the JSON object in {@code line[start, end)}. */
     void scan(String line, int start, int end, AccessLogEntry into) throws MalformedLineException {
@@ -270,9 +275,6 @@ final class JsonLineScanner {
         headerKey = headerKeyCache[number - HEADER_KEY_BASE];
         return HEADER;
     }
-
-    /** Id of an {@link #OTHER_KEY}: unknown, or a key spelled with escapes. */
-    private int otherKeyId;
 
     /** Finds the key at pos from scratch; returns its number, or OTHER_KEY with its id in {@link #otherKeyId}. */
     private int findKeyNumber() throws MalformedLineException {
