@@ -394,7 +394,8 @@ public final class IntakeRoutes implements Consumer<Javalin> {
             if (message != null) {
                 response.message(1, new ProtoWriter().varint(1, rejected).string(2, message));
             }
-            ctx.status(200).contentType(PROTOBUF).result(response.toByteArray());
+            ctx.status(200).result(response.toByteArray());
+            protobufContentType(ctx);
         }
     }
 
@@ -416,9 +417,18 @@ public final class IntakeRoutes implements Consumer<Javalin> {
         if (json) {
             ctx.status(e.status()).json(Map.of("code", code, "message", e.getMessage()));
         } else {
-            ctx.status(e.status()).contentType(PROTOBUF)
-                    .result(new ProtoWriter().varint(1, code).string(2, e.getMessage()).toByteArray());
+            ctx.status(e.status()).result(new ProtoWriter().varint(1, code).string(2, e.getMessage()).toByteArray());
+            protobufContentType(ctx);
         }
+    }
+
+    /**
+     * Exactly {@code application/x-protobuf}: Jetty would append {@code ;charset=utf-8}, and Go's OTLP exporter reads a
+     * partial-success response only when the header equals the bare media type.
+     */
+    private static void protobufContentType(Context ctx) {
+        ctx.res().setCharacterEncoding(null);
+        ctx.res().setContentType(PROTOBUF);
     }
 
     private static byte[] sha256(String s) {

@@ -104,7 +104,10 @@ final class ProtoReader {
                 require(8);
                 pos += 8;
             }
-            case LEN -> pos += readLength();
+            case LEN -> {
+                int length = readLength(); // not "pos += readLength()": that would add to pos as it was before
+                pos += length;
+            }
             case FIXED32 -> {
                 require(4);
                 pos += 4;

@@ -10,12 +10,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Flow;
 
@@ -29,6 +33,7 @@ import static io.trafficviz.intake.IntakeTestSupport.requestsInto;
 import static io.trafficviz.intake.IntakeTestSupport.source;
 import static io.trafficviz.intake.IntakeTestSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code POST /ingest} against a running trafficviz, in every payload shape Vector and Fluent Bit send; the lines are
@@ -326,6 +331,36 @@ class IngestEndpointTest {
         assertThat(app.pipeline().totals().lines()).isZero();
         // An empty body is simply nothing to do.
         accepted(post(url, new byte[0], "Authorization", AUTH), 0, 0);
+    }
+
+    @Test
+    void withoutATokenOnlyLoopbackMayPush() throws Exception {
+        String noToken = CONFIG.formatted("x").replace("  token: x\n", "").replace("127.0.0.1:0", "0.0.0.0:0");
+        try (TrafficvizApp open = TrafficvizApp.start(ConfigLoader.parse(noToken, dir))) {
+            byte[] body = utf8(fixture("public-proxy-access.json.log", 1).get(0));
+            String query = "/ingest?server=server-a&proxy=public-proxy";
+            accepted(post("http://127.0.0.1:" + open.port() + query, body), 1, 0);
+            InetAddress other = nonLoopbackAddress();
+            assumeTrue(other != null, "this machine has no non-loopback IPv4 address to call from");
+            HttpResponse<String> r = post("http://" + other.getHostAddress() + ":" + open.port() + query, body);
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).contains("no ingest.token is configured").contains("loopback");
+            assertThat(open.pipeline().totals().lines()).isEqualTo(1);
+        }
+    }
+
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || nif.isLoopback()) {
+                continue;
+            }
+            for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
     }
 
     private static HttpRequest.BodyPublisher chunked(byte[] body) {
