@@ -64,6 +64,8 @@ public final class IntakeRoutes implements Consumer<Javalin> {
     private final long maxBodyBytes;
     private final Semaphore bodies = new Semaphore(MAX_CONCURRENT_BODIES, true);
     private final Map<String, PushSource> sources = new ConcurrentHashMap<>();
+    /** When a refusal was last logged, by sender and status: a misconfigured shipper retries often. */
+    private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
 
     /** Per push source: what the tailers' offset and state are for files. */
     private static final class PushSource {
@@ -128,6 +130,7 @@ public final class IntakeRoutes implements Consumer<Javalin> {
                 bodies.release();
             }
         } catch (IntakeException e) {
+            warn(ctx, "/ingest", e);
             if (e.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"trafficviz\"");
             }
@@ -181,6 +184,7 @@ public final class IntakeRoutes implements Consumer<Javalin> {
                 bodies.release();
             }
         } catch (IntakeException e) {
+            warn(ctx, "/v1/logs", e);
             otlpError(ctx, json, e);
         }
     }
@@ -351,6 +355,21 @@ public final class IntakeRoutes implements Consumer<Javalin> {
         s.requests.incrementAndGet();
         s.lastRequestMillis = System.currentTimeMillis();
         s.lastSender = ctx.req().getRemoteAddr();
+    }
+
+    /** Refused pushes are logged, at most once a minute per sender and status, since senders keep retrying. */
+    private void warn(Context ctx, String endpoint, IntakeException e) {
+        String sender = ctx.req().getRemoteAddr();
+        long now = System.currentTimeMillis();
+        Long last = lastWarning.get(sender + " " + e.status());
+        if (last != null && now - last < 60_000) {
+            return;
+        }
+        if (lastWarning.size() > 1000) {
+            lastWarning.clear();
+        }
+        lastWarning.put(sender + " " + e.status(), now);
+        log.warn("refused a push to {} from {} with {}: {}", endpoint, sender, e.status(), e.getMessage());
     }
 
     private static String param(Context ctx, String query, String header) {
