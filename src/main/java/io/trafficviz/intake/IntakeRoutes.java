@@ -291,8 +291,15 @@ public final class IntakeRoutes implements Consumer<Javalin> {
     }
 
     private void authorize(Context ctx) throws IntakeException {
+        // Browsers send Origin with every cross-site POST, log shippers never do: a web page must not be able to
+        // feed the graph through a visitor's browser (a "simple" text/plain POST needs no CORS preflight).
+        if (ctx.header("Origin") != null) {
+            throw new IntakeException(403, "pushes from web pages (requests with an Origin header) are refused");
+        }
         if (tokenDigest == null) {
-            if (!isLoopback(ctx.req().getRemoteAddr())) {
+            // Behind a reverse proxy on this machine every caller looks local: then a token is needed.
+            boolean forwarded = ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null;
+            if (forwarded || !isLoopback(ctx.req().getRemoteAddr())) {
                 throw new IntakeException(403, "no ingest.token is configured, so pushed logs are accepted only from "
                         + "this machine (loopback); set ingest.token and send 'Authorization: Bearer <token>' to "
                         + "accept other servers");

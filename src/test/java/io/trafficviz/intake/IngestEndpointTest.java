@@ -340,6 +340,13 @@ class IngestEndpointTest {
             byte[] body = utf8(fixture("public-proxy-access.json.log", 1).get(0));
             String query = "/ingest?server=server-a&proxy=public-proxy";
             accepted(post("http://127.0.0.1:" + open.port() + query, body), 1, 0);
+            // Through a reverse proxy on this machine, or from a web page, loopback proves nothing.
+            String local = "http://127.0.0.1:" + open.port() + query;
+            assertThat(post(local, body, "X-Forwarded-For", "203.0.113.9").statusCode()).isEqualTo(403);
+            HttpResponse<String> page = post(local, body, "Origin", "http://evil.example", "Content-Type", "text/plain");
+            assertThat(page.statusCode()).isEqualTo(403);
+            assertThat(page.body()).contains("Origin");
+            assertThat(open.pipeline().totals().lines()).isEqualTo(1);
             InetAddress other = nonLoopbackAddress();
             assumeTrue(other != null, "this machine has no non-loopback IPv4 address to call from");
             HttpResponse<String> r = post("http://" + other.getHostAddress() + ":" + open.port() + query, body);
