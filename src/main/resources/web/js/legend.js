@@ -68,9 +68,12 @@ export function renderLegend(root, palette) {
     el('ul', {}, ...kindItems),
     el('ul', {},
       el('li', {}, dot(palette.ok), 'request OK (2xx/3xx)'),
-      el('li', {}, dot(palette.error), 'request failed (4xx/5xx, no answer)'),
-      el('li', {}, ring, 'answered by the proxy itself'),
-      el('li', {}, line(palette.edge), 'caller → callee, no errors'),
-      el('li', {}, line(palette.edgeBad), 'edge with errors')),
+      el('li', {}, dot(palette.error), 'request failed (4xx/5xx)'),
+      el('li', {}, ring, 'answered by the proxy itself')),
+    el('ul', {},
+      el('li', {}, line(palette.edge), 'calls (< 1% errors)'),
+      el('li', {}, line(palette.edgeWarn), '1–10% errors'),
+      el('li', {}, line(palette.edgeBad), '10–50% errors'),
+      el('li', {}, line(palette.edgeFailing), 'failing (≥ 50% errors)')),
   );
 }

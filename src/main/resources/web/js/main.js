@@ -103,6 +103,7 @@ function search(text, submit) {
   if (!matches.length) return;
   // Centre on the hits: at once on Enter, after a pause in typing otherwise.
   searchTimer = setTimeout(() => {
+    autoFit = false; // the user navigated: stop re-fitting the whole graph
     fitToNodes(matches, true, 2);
     if (matches.length === 1 && submit) select({ type: 'node', node: matches[0] });
   }, submit ? 0 : 450);
@@ -128,6 +129,17 @@ function select(selection) {
   document.body.classList.toggle('panel-open', !!selection);
   panel.show(selection, { lastMatching: (match, limit) => recentEvents.lastMatching((e) => filters.acceptEvent(e) && match(e), limit) });
   invalidateMap(); // the selection's edges get labels
+  if (selection) keepVisibleBesidePanel(selection.node || selection.edge.targetNode);
+}
+
+/** The panel covers the right of the canvas: slide the view if the selected thing ended up under it. */
+function keepVisibleBesidePanel(node) {
+  const panelWidth = $('panel').offsetWidth;
+  const x = scene.transform.applyX(node.x);
+  const limit = renderer.width - panelWidth - 60;
+  if (x <= limit) return;
+  autoFit = false;
+  d3.select(canvas).transition().duration(400).call(zoom.translateBy, (limit - x - 40) / scene.transform.k, 0);
 }
 
 // ---------------------------------------------------------------- zoom, drag, hover, click
@@ -397,9 +409,9 @@ function updateCounter() {
   $('counter').title =
     `${shown} requests animated individually (${c.startedError} failed).\n` +
     `${c.aggregated} successful requests folded into particle streams on busy edges.\n` +
-    `${c.filtered} hidden by filters; ${c.dropped} not sent by the server (client too slow).`;
+    `${c.filtered} hidden by filters; ${c.dropped} not sent by the server (client too slow).\n` +
+    `${fps.value} frames/s.`;
   $('rate').textContent = formatRate(rateMeter.perSecond);
-  $('fps').textContent = `${fps.value} fps`;
 }
 
 // ---------------------------------------------------------------- frame loop
