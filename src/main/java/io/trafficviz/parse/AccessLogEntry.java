@@ -17,7 +17,13 @@ public final class AccessLogEntry {
     public Format format;
 
     public String clientAddr;
+    /**
+     * As Traefik logged it: the connection's IP, or the raw {@code X-Forwarded-For} header when the request carried one
+     * (so possibly a list like {@code "203.0.113.7, 10.0.0.2"}, and client-controlled).
+     */
     public String clientHost;
+    /** The first entry of {@link #clientHost}'s list, trimmed; the same String as clientHost when it is not a list. */
+    public String firstClientHost;
     public int clientPort;
     public String clientUsername;
 
@@ -55,18 +61,70 @@ public final class AccessLogEntry {
     public String tlsCipher;
     public String tlsClientSubject;
 
-    /** Kept headers by their log key, e.g. {@code request_X-Network-Name}, {@code downstream_Content-Type}. */
-    private Map<String, String> headers = Collections.emptyMap();
+    /** OriginContentSize / DownstreamContentSize when compression changed the size (JSON {@code GzipRatio}), else 0. */
+    public double gzipRatio;
+    /** OpenTelemetry ids ({@code trace_id}/{@code span_id}, or the deprecated {@code TraceId}/{@code SpanId}). */
+    public String traceId;
+    public String spanId;
 
+    /** Kept headers by their log key, e.g. {@code request_X-Network-Name}, {@code downstream_Content-Type}. */
+    private static final Map<String, String> EMPTY_HEADERS = Collections.emptyMap();
+
+    private Map<String, String> headers = EMPTY_HEADERS;
+
+    /** The kept headers; live and reused by {@link #reset()}, so copy it if you keep it beyond the next parse. */
     public Map<String, String> headers() {
         return headers;
     }
 
     public void putHeader(String key, String value) {
-        if (headers.isEmpty()) {
+        // Identity check, not isEmpty(): after reset() the cleared map is reused instead of allocating a new one.
+        if (headers == EMPTY_HEADERS) {
             headers = new LinkedHashMap<>(4);
         }
         headers.put(key, value);
+    }
+
+    /** Back to the freshly-constructed state, so a parser can refill this instance without allocating a new one. */
+    public void reset() {
+        format = null;
+        clientAddr = null;
+        clientHost = null;
+        firstClientHost = null;
+        clientPort = 0;
+        clientUsername = null;
+        downstreamStatus = 0;
+        downstreamContentSize = 0;
+        originStatus = 0;
+        originContentSize = 0;
+        durationNanos = 0;
+        originDurationNanos = 0;
+        overheadNanos = 0;
+        requestAddr = null;
+        requestHost = null;
+        requestPort = null;
+        requestMethod = null;
+        requestPath = null;
+        requestProtocol = null;
+        requestScheme = null;
+        requestContentSize = 0;
+        requestCount = 0;
+        routerName = null;
+        serviceName = null;
+        serviceUrl = null;
+        serviceAddr = null;
+        entryPointName = null;
+        retryAttempts = 0;
+        startMillis = 0;
+        tlsVersion = null;
+        tlsCipher = null;
+        tlsClientSubject = null;
+        gzipRatio = 0;
+        traceId = null;
+        spanId = null;
+        if (headers != EMPTY_HEADERS) {
+            headers.clear();
+        }
     }
 
     /** A kept request header, e.g. {@code requestHeader("X-Network-Name")}. */
@@ -74,9 +132,12 @@ public final class AccessLogEntry {
         return headers.isEmpty() ? null : headers.get("request_" + name);
     }
 
-    /** True when Traefik produced the response itself: no router matched, a redirect, auth, or no healthy server. */
+    /**
+     * True when Traefik produced the response itself: no router matched, a redirect, auth, or no healthy server.
+     * CLF lines carry no ServiceName, only ServiceURL, so either one counts as "a backend was picked".
+     */
     public boolean answeredByProxy() {
-        return serviceName == null || originStatus == 0;
+        return originStatus == 0 || (serviceName == null && serviceUrl == null);
     }
 
     /** The status the caller saw. */

@@ -1,0 +1,267 @@
+package io.trafficviz.app;
+
+import io.trafficviz.config.ProxyConfig;
+import io.trafficviz.config.ServerConfig;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.discovery.DiscoveryPoller;
+import io.trafficviz.discovery.DiscoveryState;
+import io.trafficviz.discovery.ProxyInventory;
+import io.trafficviz.discovery.Service;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.publish.ApiStatus;
+import io.trafficviz.publish.LiveHub;
+import io.trafficviz.publish.Metrics;
+import io.trafficviz.publish.NetworkInfo;
+import io.trafficviz.publish.WebServer;
+import io.trafficviz.resolve.AddressBook;
+import io.trafficviz.resolve.ProxyContext;
+import io.trafficviz.resolve.RequestResolver;
+import io.trafficviz.resolve.ReverseDns;
+import io.trafficviz.resolve.Workload;
+import io.trafficviz.source.FileTailer;
+import io.trafficviz.source.OffsetStore;
+import io.trafficviz.source.StartPosition;
+import io.trafficviz.source.TailerOptions;
+import io.trafficviz.source.TailerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wires the pipeline together from a configuration: sources → parse → resolve → graph → publish.
+ *
+ * <p>{@link #create} builds everything without starting threads; {@link #startDiscovery}, {@link #startWeb} and
+ * {@link #startTailing} bring parts up (replay uses the first two only). {@link #start} does all three.
+ */
+public final class TrafficvizApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TrafficvizApp.class);
+
+    private final TrafficvizConfig config;
+    private final TrafficGraph graph;
+    private final AddressBook addressBook = new AddressBook();
+    private final ReverseDns reverseDns;
+    private final RequestResolver resolver;
+    private final Pipeline pipeline;
+    private final NetworkInfo networkInfo;
+    private final LiveHub hub;
+    private final Map<String, DiscoveryPoller> pollers = new LinkedHashMap<>();
+    private final Map<String, FileTailer> tailers = new LinkedHashMap<>();
+    /** Proxies by the access-log file they write to; several may share one file. */
+    private final Map<String, List<ProxyContext>> proxiesByLog = new LinkedHashMap<>();
+    private final Map<String, String> formatByLog = new HashMap<>();
+    private OffsetStore offsets;
+    private WebServer web;
+
+    private TrafficvizApp(TrafficvizConfig config, boolean onLogTime) {
+        this.config = config;
+        TrafficvizConfig.Limits limits = config.limits();
+        this.graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
+        this.reverseDns = config.reverseDns() ? new ReverseDns(addressBook::touch) : null;
+        this.resolver = new RequestResolver(config, graph, addressBook, reverseDns);
+        this.pipeline = new Pipeline(graph, resolver, System::currentTimeMillis, onLogTime);
+        for (ServerConfig server : config.servers()) {
+            for (ProxyConfig proxy : server.proxies()) {
+                if (proxy.accessLog() != null) {
+                    proxiesByLog.computeIfAbsent(proxy.accessLog(), k -> new ArrayList<>())
+                            .add(resolver.proxy(server.name(), proxy.name()));
+                    formatByLog.putIfAbsent(proxy.accessLog(), proxy.format());
+                }
+            }
+        }
+        proxiesByLog.forEach((path, proxies) -> pipeline.register(path, proxies, formatByLog.get(path)));
+        this.networkInfo = new NetworkInfo(config, pipeline, this::apiStatus, this::sourceDetails);
+        this.hub = new LiveHub(pipeline, () -> networkInfo.document(false, pipeline.rateClock()));
+        pipeline.setListener(hub);
+    }
+
+    /** Builds the pipeline; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */
+    public static TrafficvizApp create(TrafficvizConfig config, boolean onLogTime) {
+        return new TrafficvizApp(config, onLogTime);
+    }
+
+    /** Everything, live: discovery, the web server and tailing. */
+    public static TrafficvizApp start(TrafficvizConfig config) {
+        TrafficvizApp app = create(config, false);
+        try {
+            app.startDiscovery();
+            app.startWeb();
+            app.startTailing();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    public void startDiscovery() {
+        Duration interval = Duration.ofMillis(config.discoveryIntervalMillis());
+        for (ProxyContext ctx : resolver.proxies()) {
+            ProxyConfig proxy = proxyConfig(ctx);
+            if (proxy.api() == null && proxy.dynamicConfig() == null) {
+                continue;
+            }
+            DiscoveryPoller poller = new DiscoveryPoller(ctx.key(), proxy.api(),
+                    proxy.dynamicConfig() == null ? null : Path.of(proxy.dynamicConfig()), interval,
+                    inventory -> applyInventory(ctx, inventory));
+            pollers.put(ctx.key(), poller);
+            poller.start();
+        }
+    }
+
+    /** Maps each discovered backend address to its service, and shows every discovered service as a node. */
+    private void applyInventory(ProxyContext ctx, ProxyInventory inventory) {
+        DiscoveryPoller poller = pollers.get(ctx.key());
+        DiscoveryState state = poller == null ? null : poller.state();
+        Map<String, Workload> addresses = new HashMap<>();
+        if (state != null && state.addresses() != null) {
+            state.addresses().serviceByAddress().forEach((address, service) -> addresses.put(address,
+                    new Workload(ctx.serverName(), RequestResolver.bareName(service), ctx.network())));
+        }
+        addressBook.replace(ctx.key(), addresses);
+        pipeline.withLock(() -> {
+            for (Service service : inventory.services()) {
+                if (!"internal".equals(service.provider()) && !service.serverUrls().isEmpty()) {
+                    resolver.declareService(ctx, service.name());
+                }
+            }
+        });
+    }
+
+    public void startWeb() {
+        web = new WebServer(networkInfo, hub, () -> Metrics.render(this), this::healthy, null)
+                .start(config.listenHost(), config.listenPort());
+        log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
+    }
+
+    public void startTailing() {
+        if (config.stateDir() != null) {
+            try {
+                Files.createDirectories(config.stateDir());
+                offsets = OffsetStore.open(config.stateDir().resolve("offsets.json"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the offset store in " + config.stateDir(), e);
+            }
+        }
+        StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
+        for (String path : proxiesByLog.keySet()) {
+            List<ProxyContext> proxies = proxiesByLog.get(path);
+            TailerOptions options = TailerOptions.of(Path.of(path), proxies.get(0).serverName(),
+                            proxies.size() == 1 ? proxies.get(0).proxyName() : null)
+                    .withStartAt(start).withOffsetStore(offsets);
+            FileTailer tailer = new FileTailer(options, pipeline);
+            tailers.put(path, tailer);
+            tailer.start();
+        }
+    }
+
+    private ProxyConfig proxyConfig(ProxyContext ctx) {
+        for (ServerConfig s : config.servers()) {
+            for (ProxyConfig p : s.proxies()) {
+                if (s.name().equals(ctx.serverName()) && p.name().equals(ctx.proxyName())) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalStateException("no config for " + ctx.key());
+    }
+
+    ApiStatus apiStatus(String proxyKey) {
+        DiscoveryPoller poller = pollers.get(proxyKey);
+        if (poller == null) {
+            return ApiStatus.NONE;
+        }
+        DiscoveryState s = poller.state();
+        String status = s.status().name().toLowerCase(java.util.Locale.ROOT);
+        if (s.status() == DiscoveryState.Status.OK && s.source() == DiscoveryState.Source.FILE) {
+            status = "file";
+        }
+        return new ApiStatus(status, s.lastRefreshMillis(), s.error());
+    }
+
+    private Map<String, Object> sourceDetails(String origin) {
+        FileTailer tailer = tailers.get(origin);
+        if (tailer == null) {
+            return null;
+        }
+        TailerStats t = tailer.snapshot();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("offset", t.offset());
+        m.put("state", t.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("rotations", t.rotations());
+        m.put("truncated", t.truncated());
+        if (t.lastError() != null) {
+            m.put("lastError", t.lastError());
+        }
+        return m;
+    }
+
+    private boolean healthy() {
+        return tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null);
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public LiveHub hub() {
+        return hub;
+    }
+
+    public NetworkInfo networkInfo() {
+        return networkInfo;
+    }
+
+    public TrafficvizConfig config() {
+        return config;
+    }
+
+    public Map<String, DiscoveryPoller> pollers() {
+        return pollers;
+    }
+
+    public Map<String, FileTailer> tailers() {
+        return tailers;
+    }
+
+    /** The access-log files to read and their formats, in config order. */
+    public Map<String, String> logFiles() {
+        Map<String, String> out = new LinkedHashMap<>();
+        proxiesByLog.keySet().forEach(p -> out.put(p, formatByLog.get(p)));
+        return out;
+    }
+
+    public int port() {
+        return web == null ? -1 : web.port();
+    }
+
+    @Override
+    public void close() {
+        tailers.values().forEach(FileTailer::close);
+        pollers.values().forEach(DiscoveryPoller::close);
+        if (offsets != null) {
+            try {
+                offsets.save();
+            } catch (IOException e) {
+                log.warn("could not save offsets: {}", e.getMessage());
+            }
+        }
+        if (web != null) {
+            web.close();
+        }
+        hub.close();
+        if (reverseDns != null) {
+            reverseDns.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.trafficviz.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.replay.Replayer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Read the configured access logs from their beginning, at N times their original pace or as "
+                + "fast as possible, feeding the same graph and UI as serve.",
+                "With --exit-when-done, print one JSON summary line on stdout "
+                        + "(lines, malformed, seconds, linesPerSecond) and exit after the last line."})
+public final class ReplayCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "N|max",
+            description = "Pace: N times the logs' own pace (e.g. 1, 10, 0.5), or max. Default: ${DEFAULT-VALUE}.")
+    String speed;
+
+    @Option(names = "--exit-when-done", description = "Exit after the last line instead of serving the result.")
+    boolean exitWhenDone;
+
+    @Option(names = "--dump", paramLabel = "FILE", description = "Write the final /network_info document to FILE.")
+    Path dump;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Override the config's listen address.")
+    String listen;
+
+    @Option(names = "--no-web", description = "Do not start the web server (useful for benchmarks).")
+    boolean noWeb;
+
+    @Override
+    public void run() {
+        double factor = parseSpeed();
+        TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
+        TrafficvizApp app = TrafficvizApp.create(cfg, true);
+        app.startDiscovery();
+        if (!noWeb) {
+            app.startWeb();
+            System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
+        }
+        Replayer.Result result = new Replayer(app.pipeline(), app.logFiles(), factor).run();
+        Pipeline.IngestTotals totals = app.pipeline().totals();
+        if (dump != null) {
+            writeDump(app);
+        }
+        if (exitWhenDone) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("lines", totals.lines());
+            summary.put("malformed", totals.malformed());
+            summary.put("seconds", Math.round(result.seconds() * 1000) / 1000.0);
+            summary.put("linesPerSecond", Math.round(totals.lines() / Math.max(result.seconds(), 1e-9)));
+            try {
+                System.out.println(new ObjectMapper().writeValueAsString(summary));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            app.close();
+            return;
+        }
+        System.err.println("trafficviz: replay done (" + totals.lines() + " lines); serving until stopped");
+        CliSupport.awaitShutdown(app::close);
+    }
+
+    private double parseSpeed() {
+        if ("max".equals(speed)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        try {
+            double v = Double.parseDouble(speed);
+            if (v > 0 && Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--speed must be a positive number or 'max' (was '" + speed + "')");
+    }
+
+    private void writeDump(TrafficvizApp app) {
+        try {
+            Files.writeString(dump, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(app.networkInfo().document(false, app.pipeline().rateClock())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write --dump file " + dump, e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.trafficviz.cli;
+
+import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.TrafficvizConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.")
+public final class ServeCommand implements Runnable {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file.")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Override the config's listen address.")
+    String listen;
+
+    @Option(names = "--from-beginning", description = "Read existing log content the first time a file is seen "
+            + "(default: start at its end, like startAt: end).")
+    boolean fromBeginning;
+
+    @Override
+    public void run() {
+        TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
+        if (fromBeginning) {
+            cfg = cfg.withStartAtBeginning(true);
+        }
+        TrafficvizApp app = TrafficvizApp.start(cfg);
+        System.out.println("trafficviz: serving http://" + cfg.listenHost() + ":" + app.port() + "/ (Ctrl-C to stop)");
+        CliSupport.awaitShutdown(app::close);
+    }
+}

@@ -1,0 +1,38 @@
+package io.trafficviz.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, validated. Built by {@link ConfigLoader}.
+ *
+ * @param names         static names: an address or CIDR mapped to a node name, checked in file order
+ * @param networkHeader the kept request header naming the proxy network ({@code request_<header>} in the log), used to
+ *                      tell apart the proxies that share one access-log file
+ * @param stateDir      where tail offsets are persisted, or null for none
+ */
+public record TrafficvizConfig(String listenHost, int listenPort, List<ServerConfig> servers, Map<Cidr, String> names,
+                               boolean reverseDns, boolean startAtBeginning, Path stateDir, String networkHeader,
+                               long discoveryIntervalMillis, Limits limits, String ingestToken) {
+
+    /** Caps that keep memory bounded whatever the logs contain. */
+    public record Limits(int maxNodes, int maxEdges, int maxUnknownPerGroup, int maxPathsPerEdge) {
+        public static final Limits DEFAULTS = new Limits(5_000, 20_000, 50, 100);
+    }
+
+    public TrafficvizConfig withListen(String host, int port) {
+        return new TrafficvizConfig(host, port, servers, names, reverseDns, startAtBeginning, stateDir, networkHeader,
+                discoveryIntervalMillis, limits, ingestToken);
+    }
+
+    public TrafficvizConfig withStartAtBeginning(boolean beginning) {
+        return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, beginning, stateDir,
+                networkHeader, discoveryIntervalMillis, limits, ingestToken);
+    }
+
+    public TrafficvizConfig withStateDir(Path dir) {
+        return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, dir,
+                networkHeader, discoveryIntervalMillis, limits, ingestToken);
+    }
+}

@@ -1,0 +1,75 @@
+package io.trafficviz.graph;
+
+import org.HdrHistogram.IntCountsHistogram;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Statistics of one edge. Not thread-safe: owned by the graph, read under its lock. */
+public final class EdgeStats {
+    /** Latencies are recorded in microseconds up to one hour; longer ones are clamped rather than lost. */
+    private static final long MAX_MICROS = 3_600_000_000L;
+    static final String OTHER_PATHS = "(other)";
+
+    private long requests;
+    private long errors;
+    private final long[] statusClasses = new long[6]; // index = status / 100; 0 for anything out of range
+    private long bytes;
+    private final IntCountsHistogram latencyMicros = new IntCountsHistogram(MAX_MICROS, 2);
+    private final RollingRate rate = new RollingRate();
+    private final Map<String, long[]> paths = new HashMap<>();
+    private long lastSeenMillis;
+
+    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
+        requests++;
+        if (status < 200 || status > 399) {
+            errors++;
+        }
+        statusClasses[status >= 100 && status < 600 ? status / 100 : 0]++;
+        bytes += Math.max(0, byteCount);
+        latencyMicros.recordValue(Math.max(0, Math.min(MAX_MICROS, durationNanos / 1000)));
+        rate.record(nowMillis);
+        lastSeenMillis = Math.max(lastSeenMillis, nowMillis);
+        if (path != null) {
+            long[] count = paths.get(path);
+            if (count == null) {
+                count = paths.computeIfAbsent(paths.size() < maxPaths ? path : OTHER_PATHS, k -> new long[1]);
+            }
+            count[0]++;
+        }
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    /** Count for a status class, e.g. {@code statusClass(4)} for 4xx. */
+    public long statusClass(int hundreds) {
+        return statusClasses[hundreds];
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public double percentileMillis(double percentile) {
+        return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    public double ratePerSecond(long nowMillis, int windowSeconds) {
+        return rate.perSecond(nowMillis, windowSeconds);
+    }
+
+    public long lastSeenMillis() {
+        return lastSeenMillis;
+    }
+
+    /** Distinct paths seen (capped; the overflow counts under "(other)"). */
+    public Map<String, long[]> paths() {
+        return paths;
+    }
+}

@@ -1,0 +1,57 @@
+package io.trafficviz.graph;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/** A proxy, a workload or an unknown caller. Identity is {@link #id()}; the rest is description. */
+public final class Node {
+    private final String id;
+    private final NodeKind kind;
+    private final String label;
+    private final String server;
+    private final String network;
+    private final Set<String> addresses = new TreeSet<>();
+    private boolean outsider;
+
+    public Node(String id, NodeKind kind, String label, String server, String network) {
+        this.id = id;
+        this.kind = kind;
+        this.label = label;
+        this.server = server;
+        this.network = network;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public NodeKind kind() {
+        return kind;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String server() {
+        return server;
+    }
+
+    public String network() {
+        return network;
+    }
+
+    /** Addresses this node was seen at or discovered with (bounded: the resolver caps what it adds). */
+    public Set<String> addresses() {
+        return addresses;
+    }
+
+    /** Whether this node called a private proxy it should not be calling (see the outsider rule). */
+    public boolean outsider() {
+        return outsider;
+    }
+
+    void markOutsider() {
+        outsider = true;
+    }
+}

@@ -1,0 +1,93 @@
+package io.trafficviz.parse;
+
+/**
+ * Parses Traefik access-log lines ({@code json}, {@code common} or {@code genericCLF}) into {@link AccessLogEntry}s.
+ *
+ * <p>In {@link InputFormat#AUTO} the format is decided per line: a line whose first non-blank char is {@code {} is
+ * JSON, anything else is CLF, and common vs genericCLF is told apart by whether the line ends with Traefik's
+ * {@code <duration>ms} tail. Any line that cannot be read fails with a {@link MalformedLineException}, never with
+ * another exception.
+ *
+ * <p>Not thread-safe: an instance reuses scratch buffers between lines. Use one per thread; they are cheap.
+ */
+public final class TraefikLogParser {
+    private final InputFormat format;
+    private final JsonLineScanner json = new JsonLineScanner();
+    private final ClfLineParser clf = new ClfLineParser();
+
+    /** A parser that detects the format of each line. */
+    public TraefikLogParser() {
+        this(InputFormat.AUTO);
+    }
+
+    /** A parser that expects every line in {@code format} ({@link InputFormat#AUTO} to detect per line). */
+    public TraefikLogParser(InputFormat format) {
+        if (format == null) {
+            throw new IllegalArgumentException("format must not be null (use InputFormat.AUTO to detect it)");
+        }
+        this.format = format;
+    }
+
+    /**
+     * A parser for a configuration value: {@code auto}, {@code json}, {@code common} or {@code genericCLF}.
+     *
+     * @throws IllegalArgumentException for any other name, listing the accepted ones
+     */
+    public static TraefikLogParser forFormat(String configName) {
+        return new TraefikLogParser(InputFormat.fromConfig(configName));
+    }
+
+    public InputFormat format() {
+        return format;
+    }
+
+    /** Parses one line (without its line terminator; trailing whitespace is ignored) into a new entry. */
+    public AccessLogEntry parse(String line) throws MalformedLineException {
+        AccessLogEntry entry = new AccessLogEntry();
+        parseInto(line, entry);
+        return entry;
+    }
+
+    /**
+     * The allocation-light variant for the hot path: resets {@code into} and fills it from {@code line}. Everything
+     * in {@code into}, including its headers map, is overwritten, so copy what you keep. If this throws, the
+     * contents of {@code into} are unspecified.
+     */
+    public void parseInto(String line, AccessLogEntry into) throws MalformedLineException {
+        if (line == null) {
+            throw new MalformedLineException("null line");
+        }
+        into.reset();
+        int end = line.length();
+        int start = 0;
+        while (start < end && isBlank(line.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(line.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
+            throw new MalformedLineException("empty line");
+        }
+        try {
+            InputFormat lineFormat = format;
+            if (lineFormat == InputFormat.AUTO && line.charAt(start) == '{') {
+                lineFormat = InputFormat.JSON;
+            }
+            if (lineFormat == InputFormat.JSON) {
+                json.scan(line, start, end, into);
+            } else {
+                clf.parse(line, start, end, lineFormat, into);
+            }
+        } catch (RuntimeException bug) {
+            // Last line of defence: a parser bug must cost one line, not the reader thread. The fuzz tests look for
+            // this message, so such bugs do not go unnoticed.
+            throw new MalformedLineException("internal parser error (" + bug + ")");
+        }
+    }
+
+    /** Whitespace around a line, including a UTF-8 byte-order mark left at the start of a file. */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\uFEFF';
+    }
+}

@@ -1,0 +1,187 @@
+package io.trafficviz.pipeline;
+
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.graph.Node;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.parse.AccessLogEntry;
+import io.trafficviz.parse.MalformedLineException;
+import io.trafficviz.parse.TraefikLogParser;
+import io.trafficviz.resolve.ProxyContext;
+import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.resolve.RequestResolver;
+import io.trafficviz.resolve.Resolution;
+import io.trafficviz.source.LineSink;
+import io.trafficviz.source.LogLine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * parse → resolve → graph, for every line any source delivers.
+ *
+ * <p>One lock guards the parser state, the resolver's caches and the graph: sources call {@link #accept} from their own
+ * threads, readers use {@link #readGraph}. At live rates the lock is uncontended; replay calls from one thread.
+ */
+public final class Pipeline implements LineSink {
+    private final Object lock = new Object();
+    private final TrafficGraph graph;
+    private final RequestResolver resolver;
+    private final Map<String, Binding> bindings = new HashMap<>();
+    private final List<SourceStats> sources = new ArrayList<>();
+    private final AccessLogEntry entry = new AccessLogEntry();
+    private final LongSupplier clock;
+    private final boolean onLogTime;
+    private volatile EventListener listener = EventListener.NONE;
+    private long lines;
+    private long malformed;
+    private long unattributed;
+    private long seq;
+    private long lastLineMillis;
+
+    /** How lines from one origin are read: its parser, and the proxies that may have written them. */
+    private record Binding(TraefikLogParser parser, List<ProxyContext> proxies, SourceStats stats) {
+    }
+
+    /**
+     * @param clock     wall time, for rate windows in live use
+     * @param onLogTime when true (replay), rate windows run on the lines' own timestamps instead of {@code clock}
+     */
+    public Pipeline(TrafficGraph graph, RequestResolver resolver, LongSupplier clock, boolean onLogTime) {
+        this.graph = graph;
+        this.resolver = resolver;
+        this.clock = clock;
+        this.onLogTime = onLogTime;
+    }
+
+    public void setListener(EventListener listener) {
+        this.listener = listener == null ? EventListener.NONE : listener;
+    }
+
+    /**
+     * Declares a source. Several proxies may share one origin (one file for both proxies, as in the concept); each
+     * line is then attributed by the network header it carries.
+     */
+    public SourceStats register(String origin, List<ProxyContext> proxies, String format) {
+        synchronized (lock) {
+            Binding existing = bindings.get(origin);
+            if (existing != null) {
+                return existing.stats();
+            }
+            SourceStats stats = new SourceStats(origin, format);
+            bindings.put(origin, new Binding(TraefikLogParser.forFormat(format), List.copyOf(proxies), stats));
+            sources.add(stats);
+            return stats;
+        }
+    }
+
+    @Override
+    public void accept(LogLine line) {
+        synchronized (lock) {
+            process(line.origin(), line.text(), clock.getAsLong());
+        }
+    }
+
+    /** Processes many lines under one lock acquisition. */
+    public void acceptAll(String origin, List<String> texts) {
+        synchronized (lock) {
+            long now = clock.getAsLong();
+            for (String text : texts) {
+                process(origin, text, now);
+            }
+        }
+    }
+
+    /** The hot path. Returns false when the line was malformed. */
+    private boolean process(String origin, String text, long nowMillis) {
+        Binding binding = bindings.get(origin);
+        if (binding == null) {
+            unattributed++;
+            return false;
+        }
+        lines++;
+        binding.stats().lines++;
+        try {
+            binding.parser().parseInto(text, entry);
+        } catch (MalformedLineException e) {
+            malformed++;
+            binding.stats().malformed(e.getMessage(), text);
+            return false;
+        }
+        List<ProxyContext> proxies = binding.proxies();
+        ProxyContext ctx = proxies.size() == 1 ? proxies.get(0) : resolver.proxyForLine(proxies, entry);
+        Resolution r = resolver.resolve(ctx, entry);
+        long eventMillis = entry.startMillis != 0 ? entry.startMillis : nowMillis;
+        lastLineMillis = eventMillis;
+        graph.recordRequest(r.client(), r.proxy(), r.target(), entry.downstreamStatus, entry.durationNanos,
+                entry.originDurationNanos, entry.downstreamContentSize, pathOnly(entry.requestPath),
+                onLogTime ? eventMillis : nowMillis);
+        EventListener l = listener;
+        if (l.wantsEvents()) {
+            l.onEvent(event(ctx, r, eventMillis));
+        }
+        return true;
+    }
+
+    private RequestEvent event(ProxyContext ctx, Resolution r, long time) {
+        Node to = r.target() != null ? r.target() : r.proxy();
+        return new RequestEvent(++seq, time, ctx.serverName(), ctx.network(), ctx.proxyName(), r.client().label(),
+                to.label(), r.client().id(), r.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
+                entry.requestPath, entry.downstreamStatus, entry.durationMillis(), entry.isError(),
+                r.answeredByProxy(), r.outsider());
+    }
+
+    /** Path cardinality is bounded per edge; the query string would make it unbounded for no insight. */
+    private static String pathOnly(String path) {
+        if (path == null) {
+            return null;
+        }
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    /** Runs {@code reader} with the graph and ingest state held still. */
+    public <T> T readGraph(Function<TrafficGraph, T> reader) {
+        synchronized (lock) {
+            return reader.apply(graph);
+        }
+    }
+
+    /** Runs {@code action} on the ingest side of the lock (discovery applying an inventory, say). */
+    public void withLock(Runnable action) {
+        synchronized (lock) {
+            action.run();
+        }
+    }
+
+    public IngestTotals totals() {
+        synchronized (lock) {
+            return new IngestTotals(lines, malformed, unattributed, lastLineMillis, List.copyOf(sources));
+        }
+    }
+
+    public record IngestTotals(long lines, long malformed, long unattributed, long lastLineMillis,
+                               List<SourceStats> sources) {
+    }
+
+    /** The time rate windows are evaluated at: now, or in replay the time of the last line read. */
+    public long rateClock() {
+        if (!onLogTime) {
+            return clock.getAsLong();
+        }
+        synchronized (lock) {
+            return lastLineMillis;
+        }
+    }
+
+    public RequestResolver resolver() {
+        return resolver;
+    }
+
+    public TrafficGraph graph() {
+        return graph;
+    }
+}

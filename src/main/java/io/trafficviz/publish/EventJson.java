@@ -1,0 +1,53 @@
+package io.trafficviz.publish;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.trafficviz.resolve.RequestEvent;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/** Writes a {@link RequestEvent} as the event object of docs/protocol.md. */
+public final class EventJson {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private EventJson() {
+    }
+
+    public static String write(RequestEvent e) {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", e.seq());
+            g.writeNumberField("time", e.time());
+            g.writeStringField("server", e.server());
+            g.writeStringField("network", e.network());
+            g.writeStringField("proxy", e.proxy());
+            g.writeStringField("from", e.from());
+            g.writeStringField("to", e.to());
+            g.writeStringField("fromId", e.fromId());
+            g.writeStringField("proxyId", e.proxyId());
+            g.writeStringField("toId", e.toId());
+            g.writeArrayFieldStart("hops");
+            g.writeString(e.fromId());
+            g.writeString(e.proxyId());
+            if (!e.answeredByProxy()) {
+                g.writeString(e.toId());
+            }
+            g.writeEndArray();
+            g.writeStringField("method", e.method());
+            g.writeStringField("host", e.host());
+            g.writeStringField("path", e.path());
+            g.writeNumberField("status", e.status());
+            g.writeNumberField("durationMs", Math.round(e.durationMs() * 1000) / 1000.0);
+            g.writeStringField("outcome", e.error() ? "error" : "ok");
+            g.writeStringField("answeredBy", e.answeredByProxy() ? "proxy" : "service");
+            g.writeBooleanField("outsider", e.outsider());
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package io.trafficviz.resolve;
+
+import io.trafficviz.config.Cidr;
+import io.trafficviz.config.ProxyConfig;
+import io.trafficviz.config.ServerConfig;
+import io.trafficviz.graph.Node;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One configured proxy as the resolver sees it, with its per-proxy caches (touched only by the ingest thread). */
+public final class ProxyContext {
+    private final ServerConfig server;
+    private final ProxyConfig proxy;
+    private final Node node;
+    final Map<String, Node> targets = new HashMap<>();
+    final Map<String, CallerInfo> callers = new HashMap<>();
+    long callersVersion = -1;
+
+    record CallerInfo(Node node, boolean outsider) {
+    }
+
+    ProxyContext(ServerConfig server, ProxyConfig proxy, Node node) {
+        this.server = server;
+        this.proxy = proxy;
+        this.node = node;
+    }
+
+    public String serverName() {
+        return server.name();
+    }
+
+    public String proxyName() {
+        return proxy.name();
+    }
+
+    public String network() {
+        return proxy.network();
+    }
+
+    public ProxyConfig.Role role() {
+        return proxy.role();
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    List<Cidr> trustedNetworks() {
+        return server.trustedNetworks();
+    }
+
+    public String key() {
+        return server.name() + "/" + proxy.name();
+    }
+}

@@ -1,0 +1,237 @@
+package io.trafficviz.resolve;
+
+import io.trafficviz.config.Cidr;
+import io.trafficviz.config.ProxyConfig;
+import io.trafficviz.config.ServerConfig;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.graph.Node;
+import io.trafficviz.graph.NodeKind;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.parse.AccessLogEntry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Works out, for each request, the caller node, the proxy node and the service node.
+ *
+ * <p>The caller is looked up in order: a workload some proxy's discovery knows at that address (any server, the
+ * proxy's own server first), a proxy's own address, a configured static name or CIDR, reverse DNS (if enabled), and
+ * otherwise an unknown node: {@code external} for public addresses (one per server/network) and {@code unrecognised}
+ * for private ones (one per address, up to a cap per server/network). Only the ingest thread calls this.
+ */
+public final class RequestResolver {
+    private final TrafficvizConfig config;
+    private final TrafficGraph graph;
+    private final AddressBook addressBook;
+    private final ReverseDns reverseDns;
+    private final Map<String, ProxyContext> proxies = new LinkedHashMap<>();
+    private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
+    private final Map<String, Integer> unknownPerGroup = new HashMap<>();
+    private static final int MAX_CACHED_CALLERS = 100_000;
+
+    public RequestResolver(TrafficvizConfig config, TrafficGraph graph, AddressBook addressBook, ReverseDns reverseDns) {
+        this.config = config;
+        this.graph = graph;
+        this.addressBook = addressBook;
+        this.reverseDns = reverseDns;
+        for (ServerConfig server : config.servers()) {
+            for (ProxyConfig proxy : server.proxies()) {
+                NodeKind kind = proxy.role() == ProxyConfig.Role.GATEWAY ? NodeKind.GATEWAY : NodeKind.PROXY;
+                Node node = graph.ensureNode("proxy:" + server.name() + "/" + proxy.name(), kind, proxy.name(),
+                        server.name(), proxy.network());
+                ProxyContext ctx = new ProxyContext(server, proxy, node);
+                proxies.put(ctx.key(), ctx);
+                for (String address : proxy.addresses()) {
+                    proxyByAddress.put(address, ctx);
+                    graph.addAddress(node, address);
+                }
+            }
+        }
+    }
+
+    public ProxyContext proxy(String server, String proxy) {
+        return proxies.get(server + "/" + proxy);
+    }
+
+    public List<ProxyContext> proxies() {
+        return new ArrayList<>(proxies.values());
+    }
+
+    /**
+     * The proxy that wrote a line read from a file several proxies share: the one whose network (or name) the line's
+     * network header names, else {@code fallback}.
+     */
+    public ProxyContext proxyForLine(List<ProxyContext> candidates, AccessLogEntry entry) {
+        String network = entry.requestHeader(config.networkHeader());
+        if (network != null) {
+            for (ProxyContext ctx : candidates) {
+                if (network.equals(ctx.network()) || network.equals(ctx.proxyName())) {
+                    return ctx;
+                }
+            }
+        }
+        return candidates.get(0);
+    }
+
+    public Resolution resolve(ProxyContext ctx, AccessLogEntry entry) {
+        ProxyContext.CallerInfo caller = caller(ctx, entry.clientHost);
+        Node target = entry.answeredByProxy() ? null : target(ctx, entry.serviceName);
+        return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
+    }
+
+    /** Makes discovered services visible as nodes before any traffic reaches them. */
+    public void declareService(ProxyContext ctx, String serviceName) {
+        target(ctx, serviceName);
+    }
+
+    private Node target(ProxyContext ctx, String serviceName) {
+        Node node = ctx.targets.get(serviceName);
+        if (node == null) {
+            String bare = bareName(serviceName);
+            node = graph.ensureNode("service:" + ctx.serverName() + "/" + bare, NodeKind.SERVICE, bare,
+                    ctx.serverName(), ctx.network());
+            ctx.targets.put(serviceName, node);
+        }
+        return node;
+    }
+
+    private ProxyContext.CallerInfo caller(ProxyContext ctx, String clientHost) {
+        String address = firstAddress(clientHost);
+        long version = addressBook.version();
+        if (ctx.callersVersion != version || ctx.callers.size() > MAX_CACHED_CALLERS) {
+            ctx.callers.clear();
+            ctx.callersVersion = version;
+        }
+        ProxyContext.CallerInfo info = ctx.callers.get(address);
+        if (info == null) {
+            info = lookupCaller(ctx, address);
+            if (info.outsider()) {
+                graph.markOutsider(info.node());
+            }
+            ctx.callers.put(address, info);
+        }
+        return info;
+    }
+
+    private ProxyContext.CallerInfo lookupCaller(ProxyContext ctx, String address) {
+        Workload workload = addressBook.lookup(address, ctx.serverName());
+        if (workload != null) {
+            Node node = graph.ensureNode("service:" + workload.server() + "/" + workload.name(), NodeKind.SERVICE,
+                    workload.name(), workload.server(), workload.network());
+            graph.addAddress(node, address);
+            return new ProxyContext.CallerInfo(node, outsider(ctx, address, workload.server().equals(ctx.serverName())));
+        }
+        ProxyContext proxyCaller = proxyByAddress.get(address);
+        if (proxyCaller != null) {
+            return new ProxyContext.CallerInfo(proxyCaller.node(),
+                    outsider(ctx, address, proxyCaller.serverName().equals(ctx.serverName())));
+        }
+        String name = staticName(address);
+        if (name == null && reverseDns != null && address != null) {
+            name = reverseDns.nameOf(address);
+        }
+        if (name != null) {
+            Node node = graph.ensureNode("service:" + ctx.serverName() + "/" + name, NodeKind.SERVICE, name,
+                    ctx.serverName(), ctx.network());
+            graph.addAddress(node, address);
+            return new ProxyContext.CallerInfo(node, outsider(ctx, address, true));
+        }
+        return new ProxyContext.CallerInfo(unknown(ctx, address), outsider(ctx, address, false));
+    }
+
+    /** A private proxy should only hear from its own server's workloads and proxies, and trusted networks. */
+    private static boolean outsider(ProxyContext ctx, String address, boolean knownOnSameServer) {
+        if (ctx.role() != ProxyConfig.Role.PRIVATE || knownOnSameServer) {
+            return false;
+        }
+        for (Cidr trusted : ctx.trustedNetworks()) {
+            if (trusted.contains(address)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String staticName(String address) {
+        if (config.names().isEmpty() || address == null) {
+            return null;
+        }
+        byte[] bytes = Cidr.literalBytes(address);
+        for (Map.Entry<Cidr, String> e : config.names().entrySet()) {
+            if (bytes != null ? e.getKey().contains(bytes) : e.getKey().text().equals(address)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Outside callers are one {@code external} node per server/network: the internet is unbounded and its addresses
+     * mean little individually. Private addresses nobody knows are worth seeing one by one (a container without a
+     * name, a stray job), so {@code unrecognised} nodes are per address, up to a cap per group, then "other".
+     */
+    private Node unknown(ProxyContext ctx, String address) {
+        String group = ":" + ctx.serverName() + "/" + ctx.network();
+        Node node;
+        if (isPublic(address)) {
+            node = graph.ensureNode("external" + group, NodeKind.EXTERNAL, "external callers", ctx.serverName(),
+                    ctx.network());
+        } else {
+            String prefix = "unrecognised" + group + "/";
+            String shown = address == null ? "unknown" : address;
+            node = graph.node(prefix + shown);
+            if (node == null) {
+                int count = unknownPerGroup.merge(prefix, 1, Integer::sum);
+                node = count > config.limits().maxUnknownPerGroup()
+                        ? graph.ensureNode(prefix + "other", NodeKind.UNRECOGNISED, "other unrecognised callers",
+                        ctx.serverName(), ctx.network())
+                        : graph.ensureNode(prefix + shown, NodeKind.UNRECOGNISED, shown, ctx.serverName(),
+                        ctx.network());
+            }
+        }
+        if (address != null) {
+            graph.addAddress(node, address);
+        }
+        return node;
+    }
+
+    /** Public means routable on the internet: not private, loopback, link-local, CGNAT or unique-local. */
+    static boolean isPublic(String address) {
+        byte[] b = Cidr.literalBytes(address);
+        if (b == null) {
+            return false;
+        }
+        if (b.length == 4) {
+            int a0 = b[0] & 0xFF;
+            int a1 = b[1] & 0xFF;
+            return !(a0 == 10 || a0 == 127 || a0 == 0 || (a0 == 172 && a1 >= 16 && a1 < 32)
+                    || (a0 == 192 && a1 == 168) || (a0 == 169 && a1 == 254) || (a0 == 100 && a1 >= 64 && a1 < 128)
+                    || a0 >= 224);
+        }
+        int first = b[0] & 0xFF;
+        boolean loopbackOrUnspecified = true;
+        for (int i = 0; i < 15; i++) {
+            loopbackOrUnspecified &= b[i] == 0;
+        }
+        return !(loopbackOrUnspecified || (first & 0xFE) == 0xFC || (first == 0xFE && (b[1] & 0xC0) == 0x80)
+                || first == 0xFF);
+    }
+
+    /** X-Forwarded-For style lists name the original client first. */
+    static String firstAddress(String clientHost) {
+        if (clientHost == null) {
+            return null;
+        }
+        int comma = clientHost.indexOf(',');
+        return comma < 0 ? clientHost : clientHost.substring(0, comma).trim();
+    }
+
+    public static String bareName(String serviceName) {
+        int at = serviceName.lastIndexOf('@');
+        return at > 0 ? serviceName.substring(0, at) : serviceName;
+    }
+}

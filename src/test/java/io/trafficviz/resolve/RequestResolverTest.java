@@ -1,0 +1,143 @@
+package io.trafficviz.resolve;
+
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.graph.NodeKind;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.parse.AccessLogEntry;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestResolverTest {
+    private static final TrafficvizConfig CONFIG = ConfigLoader.parse("""
+            limits: {maxUnknownPerGroup: 2}
+            servers:
+              - name: a
+                trustedNetworks: [10.50.0.0/16]
+                proxies:
+                  - {name: pub, role: public, network: pub-net}
+                  - {name: priv, role: private, network: priv-net, addresses: [172.20.0.2]}
+              - name: b
+                proxies:
+                  - {name: priv, role: private, network: b-net}
+            names:
+              172.25.0.5: batch-job
+              192.168.7.0/24: office
+            """, Path.of("."));
+
+    private final TrafficGraph graph = new TrafficGraph(1000, 1000, 10);
+    private final AddressBook book = new AddressBook();
+    private final RequestResolver resolver = new RequestResolver(CONFIG, graph, book, null);
+
+    private static AccessLogEntry request(String client, String service) {
+        AccessLogEntry e = new AccessLogEntry();
+        e.clientHost = client;
+        e.serviceName = service;
+        e.downstreamStatus = 200;
+        e.originStatus = service == null ? 0 : 200;
+        return e;
+    }
+
+    @Test
+    void aWorkloadIsOneNodeAsBackendAndAsCaller() {
+        book.replace("a/pub", Map.of("172.25.0.3", new Workload("a", "api", "pub-net")));
+        Resolution asBackend = resolver.resolve(resolver.proxy("a", "pub"), request("8.8.8.8", "api@file"));
+        Resolution asCaller = resolver.resolve(resolver.proxy("a", "priv"), request("172.25.0.3", "db@docker"));
+        assertThat(asBackend.target().id()).isEqualTo("service:a/api");
+        assertThat(asCaller.client()).isSameAs(asBackend.target());
+        assertThat(asCaller.target().id()).isEqualTo("service:a/db");
+        assertThat(asCaller.outsider()).isFalse();
+        assertThat(asBackend.client().kind()).isEqualTo(NodeKind.EXTERNAL);
+    }
+
+    @Test
+    void sameAddressOnTwoServersPrefersTheLoggingProxysServer() {
+        book.replace("a/priv", Map.of("172.17.0.2", new Workload("a", "svc-a", "priv-net")));
+        book.replace("b/priv", Map.of("172.17.0.2", new Workload("b", "svc-b", "b-net")));
+        assertThat(resolver.resolve(resolver.proxy("b", "priv"), request("172.17.0.2", null)).client().id())
+                .isEqualTo("service:b/svc-b");
+        assertThat(resolver.resolve(resolver.proxy("a", "priv"), request("172.17.0.2", null)).client().id())
+                .isEqualTo("service:a/svc-a");
+    }
+
+    @Test
+    void crossServerCallerIsFoundAndFlaggedAsOutsiderOnAPrivateProxy() {
+        book.replace("a/pub", Map.of("10.0.1.5", new Workload("a", "web", "pub-net")));
+        Resolution r = resolver.resolve(resolver.proxy("b", "priv"), request("10.0.1.5", "x@file"));
+        assertThat(r.client().id()).isEqualTo("service:a/web");
+        assertThat(r.outsider()).isTrue();
+        assertThat(r.client().outsider()).isTrue();
+    }
+
+    @Test
+    void orderProxyThenStaticNamesThenUnknown() {
+        ProxyContext pub = resolver.proxy("a", "pub");
+        assertThat(resolver.resolve(pub, request("172.20.0.2", null)).client().id()).isEqualTo("proxy:a/priv");
+        assertThat(resolver.resolve(pub, request("172.25.0.5", null)).client().id()).isEqualTo("service:a/batch-job");
+        assertThat(resolver.resolve(pub, request("192.168.7.33", null)).client().label()).isEqualTo("office");
+        assertThat(resolver.resolve(pub, request("203.0.113.9", null)).client().id()).isEqualTo("external:a/pub-net");
+        assertThat(resolver.resolve(pub, request("198.51.100.1", null)).client().id()).isEqualTo("external:a/pub-net");
+        assertThat(resolver.resolve(pub, request("10.9.9.9", null)).client().id())
+                .isEqualTo("unrecognised:a/pub-net/10.9.9.9");
+    }
+
+    @Test
+    void unrecognisedCallersAreCappedPerGroup() {
+        ProxyContext pub = resolver.proxy("a", "pub");
+        List<String> ids = List.of("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4").stream()
+                .map(ip -> resolver.resolve(pub, request(ip, null)).client().id()).toList();
+        assertThat(ids).containsExactly("unrecognised:a/pub-net/10.0.0.1", "unrecognised:a/pub-net/10.0.0.2",
+                "unrecognised:a/pub-net/other", "unrecognised:a/pub-net/other");
+    }
+
+    @Test
+    void answeredByProxyEndsAtTheProxy() {
+        Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("203.0.113.9", null));
+        assertThat(r.target()).isNull();
+        assertThat(r.answeredByProxy()).isTrue();
+        AccessLogEntry noServer = request("203.0.113.9", "api@file");
+        noServer.originStatus = 0;
+        noServer.downstreamStatus = 503;
+        assertThat(resolver.resolve(resolver.proxy("a", "pub"), noServer).answeredByProxy()).isTrue();
+    }
+
+    @Test
+    void forwardedForListsUseTheOriginalClient() {
+        Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("172.25.0.5, 10.0.0.1", null));
+        assertThat(r.client().label()).isEqualTo("batch-job");
+    }
+
+    @Test
+    void privateProxyTrustsOwnServerAndTrustedNetworksOnly() {
+        ProxyContext priv = resolver.proxy("a", "priv");
+        assertThat(resolver.resolve(priv, request("10.50.3.3", null)).outsider()).isFalse();
+        assertThat(resolver.resolve(priv, request("10.51.3.3", null)).outsider()).isTrue();
+        assertThat(resolver.resolve(priv, request("203.0.113.1", null)).outsider()).isTrue();
+        assertThat(resolver.resolve(resolver.proxy("a", "pub"), request("203.0.113.1", null)).outsider()).isFalse();
+    }
+
+    @Test
+    void sharedFileLinesGoToTheProxyTheirNetworkHeaderNames() {
+        List<ProxyContext> both = List.of(resolver.proxy("a", "pub"), resolver.proxy("a", "priv"));
+        AccessLogEntry e = request("1.1.1.1", null);
+        e.putHeader("request_X-Network-Name", "priv-net");
+        assertThat(resolver.proxyForLine(both, e).proxyName()).isEqualTo("priv");
+        assertThat(resolver.proxyForLine(both, request("1.1.1.1", null)).proxyName()).isEqualTo("pub");
+    }
+
+    @Test
+    void publicAddressClassification() {
+        assertThat(RequestResolver.isPublic("8.8.8.8")).isTrue();
+        assertThat(RequestResolver.isPublic("2001:4860::8888")).isTrue();
+        for (String p : List.of("10.1.2.3", "172.16.0.1", "172.31.255.1", "192.168.1.1", "127.0.0.1", "169.254.1.1",
+                "100.64.0.1", "::1", "fd00::1", "fe80::1", "not-an-ip")) {
+            assertThat(RequestResolver.isPublic(p)).as(p).isFalse();
+        }
+        assertThat(RequestResolver.isPublic("172.32.0.1")).isTrue();
+    }
+}
