@@ -287,6 +287,10 @@ function onGraphMessage(message) {
   if (!message || typeof message !== 'object') return;
   if (message.type === 'hello') {
     model.applyHello(message.graph);
+    // e.g. the demo saying its traffic is simulated: the user must not mistake it for real proxies.
+    const notice = message.graph && typeof message.graph.notice === 'string' ? message.graph.notice : '';
+    $('notice').textContent = notice;
+    $('notice').hidden = !notice;
     flashes.clear();
     structureDirty = true;
     // Node objects survive a hello (same identity); edge objects are rebuilt, so look the selection up again.
@@ -491,6 +495,10 @@ window.trafficviz = {
         kind: node.kind,
         x: t.applyX(node.x),
         y: t.applyY(node.y),
+        server: node.server,
+        network: node.network,
+        worldX: node.x,
+        worldY: node.y,
       })),
       edges: scene.edges.filter(filters.isEdgeVisible).map((edge) => ({
         id: edge.id,
@@ -510,6 +518,8 @@ window.trafficviz = {
       fps: fps.value,
       paused: flashes.paused,
       selected: scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : null,
+      highlighted: [...scene.highlightEdges].map((edge) => edge.id),
+      searchMatches: [...scene.searchMatches].map((node) => node.id),
       transform: { x: t.x, y: t.y, k: t.k },
       canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
       layoutRunning: layout.running,
