@@ -133,6 +133,23 @@ class GraphPageBrowserTest {
     }
 
     @Test
+    void aDraggedNodeStaysWhereItWasDropped() {
+        awaitLayoutSettled();
+        Map<String, Object> node = nodesById().get(NON_COMMUNICATING);
+        WebElement canvas = browser.driver.findElement(By.id("graph"));
+        int offsetX = (int) Math.round(((Number) node.get("x")).doubleValue() - canvas.getRect().getWidth() / 2.0);
+        int offsetY = (int) Math.round(((Number) node.get("y")).doubleValue() - canvas.getRect().getHeight() / 2.0);
+        new Actions(browser.driver).moveToElement(canvas, offsetX, offsetY).clickAndHold()
+                .moveByOffset(20, 20).moveByOffset(30, 30).moveByOffset(10, 10).release().perform();
+        BrowserSession.sleep(1500);
+        Map<String, Object> moved = nodesById().get(NON_COMMUNICATING);
+        double dx = ((Number) moved.get("x")).doubleValue() - ((Number) node.get("x")).doubleValue();
+        double dy = ((Number) moved.get("y")).doubleValue() - ((Number) node.get("y")).doubleValue();
+        assertThat(dx).isBetween(45.0, 75.0);
+        assertThat(dy).isBetween(45.0, 75.0);
+    }
+
+    @Test
     void networkFilterShowsOnlyThatNetwork() {
         new Select(browser.driver.findElement(By.id("filter-network"))).selectByVisibleText("private-server-proxy-network");
         await(() -> browser.list("nodes").stream().allMatch(n -> "private-server-proxy-network".equals(n.get("network"))),
