@@ -258,13 +258,13 @@ function updateCounter() {
 }
 
 function frame(now) {
+  requestAnimationFrame(frame); // first, so an exception cannot stop the table for good
   if (now - lastRender >= RENDER_EVERY_MS) {
     lastRender = now;
     render(false);
     rate.sample(now);
     updateCounter();
   }
-  requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
 

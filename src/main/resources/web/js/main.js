@@ -442,7 +442,19 @@ function timed(phase, fn) {
 let lastCounterUpdate = 0;
 let drawnStatsVersion = -1;
 let lastStatsRedraw = 0;
+let lastFrameError = 0;
 function frame(now) {
+  // Scheduled first: one bad frame (say, odd data from the server) must not stop the picture for good.
+  requestAnimationFrame(frame);
+  try {
+    renderFrame(now);
+  } catch (err) {
+    if (now - lastFrameError > 5000) console.error('trafficviz: frame failed', err);
+    lastFrameError = now;
+  }
+}
+
+function renderFrame(now) {
   fps.tick(now);
   scene.now = now;
   if (structureDirty) applyStructure();
@@ -469,7 +481,6 @@ function frame(now) {
     needsDraw = false;
     timed('draw', () => renderer.draw(scene));
   }
-  requestAnimationFrame(frame);
 }
 
 new ResizeObserver(() => {
