@@ -7,12 +7,12 @@
 //  * failed requests always get their own comet (an error must never be hidden by aggregation);
 //  * the toolbar counter says how many requests got their own comet out of how many the server saw.
 
-import { edgeSegment } from './geometry.js';
+import { cachedEdgeSegment, edgeSegment } from './geometry.js';
 
 export const SEGMENT_MS = 700; // time a comet needs to cross one hop
 const BURST_MS = 750;
 const BURST_MERGE_MS = 150;
-const PER_EDGE_BUDGET = 6;
+const PER_EDGE_BUDGET = 12;
 const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
 const MAX_PARTICLES = 3000; // same for the aggregated streams
 const MANY_COMETS = 600; // above this, heads are drawn as pixel-aligned squares: far cheaper to rasterise than arcs
@@ -146,12 +146,12 @@ export function createFlashes({ model }) {
    * Draws in world coordinates (the caller has applied the zoom transform). `k` is the zoom scale, used to keep
    * dots a constant size on screen; `isNodeVisible` hides comets on filtered-out parts of the graph.
    */
-  function draw(ctx, k, colors, isNodeVisible) {
+  function draw(ctx, k, colors, isNodeVisible, positionsVersion) {
     const px = (n) => n / k;
     const cheap = flashes.length > MANY_COMETS;
     // Many comets at once: smaller ones, so a crowd of them does not paint over everything else.
     const headRadius = px(Math.max(2, Math.min(4.5, 3.2 * Math.sqrt(k))) * (cheap ? 0.7 : 1));
-    const segment = {};
+    const scratch = {};
 
     // Rate-shaped particle streams first, so individual comets are drawn on top of them. Density follows the
     // overflow rate on a log scale, and the total is capped so a thousand busy edges stay affordable.
@@ -170,7 +170,7 @@ export function createFlashes({ model }) {
       const bands = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];
       for (const edge of aggregatedEdges) {
         if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
-        edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+        const segment = cachedEdgeSegment(edge, positionsVersion);
         const band = bands[Math.min(3, Math.floor(Math.log10(1 + (edge.aggregateRate || 0))))];
         band.moveTo(segment.x1, segment.y1);
         band.lineTo(segment.x2, segment.y2);
@@ -186,7 +186,7 @@ export function createFlashes({ model }) {
       for (const edge of aggregatedEdges) {
         if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
         const count = Math.max(1, Math.round(perEdge(edge) * thin));
-        edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+        const segment = cachedEdgeSegment(edge, positionsVersion);
         for (let p = 0; p < count; p++) {
           const t = (phase + p / count) % 1;
           particles.rect(segment.x1 + (segment.x2 - segment.x1) * t - size / 2,
@@ -214,7 +214,7 @@ export function createFlashes({ model }) {
         const to = flash.nodes[hop + 1];
         if (!isNodeVisible(from) || !isNodeVisible(to)) continue;
         const edge = flash.edges[hop];
-        edgeSegment(from, to, edge ? edge.hasReverse : false, segment);
+        const segment = edge ? cachedEdgeSegment(edge, positionsVersion) : edgeSegment(from, to, false, scratch);
         const t = easeInOut((elapsed - hop * SEGMENT_MS) / SEGMENT_MS);
         const tailT = Math.max(0, t - TAIL);
         const dx = segment.x2 - segment.x1;

@@ -95,7 +95,7 @@ export function createRenderer(canvas) {
     screen.drawImage(mapCanvas, 0, 0);
     toWorld(screen, t);
     phase('highlights', () => drawHighlights(screen, frame));
-    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible));
+    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible, scene.positionsVersion));
     phase('focus', () => drawFocus(screen, frame));
   }
 
