@@ -61,7 +61,8 @@ export class GraphModel {
     this.proxyInfo.clear();
     for (const server of this.servers) {
       for (const proxy of server.proxies || []) {
-        this.proxyInfo.set(`proxy:${server.name}/${proxy.name}`, { server: server.name, ...proxy });
+        const id = typeof proxy.id === 'string' ? proxy.id : `proxy:${server.name}/${proxy.name}`;
+        this.proxyInfo.set(id, { server: server.name, ...proxy });
       }
     }
 
