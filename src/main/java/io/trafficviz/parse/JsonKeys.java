@@ -3,8 +3,9 @@ package io.trafficviz.parse;
 /**
  * Maps the JSON keys Traefik writes to small int ids, looked up straight from the line's chars.
  *
- * <p>The scanner hashes a key's chars while it looks for the closing quote (same polynomial as {@link String#hashCode}),
- * then one table probe and one {@code regionMatches} identify the key; no key String is ever created for known keys.
+ * <p>The table is indexed by a cheap fingerprint of the key (length, first, middle and last char) rather than a full
+ * String-style hash: a multiply per char costs more than the whole lookup. A probe ends with one {@code regionMatches},
+ * so no key String is ever created for known keys.
  */
 final class JsonKeys {
     static final int UNKNOWN = 0;
@@ -48,9 +49,11 @@ final class JsonKeys {
 
     private static final String[] NAMES = new String[IGNORED + 1];
 
-    private static final int TABLE_SIZE = 128; // power of two, > 2x the key count so probes stay short
+    private static final int TABLE_SIZE = 256; // power of two, > 6x the key count so probes stay short
+    /** Slots are stable small ints, one per known key spelling; the scanner uses them to predict the next key. */
+    static final int SLOTS = TABLE_SIZE;
     private static final String[] TABLE_KEYS = new String[TABLE_SIZE];
-    private static final int[] TABLE_HASHES = new int[TABLE_SIZE];
+    private static final char[][] TABLE_CHARS = new char[TABLE_SIZE][];
     private static final int[] TABLE_IDS = new int[TABLE_SIZE];
 
     static {
@@ -99,34 +102,56 @@ final class JsonKeys {
     }
 
     private static void add(String key, int id) {
-        int hash = key.hashCode();
-        int slot = slot(hash);
+        int slot = fingerprint(key, 0, key.length()) & (TABLE_SIZE - 1);
         while (TABLE_KEYS[slot] != null) {
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
         TABLE_KEYS[slot] = key;
-        TABLE_HASHES[slot] = hash;
+        TABLE_CHARS[slot] = key.toCharArray();
         TABLE_IDS[slot] = id;
         if (NAMES[id] == null) {
             NAMES[id] = key;
         }
     }
 
-    private static int slot(int hash) {
-        return (hash ^ (hash >>> 7) ^ (hash >>> 16)) & (TABLE_SIZE - 1);
+    /** Distinguishes all of Traefik's keys well enough for short probes; also used to cache header keys. */
+    static int fingerprint(String src, int start, int length) {
+        if (length == 0) {
+            return 0;
+        }
+        int h = length * 0x9E3779B1
+                ^ src.charAt(start) * 0x85EBCA6B
+                ^ src.charAt(start + (length >> 1)) * 0xC2B2AE35
+                ^ src.charAt(start + length - 1) * 0x27D4EB2F;
+        return h ^ (h >>> 15);
     }
 
-    /** The id of the key held in {@code src[start, start+length)} whose String-style hash is {@code hash}. */
-    static int lookup(String src, int start, int length, int hash) {
-        int slot = slot(hash);
+    /** The id of the key held in {@code src[start, start+length)}, or {@link #UNKNOWN}. */
+    static int lookup(String src, int start, int length, int fingerprint) {
+        int slot = find(src, start, length, fingerprint);
+        return slot < 0 ? UNKNOWN : TABLE_IDS[slot];
+    }
+
+    /** The slot of the key held in {@code src[start, start+length)}, or -1. */
+    static int find(String src, int start, int length, int fingerprint) {
+        int slot = fingerprint & (TABLE_SIZE - 1);
         String key;
         while ((key = TABLE_KEYS[slot]) != null) {
-            if (TABLE_HASHES[slot] == hash && key.length() == length && src.regionMatches(start, key, 0, length)) {
-                return TABLE_IDS[slot];
+            if (key.length() == length && src.regionMatches(start, key, 0, length)) {
+                return slot;
             }
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
-        return UNKNOWN;
+        return -1;
+    }
+
+    static int id(int slot) {
+        return TABLE_IDS[slot];
+    }
+
+    /** The key's chars, for comparing in place; callers must not modify the array. */
+    static char[] chars(int slot) {
+        return TABLE_CHARS[slot];
     }
 
     /** The key as Traefik spells it, for error messages. */
