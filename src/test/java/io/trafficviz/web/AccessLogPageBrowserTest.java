@@ -46,6 +46,10 @@ class AccessLogPageBrowserTest {
     void everyRequestBecomesARowColouredByOutcome() {
         browser.open(demo.url("/access_logs"));
         await(() -> browser.list("rows").size() >= 30, "rows streaming in");
+        await(() -> !browser.driver.findElements(By.cssSelector("#rows tr.error")).isEmpty(), "a failed request");
+        // Frozen, so the DOM and the snapshot describe the same rows.
+        browser.driver.findElement(By.id("pause")).click();
+        BrowserSession.sleep(300);
         Map<String, Object> row = browser.list("rows").get(0);
         for (String field : List.of("time", "server", "network", "from", "to", "proxy", "method", "host", "path", "status")) {
             assertThat(row).as(field).containsKey(field);
@@ -58,8 +62,8 @@ class AccessLogPageBrowserTest {
         WebElement first = rows.get(0);
         assertThat(first.getAttribute("class")).matches("(ok|error)( by-proxy)?");
         assertThat(first.findElement(By.className("path")).getText()).isEqualTo(row.get("path"));
-        await(() -> !browser.driver.findElements(By.cssSelector("#rows tr.error")).isEmpty(), "a failed request");
         browser.screenshot("access-logs");
+        browser.driver.findElement(By.id("pause")).click();
     }
 
     @Test

@@ -45,6 +45,7 @@ final class BrowserSession implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--window-size=" + WIDTH + "," + HEIGHT, "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .build();
@@ -54,8 +55,21 @@ final class BrowserSession implements AutoCloseable {
 
     void open(String url) {
         driver.get(url);
-        await(() -> Boolean.TRUE.equals(js("return !!(window.trafficviz && window.trafficviz.snapshot)")),
-                "page script loaded at " + url);
+        try {
+            await(() -> Boolean.TRUE.equals(js("return !!(window.trafficviz && window.trafficviz.snapshot)")),
+                    "page script loaded at " + url);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; browser console: " + consoleLog(), e);
+        }
+    }
+
+    /** What the page logged (errors included), for failure messages. */
+    String consoleLog() {
+        try {
+            return driver.manage().logs().get("browser").getAll().toString();
+        } catch (RuntimeException e) {
+            return "(unavailable: " + e + ")";
+        }
     }
 
     Object js(String script, Object... args) {
