@@ -14,14 +14,14 @@ import { errorRatio, formatMs, formatPercent, formatRate } from './format.js';
 
 const KINDS_BACK_TO_FRONT = ['unrecognised', 'external', 'service', 'gateway', 'proxy'];
 const MAX_EDGE_LABELS = 300;
-const EDGE_LABEL_MIN_ZOOM = 0.9;
+const EDGE_LABEL_MIN_ZOOM = 1.2;
 const EDGE_WIDTHS = [1, 1.6, 2.4, 3.4]; // screen pixels, by traffic bucket
 
-/** Error bucket of an edge: calm, some errors (<5%), many errors, failing (≥50%). */
+/** Error bucket of an edge: calm (<1% errors), some errors (<10%), many errors, failing (≥50%). */
 function edgeColorBucket(edge) {
   const ratio = errorRatio(edge);
-  if (ratio <= 0) return 0;
-  if (ratio < 0.05) return 1;
+  if (ratio < 0.01) return 0;
+  if (ratio < 0.1) return 1;
   if (ratio < 0.5) return 2;
   return 3;
 }
@@ -95,7 +95,7 @@ export function createRenderer(canvas) {
     screen.drawImage(mapCanvas, 0, 0);
     toWorld(screen, t);
     phase('highlights', () => drawHighlights(screen, frame));
-    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible));
+    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible, scene.positionsVersion));
     phase('focus', () => drawFocus(screen, frame));
   }
 
@@ -185,6 +185,8 @@ export function createRenderer(canvas) {
       addArrowhead(heads[colorBucket], segment, arrow * (1 + widthBucket * 0.12));
     }
     g.lineCap = 'butt';
+    // A thousand edges seen from afar are a texture, not lines: tone them down so nodes and comets stay readable.
+    g.globalAlpha = scene.edges.length > 400 ? Math.max(0.35, Math.min(1, 0.2 + k)) : 1;
     for (let c = 0; c < 4; c++) {
       g.strokeStyle = bucketColors[c];
       g.fillStyle = bucketColors[c];
@@ -194,6 +196,7 @@ export function createRenderer(canvas) {
       }
       g.fill(heads[c]);
     }
+    g.globalAlpha = 1;
   }
 
   /** Edges the user is looking at: hovered, selected, or crossed by the request under the pointer in the panel. */
@@ -385,7 +388,7 @@ export function createRenderer(canvas) {
       g.lineWidth = px(3);
       g.strokeStyle = colors.labelHalo;
       g.strokeText(text, 0, 0);
-      g.fillStyle = ratio >= 0.05 ? colors.edgeBad : colors.muted;
+      g.fillStyle = ratio >= 0.1 ? colors.edgeBad : colors.muted;
       g.fillText(text, 0, 0);
       g.restore();
     }
