@@ -4,6 +4,9 @@ import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.sim.ConceptSimulation;
+import io.trafficviz.stack.StackCommand;
+import io.trafficviz.stack.TraefikBinary;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,12 +14,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show trafficviz at work with nothing installed: the concept's two proxies and services.",
-                "This is the embedded simulation: it writes the access logs and file-provider configs two Traefik "
-                        + "proxies would write, and trafficviz reads them like real ones. With a Traefik binary, "
-                        + "'stack' runs the same topology for real."})
+        description = {"Show trafficviz at work: the concept's two proxies and services.",
+                "With a Traefik binary (--traefik, $TRAEFIK_BIN or scripts/build-traefik.sh's cache) this runs "
+                        + "'stack': real Traefik proxies, real services and outside users. Without one (or with "
+                        + "--simulate) an embedded simulation writes the access logs and file-provider configs two "
+                        + "Traefik proxies would write, and trafficviz reads them like real ones."})
 public final class DemoCommand implements Runnable {
     public static final String SIMULATION_NOTICE =
             "Simulated traffic: no Traefik binary was found, so an embedded simulation writes Traefik-format logs.";
@@ -32,8 +37,29 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the simulation.")
     long seed;
 
+    @Option(names = "--simulate", description = "Use the embedded simulation even when Traefik is available.")
+    boolean simulate;
+
+    @Option(names = "--traefik", paramLabel = "PATH", description = "The Traefik binary to run the real stack with.")
+    Path traefik;
+
     @Override
     public void run() {
+        Optional<Path> binary = simulate ? Optional.empty() : TraefikBinary.locate(traefik);
+        if (binary.isPresent()) {
+            String port = listen.substring(listen.lastIndexOf(':') + 1);
+            System.out.println("trafficviz demo: Traefik found at " + binary.get() + "; running the real stack");
+            int code = new CommandLine(new StackCommand()).execute("--traefik", binary.get().toString(),
+                    "--port", port, "--rate", Double.toString(rate));
+            if (code != 0) {
+                throw new CommandLine.ExecutionException(new CommandLine(this), "the stack failed (exit " + code + ")");
+            }
+            return;
+        }
+        runSimulation();
+    }
+
+    private void runSimulation() {
         Path dir;
         try {
             dir = Files.createTempDirectory("trafficviz-demo");

@@ -4,8 +4,9 @@ package io.trafficviz.parse;
  * Reads Traefik's two CLF flavours (see Traefik's {@code CommonLogFormatter} / {@code GenericCLFLogFormatter}):
  *
  * <pre>
- * genericCLF: &lt;ClientHost&gt; - &lt;ClientUsername&gt; [&lt;02/Jan/2006:15:04:05 -0700&gt;] "&lt;Method&gt; &lt;Path&gt; &lt;Protocol&gt;" &lt;DownstreamStatus&gt; &lt;DownstreamContentSize&gt; "&lt;Referer&gt;" "&lt;User-Agent&gt;"
- * common:     the same, then  &lt;RequestCount&gt; "&lt;RouterName&gt;" "&lt;ServiceURL&gt;" &lt;Duration&gt;ms
+ * genericCLF: ClientHost - ClientUsername [02/Jan/2006:15:04:05 -0700] "Method Path Protocol"
+ *             DownstreamStatus DownstreamContentSize "Referer" "User-Agent"
+ * common:     the same, then: RequestCount "RouterName" "ServiceURL" Durationms
  * </pre>
  *
  * <p>Traefik does not escape what it writes here (3.7 started escaping {@code "} as {@code \"} in the quoted fields,
@@ -245,12 +246,13 @@ final class ClfLineParser {
         int contentStart = start + 1;
         int contentEnd = end - 1;
         int escape = s.indexOf("\\\"", contentStart);
-        if (escape < 0 || escape >= contentEnd) {
+        // Only a \" wholly inside the quotes counts: in a value ending with a backslash, the close quote follows it.
+        if (escape < 0 || escape + 1 >= contentEnd) {
             return text(contentStart, contentEnd);
         }
         StringBuilder out = new StringBuilder(contentEnd - contentStart);
         int run = contentStart;
-        while (escape >= 0 && escape < contentEnd) {
+        while (escape >= 0 && escape + 1 < contentEnd) {
             out.append(s, run, escape).append('"');
             run = escape + 2;
             escape = s.indexOf("\\\"", run);

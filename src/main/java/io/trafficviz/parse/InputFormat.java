@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Which access-log format a {@link TraefikLogParser} expects; named as in Traefik's {@code accessLog.format}. */
 public enum InputFormat {
-    /** Decide per line: JSON if it starts with {@code {}, otherwise common or genericCLF by its trailing fields. */
+    /** Decide per line: JSON if it starts with <code>&#123;</code>, otherwise common or genericCLF by its trailing fields. */
     AUTO("auto"),
     JSON("json"),
     COMMON("common"),

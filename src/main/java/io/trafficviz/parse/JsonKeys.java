@@ -3,9 +3,9 @@ package io.trafficviz.parse;
 /**
  * Maps the JSON keys Traefik writes to small int ids, looked up straight from the line's chars.
  *
- * <p>The scanner finds a key's closing quote with {@code indexOf}; a hash of the key's length and three of its chars
- * picks a table slot, and a plain char loop confirms it. No key String is ever created for known keys, and the key
- * is not hashed char by char (that multiply chain used to cost more than the comparison).
+ * <p>The table is indexed by a cheap fingerprint of the key (length, first, middle and last char) rather than a full
+ * String-style hash: a multiply per char costs more than the whole lookup. A probe ends with one {@code regionMatches},
+ * so no key String is ever created for known keys.
  */
 final class JsonKeys {
     static final int UNKNOWN = 0;
@@ -49,9 +49,11 @@ final class JsonKeys {
 
     private static final String[] NAMES = new String[IGNORED + 1];
 
-    private static final int TABLE_SIZE = 128; // power of two, > 2x the key count so probes stay short
+    private static final int TABLE_SIZE = 256; // power of two, > 6x the key count so probes stay short
+    /** Slots are stable small ints, one per known key spelling; the scanner uses them to predict the next key. */
+    static final int SLOTS = TABLE_SIZE;
     private static final String[] TABLE_KEYS = new String[TABLE_SIZE];
-    private static final int[] TABLE_LENGTHS = new int[TABLE_SIZE];
+    private static final char[][] TABLE_CHARS = new char[TABLE_SIZE][];
     private static final int[] TABLE_IDS = new int[TABLE_SIZE];
 
     static {
@@ -100,49 +102,56 @@ final class JsonKeys {
     }
 
     private static void add(String key, int id) {
-        int slot = slot(key, 0, key.length());
+        int slot = fingerprint(key, 0, key.length()) & (TABLE_SIZE - 1);
         while (TABLE_KEYS[slot] != null) {
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
         TABLE_KEYS[slot] = key;
-        TABLE_LENGTHS[slot] = key.length();
+        TABLE_CHARS[slot] = key.toCharArray();
         TABLE_IDS[slot] = id;
         if (NAMES[id] == null) {
             NAMES[id] = key;
         }
     }
 
-    /** A cheap hash of the key in {@code src[start, start+length)}: its length, first, middle and last chars. */
-    private static int slot(String src, int start, int length) {
+    /** Distinguishes all of Traefik's keys well enough for short probes; also used to cache header keys. */
+    static int fingerprint(String src, int start, int length) {
         if (length == 0) {
             return 0;
         }
-        int h = length * 113 + src.charAt(start) * 31 + src.charAt(start + (length >>> 1)) * 7
-                + src.charAt(start + length - 1);
-        return (h ^ (h >>> 7)) & (TABLE_SIZE - 1);
+        int h = length * 0x9E3779B1
+                ^ src.charAt(start) * 0x85EBCA6B
+                ^ src.charAt(start + (length >> 1)) * 0xC2B2AE35
+                ^ src.charAt(start + length - 1) * 0x27D4EB2F;
+        return h ^ (h >>> 15);
     }
 
     /** The id of the key held in {@code src[start, start+length)}, or {@link #UNKNOWN}. */
-    static int lookup(String src, int start, int length) {
-        int slot = slot(src, start, length);
+    static int lookup(String src, int start, int length, int fingerprint) {
+        int slot = find(src, start, length, fingerprint);
+        return slot < 0 ? UNKNOWN : TABLE_IDS[slot];
+    }
+
+    /** The slot of the key held in {@code src[start, start+length)}, or -1. */
+    static int find(String src, int start, int length, int fingerprint) {
+        int slot = fingerprint & (TABLE_SIZE - 1);
         String key;
         while ((key = TABLE_KEYS[slot]) != null) {
-            if (TABLE_LENGTHS[slot] == length && sameChars(src, start, key, length)) {
-                return TABLE_IDS[slot];
+            if (key.length() == length && src.regionMatches(start, key, 0, length)) {
+                return slot;
             }
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
-        return UNKNOWN;
+        return -1;
     }
 
-    /** {@code src[start, start+length)} equals {@code key}; a plain loop: String.regionMatches profiled several times slower here (JDK 17). */
-    static boolean sameChars(String src, int start, String key, int length) {
-        for (int i = 0; i < length; i++) {
-            if (src.charAt(start + i) != key.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+    static int id(int slot) {
+        return TABLE_IDS[slot];
+    }
+
+    /** The key's chars, for comparing in place; callers must not modify the array. */
+    static char[] chars(int slot) {
+        return TABLE_CHARS[slot];
     }
 
     /** The key as Traefik spells it, for error messages. */

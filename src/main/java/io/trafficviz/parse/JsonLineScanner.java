@@ -1,12 +1,15 @@
 package io.trafficviz.parse;
 
+import java.util.Arrays;
+
 /**
  * Reads one Traefik JSON access-log line straight into an {@link AccessLogEntry}.
  *
- * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (table probe + char compare,
- * see {@link JsonKeys}), skipped values allocate nothing, numbers are parsed from the chars, and the only allocations
- * are the field Strings themselves. It accepts any key order, unknown keys and nested values, and reports anything
- * that is not a single well-formed JSON object as a {@link MalformedLineException}.
+ * <p>Hand-written rather than Jackson because this is the hot path: keys are matched in place (predicted from the
+ * previous lines, else found via {@link JsonKeys}), skipped values allocate nothing, numbers and timestamps are parsed
+ * from the chars, and the only allocations are the field Strings themselves. It accepts any key order, unknown keys
+ * and nested values, and reports anything that is not a single well-formed JSON object as a
+ * {@link MalformedLineException}.
  *
  * <p>Not thread-safe: it keeps per-line scratch state. Use one instance per thread.
  */
@@ -16,8 +19,6 @@ final class JsonLineScanner {
     /** Deep enough for any real value, shallow enough that recursion cannot overflow the stack. */
     private static final int MAX_DEPTH = 64;
     private static final long ABSENT = Timestamps.INVALID;
-    /** A timestamp whose chars were noted, to be parsed only if needed; never a real value (year -292 million). */
-    private static final long LATER = Timestamps.INVALID + 1;
     private static final double[] POW10 = new double[23];
 
     static {
@@ -28,25 +29,43 @@ final class JsonLineScanner {
         }
     }
 
+    private static final int HEADER_KEY_CACHE_SIZE = 64;
+    /*
+     * Key numbers, for predicting keys: a JsonKeys slot for known keys, then header-key cache slots, then two markers.
+     * Traefik writes the same keys in the same (sorted) order on every line, so "the key that followed this one on
+     * an earlier line" is nearly always right, and checking a guess is one pass over the key's chars, where finding
+     * the key from scratch takes a scan for its end, a table probe and a compare.
+     */
+    private static final int HEADER_KEY_BASE = JsonKeys.SLOTS;
+    private static final int LINE_START = HEADER_KEY_BASE + HEADER_KEY_CACHE_SIZE;
+    private static final int OTHER_KEY = LINE_START + 1;
+
     private final StringBuilder decoded = new StringBuilder(64);
     /** Header keys repeat on every line; caching them saves a substring per header per line. */
-    private final String[] headerKeyCache = new String[64];
+    private final String[] headerKeyCache = new String[HEADER_KEY_CACHE_SIZE];
+    private final char[][] headerKeyChars = new char[HEADER_KEY_CACHE_SIZE][];
+    /** For each key number, the number of the key seen after it last time, or -1. */
+    private final int[] nextKeyNumber = new int[OTHER_KEY + 1];
+    private int lastKeyNumber;
+    /** Id of an {@link #OTHER_KEY}: unknown, or a key spelled with escapes. */
+    private int otherKeyId;
 
     private String s;
     private int len;
     private int pos;
-    /** Index of the first backslash at or after pos, len if none, or below pos when it must be looked up again. */
-    private int nextBackslash;
     private AccessLogEntry entry;
     private String headerKey;
 
     private boolean sawDownstreamStatus;
     private boolean sawOriginStatus;
     private long startUtc;
+    /** StartLocal and time are only fall-backs: kept as char ranges and parsed only if StartUTC is missing. */
+    private int startLocalFrom;
+    private int startLocalTo;
+    private int logTimeFrom;
+    private int logTimeTo;
     private long startLocal;
     private long logTime;
-    private final int[] timestampFrom = new int[3];
-    private final int[] timestampTo = new int[3];
 
     private boolean numberIsIntegral;
     private long numberLong;
@@ -55,18 +74,24 @@ final class JsonLineScanner {
     private int rawStart;
     private int rawEnd;
 
+    JsonLineScanner() {
+        Arrays.fill(nextKeyNumber, -1);
+    }
+
     /** Fills {@code into} (already reset) from the JSON object in {@code line[start, end)}. */
     void scan(String line, int start, int end, AccessLogEntry into) throws MalformedLineException {
         s = line;
         len = end;
         pos = start;
-        nextBackslash = -1;
         entry = into;
         sawDownstreamStatus = false;
         sawOriginStatus = false;
         startUtc = ABSENT;
         startLocal = ABSENT;
         logTime = ABSENT;
+        startLocalFrom = -1;
+        logTimeFrom = -1;
+        lastKeyNumber = LINE_START;
         try {
             scanObject();
             finish();
@@ -115,12 +140,12 @@ final class JsonLineScanner {
             // Only possible when the config drops DownstreamStatus; the origin's status is the best guess left.
             entry.downstreamStatus = entry.originStatus;
         }
-        long start = timestamp(startUtc, 0);
+        long start = startUtc;
         if (start == ABSENT) {
-            start = timestamp(startLocal, 1);
+            start = startLocalFrom >= 0 ? Timestamps.parseRfc3339(s, startLocalFrom, startLocalTo) : startLocal;
         }
         if (start == ABSENT) {
-            start = timestamp(logTime, 2);
+            start = logTimeFrom >= 0 ? Timestamps.parseRfc3339(s, logTimeFrom, logTimeTo) : logTime;
         }
         entry.startMillis = start == ABSENT ? 0 : start;
         entry.firstClientHost = ForwardedFor.first(entry.clientHost);
@@ -166,9 +191,31 @@ final class JsonLineScanner {
             case JsonKeys.SERVICE_ADDR: e.serviceAddr = readText(); break;
             case JsonKeys.ENTRY_POINT_NAME: e.entryPointName = readText(); break;
             case JsonKeys.RETRY_ATTEMPTS: e.retryAttempts = readNumber(key) ? toInt(key, at) : 0; break;
-            case JsonKeys.START_UTC: startUtc = readTimestamp(0); break;
-            case JsonKeys.START_LOCAL: startLocal = readTimestamp(1); break;
-            case JsonKeys.TIME: logTime = readTimestamp(2); break;
+            case JsonKeys.START_UTC: startUtc = readTimestamp(); break;
+            case JsonKeys.START_LOCAL:
+                startLocal = ABSENT;
+                startLocalFrom = -1;
+                if (s.charAt(pos) != '"') {
+                    skipValue(0);
+                } else if (readStringRange()) {
+                    startLocalFrom = rawStart;
+                    startLocalTo = rawEnd;
+                } else {
+                    startLocal = Timestamps.parseRfc3339(decoded, 0, decoded.length());
+                }
+                break;
+            case JsonKeys.TIME:
+                logTime = ABSENT;
+                logTimeFrom = -1;
+                if (s.charAt(pos) != '"') {
+                    skipValue(0);
+                } else if (readStringRange()) {
+                    logTimeFrom = rawStart;
+                    logTimeTo = rawEnd;
+                } else {
+                    logTime = Timestamps.parseRfc3339(decoded, 0, decoded.length());
+                }
+                break;
             case JsonKeys.TLS_VERSION: e.tlsVersion = readText(); break;
             case JsonKeys.TLS_CIPHER: e.tlsCipher = readText(); break;
             case JsonKeys.TLS_CLIENT_SUBJECT: e.tlsClientSubject = readText(); break;
@@ -190,31 +237,85 @@ final class JsonLineScanner {
 
     /** Reads the key at pos (an opening quote) and returns its id, {@link #HEADER}, or {@link JsonKeys#UNKNOWN}. */
     private int readKey() throws MalformedLineException {
+        int start = pos + 1;
+        int previous = lastKeyNumber;
+        int predicted = nextKeyNumber[previous];
+        if (predicted >= 0 && keyAt(start, predicted < HEADER_KEY_BASE
+                ? JsonKeys.chars(predicted) : headerKeyChars[predicted - HEADER_KEY_BASE])) {
+            pos = start + keyLength(predicted) + 1;
+            return enterKey(predicted);
+        }
+        int number = findKeyNumber();
+        nextKeyNumber[previous] = number == OTHER_KEY ? -1 : number;
+        return number == OTHER_KEY ? otherKeyId : enterKey(number);
+    }
+
+    private boolean keyAt(int start, char[] key) {
+        int n = key.length;
+        if (start + n >= len) {
+            return false;
+        }
+        for (int j = 0; j < n; j++) {
+            if (s.charAt(start + j) != key[j]) {
+                return false;
+            }
+        }
+        return s.charAt(start + n) == '"';
+    }
+
+    private int keyLength(int number) {
+        return number < HEADER_KEY_BASE ? JsonKeys.chars(number).length : headerKeyChars[number - HEADER_KEY_BASE].length;
+    }
+
+    private int enterKey(int number) {
+        lastKeyNumber = number;
+        if (number < HEADER_KEY_BASE) {
+            return JsonKeys.id(number);
+        }
+        headerKey = headerKeyCache[number - HEADER_KEY_BASE];
+        return HEADER;
+    }
+
+    /** Finds the key at pos from scratch; returns its number, or OTHER_KEY with its id in {@link #otherKeyId}. */
+    private int findKeyNumber() throws MalformedLineException {
         int quote = pos;
         int start = quote + 1;
-        // indexOf is vectorised; hashing the key char by char (a multiply chain) cost more than the rest of the key.
-        int end = s.indexOf('"', start);
-        if (end < 0 || end >= len) {
-            throw error("unterminated key", quote);
+        int i = start;
+        while (true) {
+            if (i >= len) {
+                throw error("unterminated key", quote);
+            }
+            char c = s.charAt(i);
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                otherKeyId = readEscapedKey(quote);
+                lastKeyNumber = OTHER_KEY;
+                return OTHER_KEY;
+            }
+            i++;
         }
-        if (backslashBefore(end)) {
-            return readEscapedKey(quote);
+        pos = i + 1;
+        int length = i - start;
+        int fingerprint = JsonKeys.fingerprint(s, start, length);
+        int slot = JsonKeys.find(s, start, length, fingerprint);
+        if (slot >= 0) {
+            return slot;
         }
-        pos = end + 1;
-        int length = end - start;
-        int id = JsonKeys.lookup(s, start, length);
-        if (id == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(s, start, length)) {
-            headerKey = cachedHeaderKey(start, length);
-            return HEADER;
+        if (JsonKeys.isHeaderKey(s, start, length)) {
+            return HEADER_KEY_BASE + cachedHeaderKey(start, length, fingerprint);
         }
-        return id;
+        otherKeyId = JsonKeys.UNKNOWN;
+        lastKeyNumber = OTHER_KEY;
+        return OTHER_KEY;
     }
 
     /** Go never escapes key chars we care about, but a valid JSON key may still use escapes; decode it then. */
     private int readEscapedKey(int quote) throws MalformedLineException {
         decodeString(quote);
         String key = decoded.toString();
-        int id = JsonKeys.lookup(key, 0, key.length());
+        int id = JsonKeys.lookup(key, 0, key.length(), JsonKeys.fingerprint(key, 0, key.length()));
         if (id == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(key, 0, key.length())) {
             headerKey = key;
             return HEADER;
@@ -222,16 +323,16 @@ final class JsonLineScanner {
         return id;
     }
 
-    private String cachedHeaderKey(int start, int length) {
-        int hash = length * 31 + s.charAt(start + length - 1) * 7 + s.charAt(start + (length >>> 1));
-        int slot = (hash ^ (hash >>> 5)) & (headerKeyCache.length - 1);
+    /** The header-key cache slot now holding the key at {@code s[start, start+length)}. */
+    private int cachedHeaderKey(int start, int length, int fingerprint) {
+        int slot = fingerprint & (HEADER_KEY_CACHE_SIZE - 1);
         String cached = headerKeyCache[slot];
-        if (cached != null && cached.length() == length && JsonKeys.sameChars(s, start, cached, length)) {
-            return cached;
+        if (cached == null || cached.length() != length || !s.regionMatches(start, cached, 0, length)) {
+            String key = s.substring(start, start + length);
+            headerKeyCache[slot] = key;
+            headerKeyChars[slot] = key.toCharArray();
         }
-        String key = s.substring(start, start + length);
-        headerKeyCache[slot] = key;
-        return key;
+        return slot;
     }
 
     // ---- values
@@ -317,27 +418,15 @@ final class JsonLineScanner {
         return (int) value;
     }
 
-    /**
-     * A timestamp string value: {@link #LATER} with its chars' range noted in {@code timestampFrom/To[slot]} (parsed in
-     * {@link #finish} only if it is the one used: StartUTC usually is, StartLocal and time rarely), epoch millis when it
-     * had to be unescaped, or ABSENT when it is missing.
-     */
-    private long readTimestamp(int slot) throws MalformedLineException {
+    /** Epoch millis of an RFC 3339 string value, or ABSENT when it is missing or unparseable (we fall back). */
+    private long readTimestamp() throws MalformedLineException {
         if (s.charAt(pos) != '"') {
             skipValue(0);
             return ABSENT;
         }
-        if (readStringRange()) {
-            timestampFrom[slot] = rawStart;
-            timestampTo[slot] = rawEnd;
-            return LATER;
-        }
-        return Timestamps.parseRfc3339(decoded, 0, decoded.length());
-    }
-
-    /** Epoch millis of a value {@link #readTimestamp} returned, or ABSENT when it is missing or unparseable. */
-    private long timestamp(long value, int slot) {
-        return value == LATER ? Timestamps.parseRfc3339(s, timestampFrom[slot], timestampTo[slot]) : value;
+        return readStringRange()
+                ? Timestamps.parseRfc3339(s, rawStart, rawEnd)
+                : Timestamps.parseRfc3339(decoded, 0, decoded.length());
     }
 
     /** Rebuilds a URL string from a marshalled Go url.URL, the way url.URL.String() would (minus user info). */
@@ -417,14 +506,10 @@ final class JsonLineScanner {
     // ---- strings
 
     private String readString(boolean normalise) throws MalformedLineException {
-        int quote = pos;
-        int start = quote + 1;
-        int end = s.indexOf('"', start);
+        int start = pos + 1;
+        int end = plainStringEnd(start);
         if (end < 0) {
-            throw error("unterminated string", quote);
-        }
-        if (backslashBefore(end)) {
-            decodeString(quote);
+            decodeString(pos);
             int n = decoded.length();
             if (normalise && (n == 0 || (n == 1 && decoded.charAt(0) == '-'))) {
                 return null;
@@ -444,28 +529,33 @@ final class JsonLineScanner {
      * false with the unescaped chars in {@link #decoded}.
      */
     private boolean readStringRange() throws MalformedLineException {
-        int quote = pos;
-        int end = s.indexOf('"', quote + 1);
+        int start = pos + 1;
+        int end = plainStringEnd(start);
         if (end < 0) {
-            throw error("unterminated string", quote);
-        }
-        if (backslashBefore(end)) {
-            decodeString(quote);
+            decodeString(pos);
             return false;
         }
-        rawStart = quote + 1;
+        rawStart = start;
         rawEnd = end;
         pos = end + 1;
         return true;
     }
 
-    /** True if a backslash occurs in [pos, limit); one indexOf per line when, as usual, there is none at all. */
-    private boolean backslashBefore(int limit) {
-        if (nextBackslash < pos) {
-            int found = s.indexOf('\\', pos);
-            nextBackslash = found < 0 ? len : found;
+    /**
+     * Index of the closing quote of a string whose content starts at {@code start}, or -1 if it contains a backslash
+     * (the caller then decodes it). A plain loop: String.indexOf costs more per call than it saves on short values.
+     */
+    private int plainStringEnd(int start) throws MalformedLineException {
+        for (int i = start; i < len; i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\') {
+                return -1;
+            }
         }
-        return nextBackslash < limit;
+        throw error("unterminated string", start - 1);
     }
 
     /** Unescapes the string whose opening quote is at {@code quote} into {@link #decoded}; pos ends past its close. */
@@ -524,13 +614,27 @@ final class JsonLineScanner {
         }
         int value = 0;
         for (int i = from; i < from + 4; i++) {
-            int digit = Character.digit(s.charAt(i), 16);
+            int digit = hexValue(s.charAt(i));
             if (digit < 0) {
                 throw error("bad \\u escape", backslash);
             }
             value = (value << 4) | digit;
         }
         return (char) value; // surrogate pairs come as two escapes and simply recombine in UTF-16
+    }
+
+    /** ASCII only: Character.digit would also take fullwidth and other scripts' digits, which JSON does not. */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     // ---- numbers
@@ -759,7 +863,8 @@ final class JsonLineScanner {
 
     private void skipWhitespace() {
         char c;
-        while (pos < len && ((c = s.charAt(pos)) == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        // One compare in the usual case: Traefik writes no whitespace, and every JSON whitespace char is <= ' '.
+        while (pos < len && (c = s.charAt(pos)) <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
             pos++;
         }
     }

@@ -29,7 +29,7 @@ final class Timestamps {
         int minute = digits(s, from + 14, 2);
         int second = digits(s, from + 17, 2);
         char t = s.charAt(from + 10);
-        if (s.charAt(from + 4) != '-' || s.charAt(from + 7) != '-' || (t != 'T' && t != 't' && t != ' ')
+        if (s.charAt(from + 4) != '-' || s.charAt(from + 7) != '-' || (t != 'T' && t != 't')
                 || s.charAt(from + 13) != ':' || s.charAt(from + 16) != ':') {
             return INVALID;
         }
@@ -62,10 +62,10 @@ final class Timestamps {
         } else if ((zone == '+' || zone == '-') && to - i == 6 && s.charAt(i + 3) == ':') {
             int offHours = digits(s, i + 1, 2);
             int offMinutes = digits(s, i + 4, 2);
-            if (offHours < 0 || offMinutes < 0 || offHours > 23 || offMinutes > 59) {
+            offsetSeconds = offsetSeconds(zone, offHours, offMinutes);
+            if (offsetSeconds == BAD_OFFSET) {
                 return INVALID;
             }
-            offsetSeconds = (offHours * 3600 + offMinutes * 60) * (zone == '-' ? -1 : 1);
             i += 6;
         } else {
             return INVALID;
@@ -90,13 +90,23 @@ final class Timestamps {
         char sign = s.charAt(from + 21);
         int offHours = digits(s, from + 22, 2);
         int offMinutes = digits(s, from + 24, 2);
+        int offsetSeconds = offsetSeconds(sign, offHours, offMinutes);
         if (s.charAt(from + 2) != '/' || s.charAt(from + 6) != '/' || s.charAt(from + 11) != ':'
                 || s.charAt(from + 14) != ':' || s.charAt(from + 17) != ':' || s.charAt(from + 20) != ' '
-                || (sign != '+' && sign != '-') || offHours < 0 || offMinutes < 0 || offHours > 23 || offMinutes > 59) {
+                || offsetSeconds == BAD_OFFSET) {
             return INVALID;
         }
-        int offsetSeconds = (offHours * 3600 + offMinutes * 60) * (sign == '-' ? -1 : 1);
         return toEpochMillis(year, month, day, hour, minute, second, 0, offsetSeconds);
+    }
+
+    private static final int BAD_OFFSET = Integer.MIN_VALUE;
+
+    /** Offsets up to ±18:00 like java.time; real zones stay within -12:00..+14:00, so more means a corrupt line. */
+    private static int offsetSeconds(char sign, int hours, int minutes) {
+        if ((sign != '+' && sign != '-') || hours < 0 || minutes < 0 || minutes > 59 || hours * 60 + minutes > 18 * 60) {
+            return BAD_OFFSET;
+        }
+        return (hours * 3600 + minutes * 60) * (sign == '-' ? -1 : 1);
     }
 
     private static long toEpochMillis(int year, int month, int day, int hour, int minute, int second, int millis,

@@ -3,7 +3,7 @@ package io.trafficviz.parse;
 /**
  * Parses Traefik access-log lines ({@code json}, {@code common} or {@code genericCLF}) into {@link AccessLogEntry}s.
  *
- * <p>In {@link InputFormat#AUTO} the format is decided per line: a line whose first non-blank char is {@code {} is
+ * <p>In {@link InputFormat#AUTO} the format is decided per line: a line whose first non-blank char is <code>&#123;</code> is
  * JSON, anything else is CLF, and common vs genericCLF is told apart by whether the line ends with Traefik's
  * {@code <duration>ms} tail. Any line that cannot be read fails with a {@link MalformedLineException}, never with
  * another exception.

@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,9 @@ public final class LiveHub implements EventListener, AutoCloseable {
     static final int BATCH_BUDGET = 2_500;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
+    /** Every this many flushes (1 s), edges busy within the 10 s rate window are resent so their rates decay. */
+    static final int RATE_REFRESH_TICKS = 20;
+    static final long RATE_WINDOW_MILLIS = 11_000;
 
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +70,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private List<Rendered> graphEvents = new ArrayList<>();
     private long graphOverflow;
     private long ticks;
+    private long graphTicks;
     private volatile boolean watched;
 
     private final AtomicLong sentMessages = new AtomicLong();
@@ -180,6 +187,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
         if (!graphTurn) {
             return;
         }
+        long rateNow = pipeline.rateClock();
+        boolean refreshRates = ++graphTicks % RATE_REFRESH_TICKS == 0;
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> edges = new ArrayList<>();
         pipeline.readGraph(graph -> {
@@ -187,8 +196,18 @@ public final class LiveHub implements EventListener, AutoCloseable {
             for (Node n : changes.nodes()) {
                 nodes.add(NetworkInfo.node(n));
             }
+            Set<Edge> sent = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Edge e : changes.edges()) {
-                edges.add(NetworkInfo.edge(e, now));
+                edges.add(NetworkInfo.edge(e, rateNow));
+                sent.add(e);
+            }
+            if (refreshRates) {
+                // Rates fall after traffic stops, with no request to carry the news: resend recently busy edges.
+                for (Edge e : graph.hopEdges()) {
+                    if (!sent.contains(e) && rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
+                        edges.add(NetworkInfo.edge(e, rateNow));
+                    }
+                }
             }
             return null;
         });

@@ -78,8 +78,19 @@ public final class RequestResolver {
 
     public Resolution resolve(ProxyContext ctx, AccessLogEntry entry) {
         ProxyContext.CallerInfo caller = caller(ctx, entry.clientHost);
-        Node target = entry.answeredByProxy() ? null : target(ctx, entry.serviceName);
+        Node target = entry.answeredByProxy() ? null : target(ctx, serviceOf(entry));
         return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
+    }
+
+    /**
+     * The service a forwarded request went to. A {@code common} (CLF) line carries no ServiceName, only the router and
+     * the service URL: the router's name stands in (with the file provider it is usually the service's), else the URL.
+     */
+    private static String serviceOf(AccessLogEntry entry) {
+        if (entry.serviceName != null) {
+            return entry.serviceName;
+        }
+        return entry.routerName != null ? entry.routerName : entry.serviceUrl;
     }
 
     /** Makes discovered services visible as nodes before any traffic reaches them. */

@@ -249,7 +249,7 @@ class JsonLineCasesTest {
 
     @Test
     void duplicateKeysLastOneWins() throws Exception {
-        AccessLogEntry e = parse("{\"DownstreamStatus\":200,\"RouterName\":\"a\",\"RouterName\":\"b\","
+        AccessLogEntry e = parser.parse("{\"DownstreamStatus\":200,\"RouterName\":\"a\",\"RouterName\":\"b\","
                 + "\"DownstreamStatus\":500}");
         assertThat(e.routerName).isEqualTo("b");
         assertThat(e.status()).isEqualTo(500);

@@ -44,6 +44,7 @@ class MalformedLinesTest {
                 arguments("{\"DownstreamStatus\":2e}", "json: bad number"),
                 arguments("{\"DownstreamStatus\":200,\"RequestPath\":\"\\x\"}", "json: bad escape \\'x'"),
                 arguments("{\"DownstreamStatus\":200,\"RequestPath\":\"\\u12G4\"}", "json: bad \\u escape"),
+                arguments("{\"DownstreamStatus\":200,\"RequestPath\":\"\\u\uFF10041\"}", "json: bad \\u escape"),
                 arguments("{\"DownstreamStatus\":200,\"RequestPath\":\"\\u1\"", "json: truncated \\u escape"),
                 arguments("{\"DownstreamStatus\":200,\"x\":" + "[".repeat(100) + "]".repeat(100) + "}",
                         "json: nesting too deep"),

@@ -1,0 +1,39 @@
+package io.trafficviz.stack;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One Traefik proxy of the stack: where it listens, what it routes, and the network name it stamps on requests.
+ *
+ * @param name       proxy name, e.g. {@code public-proxy}
+ * @param role       {@code public} or {@code private}, as trafficviz's config wants it
+ * @param network    value of the {@code X-Network-Name} header this proxy adds (and trafficviz's network)
+ * @param host       address the traffic entry point listens on
+ * @param webPort    the entry point for traffic
+ * @param apiHost    address the API entry point listens on
+ * @param apiPort    the entry point serving the API
+ * @param routes     routers, each to a service with one server
+ */
+public record ProxySpec(String name, String role, String network, String host, int webPort, String apiHost, int apiPort,
+                        List<Route> routes) {
+
+    public static final String NETWORK_HEADER = "X-Network-Name";
+    public static final String MIDDLEWARE = "network-name";
+
+    /** A router (named like its service) with a Traefik rule, sending to one backend URL. */
+    public record Route(String service, String rule, URI backend) {
+    }
+
+    public ProxySpec {
+        routes = List.copyOf(routes);
+    }
+
+    public URI webUri() {
+        return URI.create("http://" + host + ":" + webPort);
+    }
+
+    public URI apiUri() {
+        return URI.create("http://" + apiHost + ":" + apiPort);
+    }
+}

@@ -1,0 +1,148 @@
+package io.trafficviz.stack;
+
+import io.trafficviz.demo.ServiceStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code stack}: runs the concept's server for real on this machine (two Traefik proxies, the demo services, outside
+ * users and trafficviz) until Ctrl-C or {@code --duration}. Register with one line:
+ * {@code subcommands = {..., StackCommand.class}}.
+ */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = {"Runs two real Traefik proxies, the demo services and a load generator on this machine, "
+                + "with trafficviz watching them, until Ctrl-C or --duration.",
+                "Traefik comes from --traefik, $TRAEFIK_BIN, -Dtrafficviz.traefik or scripts/build-traefik.sh's cache."})
+public final class StackCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8082", description = "trafficviz's port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--rate", defaultValue = "5", description = "Outside requests per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "0", description = "How long to run, e.g. 30s, 5m; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--traefik", paramLabel = "PATH", description = "The Traefik binary.")
+    Path traefik;
+
+    @Option(names = "--no-load", description = "Start no outside traffic (send your own to the public proxy).")
+    boolean noLoad;
+
+    @Option(names = "--error-rate", defaultValue = "0.4", description = "Share of requests the non-communicating service answers 400 (default: ${DEFAULT-VALUE}).")
+    double errorRate;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the non-communicating service (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--isolation", defaultValue = "auto",
+            description = "How each workload gets an address of its own: auto, loopback (127.0.0.x in this JVM) or "
+                    + "namespaces (each service a process in a network namespace; needs root and ip) (default: ${DEFAULT-VALUE}).")
+    String isolation;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to write configs and logs (kept); default: a temp dir removed at exit.")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        long durationMillis;
+        try {
+            durationMillis = parseDuration(duration);
+        } catch (IllegalArgumentException e) {
+            System.err.println("stack: " + e.getMessage());
+            return 2;
+        }
+        if (!noLoad && !(rate > 0)) {
+            System.err.println("stack: --rate must be positive (or use --no-load)");
+            return 2;
+        }
+        StackOptions.Isolation iso;
+        try {
+            iso = StackOptions.Isolation.valueOf(isolation.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("stack: --isolation must be auto, loopback or namespaces (was '" + isolation + "')");
+            return 2;
+        }
+        StackOptions options = StackOptions.defaults()
+                .withIsolation(iso)
+                .withTraefikBinary(traefik)
+                .withTrafficvizPort(port)
+                .withLeaf(errorRate, seed, 10, 250)
+                .withWorkDir(workDir, workDir != null);
+        Stack stack;
+        try {
+            stack = Stack.start(options, msg -> System.out.println("stack: " + msg));
+        } catch (RuntimeException e) {
+            // e.g. no Traefik binary, trafficviz's port taken, a proxy that would not start (its output is included)
+            System.err.println("stack: could not start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopAndReport(stack);
+            done.countDown();
+        }, "stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        System.out.println("stack: work dir " + stack.workDir());
+        if (stack.trafficvizUri() != null) {
+            System.out.println("stack: trafficviz on " + stack.trafficvizUri() + "/  (network info: "
+                    + stack.trafficvizUri() + "/network_info, access logs: " + stack.trafficvizUri() + "/access_logs)");
+        }
+        System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.publicProxy().spec().webUri() + "/");
+        if (!noLoad) {
+            stack.loadGenerator().startSteady(rate);
+            System.out.println("stack: outside users send " + rate + " requests/s from " + stack.loadAddress());
+        }
+        System.out.println(durationMillis > 0 ? "stack: running for " + duration : "stack: running; Ctrl-C stops everything");
+        if (durationMillis <= 0) {
+            done.await(); // until Ctrl-C: the shutdown hook stops everything
+            return 0;
+        }
+        if (!done.await(durationMillis, TimeUnit.MILLISECONDS)) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                done.await();
+                return 0;
+            }
+            stopAndReport(stack);
+        }
+        return 0;
+    }
+
+    private static void stopAndReport(Stack stack) {
+        stack.loadGenerator().stopSteady(5_000);
+        ServiceStats.Snapshot load = stack.loadGenerator().stats().snapshot();
+        System.out.println("stack: outside users sent " + load.callsTotal() + " requests, statuses "
+                + load.calls().getOrDefault(Stack.PUBLIC_HOST, java.util.Map.of()));
+        stack.services().values().forEach(s -> {
+            ServiceStats.Snapshot snap = s.stats();
+            System.out.println("stack: " + snap.name() + " received " + snap.received() + ", answered " + snap.answered());
+        });
+        stack.close();
+        System.out.println("stack: stopped");
+    }
+
+    static long parseDuration(String text) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)?").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--duration: expected e.g. 30s, 5m, 500ms or 0 (was '" + text + "')");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
+        };
+    }
+}

@@ -1,0 +1,19 @@
+// Tiny DOM builder. Every piece of data goes in through textContent or attributes, never through HTML parsing:
+// paths, hosts and labels come straight from access logs and are attacker-controlled.
+
+/** el('div', {class: 'x', title: 't'}, 'text', childElement, ...) */
+export function el(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value == null || value === false) continue;
+    if (name === 'class') element.className = value;
+    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child == null || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}

@@ -1,0 +1,57 @@
+// Small, dependency-free formatting helpers shared by both pages.
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/** "13:14:33.787" in the browser's time zone: operators read logs next to their own clock. */
+export function formatClock(epochMillis) {
+  if (!Number.isFinite(epochMillis) || epochMillis <= 0) return '';
+  const d = new Date(epochMillis);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+export function formatRate(perSecond) {
+  if (!Number.isFinite(perSecond)) return '–';
+  if (perSecond >= 1000) return (perSecond / 1000).toFixed(1) + 'k/s';
+  if (perSecond >= 10) return perSecond.toFixed(0) + '/s';
+  return perSecond.toFixed(perSecond >= 1 ? 1 : 2) + '/s';
+}
+
+export function formatMs(ms) {
+  if (ms == null || !Number.isFinite(Number(ms))) return '–';
+  ms = Number(ms);
+  if (ms >= 10000) return (ms / 1000).toFixed(1) + ' s';
+  if (ms >= 1000) return (ms / 1000).toFixed(2) + ' s';
+  if (ms >= 10) return ms.toFixed(0) + ' ms';
+  return ms.toFixed(1) + ' ms';
+}
+
+export function formatPercent(fraction) {
+  if (!Number.isFinite(fraction)) return '–';
+  const pct = fraction * 100;
+  if (pct === 0) return '0%';
+  if (pct < 1) return pct.toFixed(1) + '%';
+  return pct.toFixed(0) + '%';
+}
+
+export function formatCount(n) {
+  if (!Number.isFinite(n)) return '–';
+  if (n >= 1e9) return (n / 1e9).toFixed(1) + 'G';
+  if (n >= 1e6) return (n / 1e6).toFixed(1) + 'M';
+  if (n >= 1e4) return (n / 1e3).toFixed(1) + 'k';
+  return String(n);
+}
+
+export function formatBytes(bytes) {
+  if (!Number.isFinite(bytes)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (bytes >= 1024 && i < units.length - 1) {
+    bytes /= 1024;
+    i++;
+  }
+  return (i === 0 ? bytes.toFixed(0) : bytes.toFixed(1)) + ' ' + units[i];
+}
+
+export function errorRatio(edge) {
+  return edge.requests > 0 ? edge.errors / edge.requests : 0;
+}

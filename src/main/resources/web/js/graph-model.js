@@ -1,0 +1,224 @@
+// The graph as the server last described it: nodes and edges by id, kept up to date from `hello` and `batch`.
+//
+// Node and edge objects keep their identity across updates (we copy new fields onto the existing object) because
+// the layout stores x/y/vx/vy on the node objects themselves; replacing them would make nodes jump.
+
+export const NODE_KINDS = ['proxy', 'gateway', 'service', 'external', 'unrecognised'];
+
+const pairKey = (sourceId, targetId) => sourceId + '\u0000' + targetId;
+
+/** The status-class key of an HTTP status ("2xx".."5xx"), or null for anything else (e.g. 0, 1xx). */
+export function statusClass(status) {
+  const hundreds = Math.floor(Number(status) / 100);
+  return hundreds >= 2 && hundreds <= 5 ? hundreds + 'xx' : null;
+}
+
+/**
+ * Best-effort node for an id we have not been told about yet (an edge or event that raced ahead of its node).
+ * Ids are `kind:server/name` or `kind:server/network/address` (see docs/protocol.md).
+ */
+function placeholderNode(id) {
+  const colon = id.indexOf(':');
+  const kind = colon > 0 ? id.slice(0, colon) : 'unrecognised';
+  const parts = id.slice(colon + 1).split('/');
+  const server = parts[0] || 'unknown';
+  const isAddressKind = kind === 'external' || kind === 'unrecognised';
+  return {
+    id,
+    kind: NODE_KINDS.includes(kind) ? kind : 'unrecognised',
+    label: parts[parts.length - 1] || id,
+    server,
+    network: isAddressKind && parts.length > 2 ? parts[1] : '',
+    addresses: [],
+    placeholder: true,
+    out: new Map(),
+  };
+}
+
+export class GraphModel {
+  constructor() {
+    this.nodes = new Map();
+    this.edges = new Map();
+    this.edgeByPair = new Map();
+    this.servers = [];
+    this.proxyInfo = new Map(); // proxy node id -> {server, name, role, network, api}
+    this.ingest = null;
+    this.view = 'hops';
+    this.generatedAt = 0;
+    /** Bumped whenever nodes or edges are added or removed, so dependants know to rebuild indexes. */
+    this.structureVersion = 0;
+    /** Bumped whenever any statistic changes. */
+    this.statsVersion = 0;
+  }
+
+  /** Replaces everything with a /network_info document. Returns {addedNodes, removedNodes}. */
+  applyHello(graph) {
+    graph = graph || {};
+    this.view = graph.view || 'hops';
+    this.generatedAt = graph.generatedAt || 0;
+    this.ingest = graph.ingest || null;
+    this.servers = Array.isArray(graph.servers) ? graph.servers : [];
+    this.proxyInfo.clear();
+    for (const server of this.servers) {
+      for (const proxy of server.proxies || []) {
+        const id = typeof proxy.id === 'string' ? proxy.id : `proxy:${server.name}/${proxy.name}`;
+        this.proxyInfo.set(id, { server: server.name, ...proxy });
+      }
+    }
+
+    const seen = new Set();
+    const addedNodes = [];
+    for (const raw of graph.nodes || []) {
+      if (!raw || typeof raw.id !== 'string') continue;
+      seen.add(raw.id);
+      const { node, added } = this.upsertNode(raw);
+      if (added) addedNodes.push(node);
+    }
+    const removedNodes = [];
+    for (const [id, node] of this.nodes) {
+      if (!seen.has(id)) {
+        this.nodes.delete(id);
+        removedNodes.push(node);
+      }
+    }
+
+    this.edges.clear();
+    this.edgeByPair.clear();
+    for (const node of this.nodes.values()) node.out.clear();
+    const addedFromEdges = [];
+    for (const raw of graph.edges || []) this.upsertEdge(raw, addedFromEdges);
+
+    this.structureVersion++;
+    this.statsVersion++;
+    return { addedNodes: addedNodes.concat(addedFromEdges), removedNodes };
+  }
+
+  /** Applies the node/edge part of a batch. Returns {addedNodes, addedEdges}. */
+  applyBatch(batch) {
+    const addedNodes = [];
+    const addedEdges = [];
+    for (const raw of batch.nodes || []) {
+      if (!raw || typeof raw.id !== 'string') continue;
+      const { node, added } = this.upsertNode(raw);
+      if (added) addedNodes.push(node);
+    }
+    for (const raw of batch.edges || []) {
+      const edge = this.upsertEdge(raw, addedNodes);
+      if (edge && edge.isNew) {
+        edge.isNew = false;
+        addedEdges.push(edge);
+      }
+    }
+    if (addedNodes.length || addedEdges.length) this.structureVersion++;
+    if ((batch.edges && batch.edges.length) || addedNodes.length) this.statsVersion++;
+    return { addedNodes, addedEdges };
+  }
+
+  upsertNode(raw) {
+    const existing = this.nodes.get(raw.id);
+    if (existing) {
+      const wasPlaceholder = existing.placeholder;
+      const { out } = existing;
+      Object.assign(existing, raw, { placeholder: false, out });
+      if (wasPlaceholder) this.structureVersion++;
+      return { node: existing, added: false };
+    }
+    const node = {
+      addresses: [],
+      ...raw,
+      kind: NODE_KINDS.includes(raw.kind) ? raw.kind : 'unrecognised',
+      label: raw.label != null ? String(raw.label) : raw.id,
+      server: raw.server != null ? String(raw.server) : '',
+      network: raw.network != null ? String(raw.network) : '',
+      placeholder: false,
+      out: new Map(),
+    };
+    this.nodes.set(node.id, node);
+    return { node, added: true };
+  }
+
+  /** Ensures a node exists for `id`, inventing a placeholder if needed (pushed onto `addedNodes`). */
+  nodeFor(id, addedNodes) {
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = placeholderNode(id);
+      this.nodes.set(id, node);
+      if (addedNodes) addedNodes.push(node);
+    }
+    return node;
+  }
+
+  upsertEdge(raw, addedNodes) {
+    if (!raw || typeof raw.source !== 'string' || typeof raw.target !== 'string') return null;
+    const id = typeof raw.id === 'string' ? raw.id : raw.source + '->' + raw.target;
+    let edge = this.edges.get(id);
+    if (edge) {
+      Object.assign(edge, raw);
+      edge.id = id;
+      return edge;
+    }
+    edge = {
+      requests: 0, errors: 0, status: {}, ratePerSec: 0, p95Ms: null,
+      ...raw,
+      id,
+      sourceNode: this.nodeFor(raw.source, addedNodes),
+      targetNode: this.nodeFor(raw.target, addedNodes),
+      isNew: true,
+    };
+    this.edges.set(id, edge);
+    this.edgeByPair.set(pairKey(raw.source, raw.target), edge);
+    // Per-node index of outgoing edges: the hot path (every hop of every event) looks edges up here with the
+    // node's own id string, whose hash V8 has already cached, instead of building a pair key per lookup.
+    edge.sourceNode.out.set(edge.target, edge);
+    const reverse = this.edgeByPair.get(pairKey(raw.target, raw.source));
+    // Both directions exist: the renderer draws them side by side instead of on top of each other.
+    if (reverse) {
+      edge.hasReverse = true;
+      reverse.hasReverse = true;
+    }
+    return edge;
+  }
+
+  edgeBetween(sourceId, targetId) {
+    return this.edgeByPair.get(pairKey(sourceId, targetId)) || null;
+  }
+
+  /** Same as edgeBetween, for callers that already hold both node objects (faster). */
+  edgeFromTo(sourceNode, targetNode) {
+    return sourceNode.out.get(targetNode.id) || null;
+  }
+
+  /** The edges an event crossed, in order (missing ones are null). */
+  edgesOfEvent(event) {
+    const hops = Array.isArray(event.hops) ? event.hops : [];
+    const result = [];
+    for (let i = 0; i + 1 < hops.length; i++) result.push(this.edgeBetween(hops[i], hops[i + 1]));
+    return result;
+  }
+
+  edgesTouching(nodeId) {
+    const result = [];
+    for (const edge of this.edges.values()) {
+      if (edge.source === nodeId || edge.target === nodeId) result.push(edge);
+    }
+    return result;
+  }
+}
+
+/** Does `event` involve the node with id `nodeId`? */
+export function eventTouchesNode(event, nodeId) {
+  if (event.fromId === nodeId || event.proxyId === nodeId || event.toId === nodeId) return true;
+  const hops = event.hops;
+  if (Array.isArray(hops)) for (const hop of hops) if (hop === nodeId) return true;
+  return false;
+}
+
+/** Did `event` cross the edge source→target? */
+export function eventCrossesEdge(event, edge) {
+  const hops = event.hops;
+  if (!Array.isArray(hops)) return false;
+  for (let i = 0; i + 1 < hops.length; i++) {
+    if (hops[i] === edge.source && hops[i + 1] === edge.target) return true;
+  }
+  return false;
+}
