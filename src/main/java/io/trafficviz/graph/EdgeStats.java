@@ -18,6 +18,8 @@ public final class EdgeStats {
     private final IntCountsHistogram latencyMicros = new IntCountsHistogram(MAX_MICROS, 2);
     private final RollingRate rate = new RollingRate();
     private final Map<String, long[]> paths = new HashMap<>();
+    /** The "(other)" counter once the path map is full, or null before. */
+    private long[] otherPaths;
     private long lastSeenMillis;
 
     void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
@@ -33,7 +35,14 @@ public final class EdgeStats {
         if (path != null) {
             long[] count = paths.get(path);
             if (count == null) {
-                count = paths.computeIfAbsent(paths.size() < maxPaths ? path : OTHER_PATHS, k -> new long[1]);
+                if (otherPaths != null) {
+                    count = otherPaths; // full: no second lookup for every new path (there can be millions)
+                } else {
+                    count = paths.computeIfAbsent(paths.size() < maxPaths ? path : OTHER_PATHS, k -> new long[1]);
+                    if (paths.size() >= maxPaths) {
+                        otherPaths = paths.get(OTHER_PATHS);
+                    }
+                }
             }
             count[0]++;
         }
