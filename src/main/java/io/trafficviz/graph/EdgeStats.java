@@ -15,7 +15,18 @@ public final class EdgeStats {
     private long errors;
     private final long[] statusClasses = new long[6]; // index = status / 100; 0 for anything out of range
     private long bytes;
-    private final IntCountsHistogram latencyMicros = new IntCountsHistogram(MAX_MICROS, 2);
+    /**
+     * Latency in microseconds, 2 significant digits, 10 µs resolution at the bottom (invisible in ms figures), sized
+     * for what the edge has seen so far and grown on demand: a fixed 1 µs..1 h histogram is ~13 KB per edge, which
+     * with thousands of edges was the largest part of the heap; most edges never see more than seconds (~6 KB).
+     */
+    private final IntCountsHistogram latencyMicros = newLatencyHistogram();
+
+    private static IntCountsHistogram newLatencyHistogram() {
+        IntCountsHistogram h = new IntCountsHistogram(10, 100_000, 2);
+        h.setAutoResize(true);
+        return h;
+    }
     private final RollingRate rate = new RollingRate();
     private final Map<String, long[]> paths = new HashMap<>();
     /** The "(other)" counter once the path map is full, or null before. */
