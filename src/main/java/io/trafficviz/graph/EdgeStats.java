@@ -34,6 +34,12 @@ public final class EdgeStats {
     private long lastSeenMillis;
 
     void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
+        record(status, durationNanos, byteCount, path, nowMillis, maxPaths, null);
+    }
+
+    /** As above; a path this edge starts counting is stored as {@code pool}'s copy, shared with other edges. */
+    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths,
+                PathPool pool) {
         requests++;
         if (status < 200 || status > 399) {
             errors++;
@@ -49,7 +55,8 @@ public final class EdgeStats {
                 if (otherPaths != null) {
                     count = otherPaths; // full: no second lookup for every new path (there can be millions)
                 } else {
-                    count = paths.computeIfAbsent(paths.size() < maxPaths ? path : OTHER_PATHS, k -> new long[1]);
+                    String key = paths.size() < maxPaths ? (pool == null ? path : pool.shared(path)) : OTHER_PATHS;
+                    count = paths.computeIfAbsent(key, k -> new long[1]);
                     if (paths.size() >= maxPaths) {
                         otherPaths = paths.get(OTHER_PATHS);
                     }

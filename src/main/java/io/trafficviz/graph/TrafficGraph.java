@@ -24,6 +24,7 @@ public final class TrafficGraph {
     private final int maxNodes;
     private final int maxEdges;
     private final int maxPathsPerEdge;
+    private final PathPool pathPool = new PathPool(200_000);
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<Node, Map<Node, Edge>> hopEdges = new IdentityHashMap<>();
@@ -127,7 +128,7 @@ public final class TrafficGraph {
                 }
             }
         }
-        edge.stats().record(status, nanos, bytes, path, nowMillis, maxPathsPerEdge);
+        edge.stats().record(status, nanos, bytes, path, nowMillis, maxPathsPerEdge, pathPool);
         if (hop && !edge.dirty) {
             edge.dirty = true;
             dirtyEdges.add(edge);
