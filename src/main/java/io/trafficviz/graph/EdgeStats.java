@@ -2,7 +2,6 @@ package io.trafficviz.graph;
 
 import org.HdrHistogram.IntCountsHistogram;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /** Statistics of one edge. Not thread-safe: owned by the graph, read under its lock. */
@@ -28,9 +27,7 @@ public final class EdgeStats {
         return h;
     }
     private final RollingRate rate = new RollingRate();
-    private final Map<String, long[]> paths = new HashMap<>();
-    /** The "(other)" counter once the path map is full, or null before. */
-    private long[] otherPaths;
+    private final PathCounts paths = new PathCounts();
     private long lastSeenMillis;
 
     void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
@@ -50,19 +47,7 @@ public final class EdgeStats {
         rate.record(nowMillis);
         lastSeenMillis = Math.max(lastSeenMillis, nowMillis);
         if (path != null) {
-            long[] count = paths.get(path);
-            if (count == null) {
-                if (otherPaths != null) {
-                    count = otherPaths; // full: no second lookup for every new path (there can be millions)
-                } else {
-                    String key = paths.size() < maxPaths ? (pool == null ? path : pool.shared(path)) : OTHER_PATHS;
-                    count = paths.computeIfAbsent(key, k -> new long[1]);
-                    if (paths.size() >= maxPaths) {
-                        otherPaths = paths.get(OTHER_PATHS);
-                    }
-                }
-            }
-            count[0]++;
+            paths.add(path, maxPaths, pool);
         }
     }
 
@@ -95,8 +80,13 @@ public final class EdgeStats {
         return lastSeenMillis;
     }
 
-    /** Distinct paths seen (capped; the overflow counts under "(other)"). */
+    /** Distinct paths seen (capped; the overflow counts under "(other)"), as a copy. */
     public Map<String, long[]> paths() {
-        return paths;
+        return paths.toMap();
+    }
+
+    /** The {@code n} busiest paths, busiest first, without copying them all. */
+    public java.util.List<Map.Entry<String, Long>> topPaths(int n) {
+        return paths.top(n);
     }
 }
