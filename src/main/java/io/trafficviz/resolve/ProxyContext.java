@@ -19,7 +19,7 @@ public final class ProxyContext {
      * Caller resolution cache, direct-mapped by the address's hash: bounded memory whatever the number of distinct
      * addresses (the internet's are unbounded), no clear-everything when full, and one array probe per line.
      */
-    static final int CALLER_SLOTS = 4096;
+    static final int CALLER_SLOTS = 1024;
     final String[] callerAddresses = new String[CALLER_SLOTS];
     final CallerInfo[] callerInfos = new CallerInfo[CALLER_SLOTS];
     /** The cached resolution of a line without a client address. */
