@@ -227,6 +227,9 @@ public final class LiveHub implements EventListener, AutoCloseable {
                       long now) {
         List<String> allJson = null;
         List<String> errorsFirst = null;
+        String shared = null;
+        List<String> sharedEvents = null;
+        long sharedDropped = -1;
         for (Client client : clients.values()) {
             if (client.channel != channel) {
                 continue;
@@ -274,28 +277,43 @@ public final class LiveHub implements EventListener, AutoCloseable {
             if (channel == Channel.ACCESS_LOG && chosen.isEmpty() && dropped == 0) {
                 continue;
             }
-            int size = 64 + (nodesJson == null ? 0 : nodesJson.length() + edgesJson.length());
-            for (String json : chosen) {
-                size += json.length() + 1;
-            }
-            StringBuilder msg = new StringBuilder(size);
-            if (channel == Channel.GRAPH) {
-                msg.append("{\"type\":\"batch\",\"nodes\":").append(nodesJson)
-                        .append(",\"edges\":").append(edgesJson).append(",\"events\":");
+            // Clients that kept up get byte-identical messages (same events, same dropped count): build it once.
+            String message;
+            if (shared != null && sharedEvents == chosen && sharedDropped == dropped) {
+                message = shared;
             } else {
-                msg.append("{\"type\":\"entries\",\"entries\":");
+                message = render(channel, chosen, dropped, nodesJson, edgesJson);
+                shared = message;
+                sharedEvents = chosen;
+                sharedDropped = dropped;
             }
-            msg.append('[');
-            for (int i = 0; i < chosen.size(); i++) {
-                if (i > 0) {
-                    msg.append(',');
-                }
-                msg.append(chosen.get(i));
-            }
-            msg.append("],\"dropped\":").append(dropped).append('}');
             client.dropped = 0;
-            send(client, msg.toString());
+            send(client, message);
         }
+    }
+
+    private static String render(Channel channel, List<String> chosen, long dropped, String nodesJson,
+                                 String edgesJson) {
+        int size = 64 + (nodesJson == null ? 0 : nodesJson.length() + edgesJson.length());
+        for (String json : chosen) {
+            size += json.length() + 1;
+        }
+        StringBuilder msg = new StringBuilder(size);
+        if (channel == Channel.GRAPH) {
+            msg.append("{\"type\":\"batch\",\"nodes\":").append(nodesJson)
+                    .append(",\"edges\":").append(edgesJson).append(",\"events\":");
+        } else {
+            msg.append("{\"type\":\"entries\",\"entries\":");
+        }
+        msg.append('[');
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i > 0) {
+                msg.append(',');
+            }
+            msg.append(chosen.get(i));
+        }
+        msg.append("],\"dropped\":").append(dropped).append('}');
+        return msg.toString();
     }
 
     private void send(Client client, String message) {
