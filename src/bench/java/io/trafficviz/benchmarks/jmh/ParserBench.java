@@ -45,6 +45,50 @@ public class ParserBench {
             lines[i] = generator.next(LogGenerator.DEFAULT_START_MILLIS + i).line(f);
         }
         parser = TraefikLogParser.forFormat(format);
+        pipelineParser = TraefikLogParser.forPipeline(format, false);
+    }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JACKSON = new com.fasterxml.jackson.core.JsonFactory();
+    private TraefikLogParser pipelineParser;
+
+    /** The pipeline's parser: the same, minus the text fields the pipeline does not read (JSON only). */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long parseForPipeline() throws MalformedLineException {
+        long sink = 0;
+        for (String line : lines) {
+            pipelineParser.parseInto(line, entry);
+            sink += entry.downstreamStatus + entry.startMillis;
+        }
+        return sink;
+    }
+
+    /**
+     * Reference point: stock Jackson streaming over the same line, every value read (text as String, numbers as
+     * long), no timestamp parsing: a lower bound for a Jackson-based parser. JSON only (CLF lines just fail fast).
+     */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long jacksonStreaming() throws java.io.IOException {
+        long sink = 0;
+        if (!"json".equals(format)) {
+            return sink;
+        }
+        for (String line : lines) {
+            try (com.fasterxml.jackson.core.JsonParser p = JACKSON.createParser(line)) {
+                com.fasterxml.jackson.core.JsonToken t;
+                while ((t = p.nextToken()) != null) {
+                    if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                        sink += p.getText().length();
+                    } else if (t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                        sink += p.getLongValue();
+                    } else if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        sink += p.currentName().length();
+                    }
+                }
+            }
+        }
+        return sink;
     }
 
     /** Per line (the score is divided by {@value #LINES}). */
