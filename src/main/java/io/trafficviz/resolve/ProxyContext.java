@@ -17,6 +17,9 @@ public final class ProxyContext {
     final Map<String, Node> targets = new HashMap<>();
     final Map<String, CallerInfo> callers = new HashMap<>();
     long callersVersion = -1;
+    /** Server URL → the proxy node it reaches (or a marker for none). */
+    final Map<String, Node> backends = new HashMap<>();
+    long backendsVersion = -1;
 
     record CallerInfo(Node node, boolean outsider) {
     }
