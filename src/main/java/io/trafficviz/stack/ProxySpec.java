@@ -21,8 +21,23 @@ public record ProxySpec(String name, String role, String network, String host, i
     public static final String NETWORK_HEADER = "X-Network-Name";
     public static final String MIDDLEWARE = "network-name";
 
-    /** A router (named like its service) with a Traefik rule, sending to one backend URL. */
-    public record Route(String service, String rule, URI backend) {
+    /** A router (named like its service) with a Traefik rule, sending to its backend URLs (round robin). */
+    public record Route(String service, String rule, List<URI> backends) {
+        public Route {
+            if (backends.isEmpty()) {
+                throw new IllegalArgumentException("route " + service + " has no backend");
+            }
+            backends = List.copyOf(backends);
+        }
+
+        public Route(String service, String rule, URI backend) {
+            this(service, rule, List.of(backend));
+        }
+
+        /** The first backend. */
+        public URI backend() {
+            return backends.get(0);
+        }
     }
 
     public ProxySpec {
