@@ -88,8 +88,12 @@ const server = http.createServer((req, res) => {
   });
 });
 
+// Same policy as the real server (publish/WebServer.java), so a page that breaks it breaks here first.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 function send(res, status, type, body) {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-security-policy': CSP });
   res.end(body);
 }
 

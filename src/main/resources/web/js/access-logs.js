@@ -118,7 +118,7 @@ $('text-filter').addEventListener('input', () => {
 
 // ------------------------------------------------------------------ rows
 
-const COLUMNS = ['time', 'where', 'route', 'method', 'host', 'path', 'status', 'duration num'];
+const COLUMNS = ['time', 'where', 'route', 'proxy', 'method', 'host', 'path', 'status', 'duration num'];
 
 function newRow() {
   const row = document.createElement('tr');
@@ -129,14 +129,15 @@ function newRow() {
 function fillRow(row, entry) {
   const cells = row.children;
   const byProxy = entry.answeredBy === 'proxy';
-  row.className = (entry.outcome === 'error' ? 'error' : 'ok') + (byProxy ? ' by-proxy' : '');
-  const route = byProxy
-    ? `${entry.from ?? '?'} → ${entry.proxy ?? '?'}`
-    : `${entry.from ?? '?'} → ${entry.to ?? '?'} via ${entry.proxy ?? '?'}`;
+  row.className = (entry.outcome === 'error' ? 'error' : 'ok') + (byProxy ? ' by-proxy' : '')
+    + (entry.outsider === true ? ' outsider' : '');
+  // When Traefik answered itself, `to` is the proxy: the route ends there (and the row is marked).
+  const route = `${entry.from ?? '?'} → ${entry.to ?? '?'}`;
   const values = [
     formatClock(entry.time),
     `${entry.server ?? ''} / ${entry.network ?? ''}`,
     route,
+    entry.proxy ?? '',
     entry.method ?? '',
     entry.host ?? '',
     entry.path ?? '',
@@ -258,13 +259,13 @@ function updateCounter() {
 }
 
 function frame(now) {
+  requestAnimationFrame(frame); // first, so an exception cannot stop the table for good
   if (now - lastRender >= RENDER_EVERY_MS) {
     lastRender = now;
     render(false);
     rate.sample(now);
     updateCounter();
   }
-  requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
 

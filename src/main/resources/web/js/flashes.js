@@ -7,12 +7,12 @@
 //  * failed requests always get their own comet (an error must never be hidden by aggregation);
 //  * the toolbar counter says how many requests got their own comet out of how many the server saw.
 
-import { edgeSegment } from './geometry.js';
+import { cachedEdgeSegment, edgeSegment } from './geometry.js';
 
 export const SEGMENT_MS = 700; // time a comet needs to cross one hop
 const BURST_MS = 750;
 const BURST_MERGE_MS = 150;
-const PER_EDGE_BUDGET = 6;
+const PER_EDGE_BUDGET = 12;
 const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
 const MAX_PARTICLES = 3000; // same for the aggregated streams
 const MANY_COMETS = 600; // above this, heads are drawn as pixel-aligned squares: far cheaper to rasterise than arcs
@@ -56,7 +56,7 @@ export function createFlashes({ model }) {
       }
       if (nodes.length < 2) continue;
       const edges = [];
-      for (let h = 0; h + 1 < nodes.length; h++) edges.push(model.edgeBetween(nodes[h].id, nodes[h + 1].id));
+      for (let h = 0; h + 1 < nodes.length; h++) edges.push(model.edgeFromTo(nodes[h], nodes[h + 1]));
 
       const isError = event.outcome === 'error';
       if (!isError && !hasBudget(edges)) {
@@ -68,7 +68,9 @@ export function createFlashes({ model }) {
         }
         continue;
       }
-      for (const edge of edges) if (edge) edge.activeFlashes = (edge.activeFlashes || 0) + 1;
+      // Only successful comets count against the per-edge budget: a burst of errors must not starve the green
+      // picture of an edge that is mostly fine (errors are never folded away, so they would).
+      if (!isError) for (const edge of edges) if (edge) edge.activeOk = (edge.activeOk || 0) + 1;
       if (isError) counters.startedError++;
       else {
         counters.startedOk++;
@@ -96,7 +98,7 @@ export function createFlashes({ model }) {
 
   function hasBudget(edges) {
     if (okInFlight >= GLOBAL_OK_BUDGET) return false;
-    for (const edge of edges) if (edge && (edge.activeFlashes || 0) >= PER_EDGE_BUDGET) return false;
+    for (const edge of edges) if (edge && (edge.activeOk || 0) >= PER_EDGE_BUDGET) return false;
     return true;
   }
 
@@ -111,8 +113,10 @@ export function createFlashes({ model }) {
       const duration = (flash.nodes.length - 1) * SEGMENT_MS;
       if (clock - flash.start < duration) continue;
       if (flash.answeredByProxy || flash.isError) addBurst(flash.nodes[flash.nodes.length - 1], flash);
-      for (const edge of flash.edges) if (edge) edge.activeFlashes--;
-      if (!flash.isError) okInFlight--;
+      if (!flash.isError) {
+        for (const edge of flash.edges) if (edge) edge.activeOk--;
+        okInFlight--;
+      }
       flashes[i] = flashes[flashes.length - 1];
       flashes.pop();
     }
@@ -142,33 +146,54 @@ export function createFlashes({ model }) {
    * Draws in world coordinates (the caller has applied the zoom transform). `k` is the zoom scale, used to keep
    * dots a constant size on screen; `isNodeVisible` hides comets on filtered-out parts of the graph.
    */
-  function draw(ctx, k, colors, isNodeVisible) {
+  function draw(ctx, k, colors, isNodeVisible, positionsVersion) {
     const px = (n) => n / k;
-    const headRadius = px(Math.max(2, Math.min(4.5, 3.2 * Math.sqrt(k))));
-    const segment = {};
     const cheap = flashes.length > MANY_COMETS;
+    // Many comets at once: smaller ones, so a crowd of them does not paint over everything else.
+    const headRadius = px(Math.max(2, Math.min(4.5, 3.2 * Math.sqrt(k))) * (cheap ? 0.7 : 1));
+    const scratch = {};
 
     // Rate-shaped particle streams first, so individual comets are drawn on top of them. Density follows the
     // overflow rate on a log scale, and the total is capped so a thousand busy edges stay affordable.
     if (aggregatedEdges.size) {
-      const perEdge = (edge) => Math.max(1, Math.min(8, Math.round(1.5 * Math.log2(1 + edge.aggregateRate))));
+      // Density grows with the log of the folded rate, so a busy healthy edge reads as a thick green stream
+      // next to however many individual red comets its errors produce.
+      const perEdge = (edge) => Math.max(2, Math.min(24, Math.round(2.5 * Math.log2(1 + (edge.aggregateRate || 0)))));
       let wanted = 0;
       for (const edge of aggregatedEdges) wanted += perEdge(edge);
       const thin = Math.min(1, MAX_PARTICLES / wanted);
       const size = px(3);
       const phase = (clock / SEGMENT_MS) % 1;
       const particles = new Path2D();
+      // Under the particles, a translucent green band whose width follows the folded rate: the volume of healthy
+      // traffic stays visible even when an edge's (never folded) errors put many red comets on top of it.
+      const bands = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];
+      for (const edge of aggregatedEdges) {
+        if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
+        const segment = cachedEdgeSegment(edge, positionsVersion);
+        const band = bands[Math.min(3, Math.floor(Math.log10(1 + (edge.aggregateRate || 0))))];
+        band.moveTo(segment.x1, segment.y1);
+        band.lineTo(segment.x2, segment.y2);
+      }
+      ctx.globalAlpha = 0.4;
+      ctx.strokeStyle = colors.ok;
+      ctx.lineCap = 'butt';
+      for (let b = 0; b < bands.length; b++) {
+        ctx.lineWidth = px(3 + b * 3);
+        ctx.stroke(bands[b]);
+      }
+      ctx.globalAlpha = 1;
       for (const edge of aggregatedEdges) {
         if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
         const count = Math.max(1, Math.round(perEdge(edge) * thin));
-        edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+        const segment = cachedEdgeSegment(edge, positionsVersion);
         for (let p = 0; p < count; p++) {
           const t = (phase + p / count) % 1;
           particles.rect(segment.x1 + (segment.x2 - segment.x1) * t - size / 2,
             segment.y1 + (segment.y2 - segment.y1) * t - size / 2, size, size);
         }
       }
-      ctx.globalAlpha = 0.6;
+      ctx.globalAlpha = 0.8;
       ctx.fillStyle = colors.ok;
       ctx.fill(particles);
       ctx.globalAlpha = 1;
@@ -189,15 +214,18 @@ export function createFlashes({ model }) {
         const to = flash.nodes[hop + 1];
         if (!isNodeVisible(from) || !isNodeVisible(to)) continue;
         const edge = flash.edges[hop];
-        edgeSegment(from, to, edge ? edge.hasReverse : false, segment);
+        const segment = edge ? cachedEdgeSegment(edge, positionsVersion) : edgeSegment(from, to, false, scratch);
         const t = easeInOut((elapsed - hop * SEGMENT_MS) / SEGMENT_MS);
         const tailT = Math.max(0, t - TAIL);
         const dx = segment.x2 - segment.x1;
         const dy = segment.y2 - segment.y1;
         const x = segment.x1 + dx * t;
         const y = segment.y1 + dy * t;
-        tails.moveTo(segment.x1 + dx * tailT, segment.y1 + dy * tailT);
-        tails.lineTo(x, y);
+        if (!cheap) {
+          // In a crowd, tails merge into solid lines that hide the edge colour: heads alone read better.
+          tails.moveTo(segment.x1 + dx * tailT, segment.y1 + dy * tailT);
+          tails.lineTo(x, y);
+        }
         if (cheap) heads.rect(x - headRadius, y - headRadius, headRadius * 2, headRadius * 2);
         else {
           heads.moveTo(x + headRadius, y);
@@ -256,7 +284,7 @@ export function createFlashes({ model }) {
     },
     /** Forget everything in flight (e.g. the graph was replaced by a new hello). */
     clear() {
-      for (const flash of flashes) for (const edge of flash.edges) if (edge) edge.activeFlashes = 0;
+      for (const flash of flashes) for (const edge of flash.edges) if (edge) edge.activeOk = 0;
       flashes.length = 0;
       bursts.length = 0;
       for (const edge of aggregatedEdges) edge.aggregateRate = 0;

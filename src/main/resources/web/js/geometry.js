@@ -41,3 +41,17 @@ export function distanceToSegmentSquared(px, py, x1, y1, x2, y2) {
   const cy = y1 + t * dy - py;
   return cx * cx + cy * cy;
 }
+
+/**
+ * edgeSegment for an edge object, cached on the edge until `positionsVersion` changes: with the layout at rest,
+ * thousands of comets per frame reuse the same few thousand segments instead of recomputing them.
+ */
+export function cachedEdgeSegment(edge, positionsVersion) {
+  let cached = edge.segment;
+  if (!cached || cached.version !== positionsVersion) {
+    cached = edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, cached || {});
+    cached.version = positionsVersion;
+    edge.segment = cached;
+  }
+  return cached;
+}

@@ -31,6 +31,7 @@ function placeholderNode(id) {
     network: isAddressKind && parts.length > 2 ? parts[1] : '',
     addresses: [],
     placeholder: true,
+    out: new Map(),
   };
 }
 
@@ -60,7 +61,8 @@ export class GraphModel {
     this.proxyInfo.clear();
     for (const server of this.servers) {
       for (const proxy of server.proxies || []) {
-        this.proxyInfo.set(`proxy:${server.name}/${proxy.name}`, { server: server.name, ...proxy });
+        const id = typeof proxy.id === 'string' ? proxy.id : `proxy:${server.name}/${proxy.name}`;
+        this.proxyInfo.set(id, { server: server.name, ...proxy });
       }
     }
 
@@ -82,6 +84,7 @@ export class GraphModel {
 
     this.edges.clear();
     this.edgeByPair.clear();
+    for (const node of this.nodes.values()) node.out.clear();
     const addedFromEdges = [];
     for (const raw of graph.edges || []) this.upsertEdge(raw, addedFromEdges);
 
@@ -115,7 +118,8 @@ export class GraphModel {
     const existing = this.nodes.get(raw.id);
     if (existing) {
       const wasPlaceholder = existing.placeholder;
-      Object.assign(existing, raw, { placeholder: false });
+      const { out } = existing;
+      Object.assign(existing, raw, { placeholder: false, out });
       if (wasPlaceholder) this.structureVersion++;
       return { node: existing, added: false };
     }
@@ -127,6 +131,7 @@ export class GraphModel {
       server: raw.server != null ? String(raw.server) : '',
       network: raw.network != null ? String(raw.network) : '',
       placeholder: false,
+      out: new Map(),
     };
     this.nodes.set(node.id, node);
     return { node, added: true };
@@ -148,7 +153,8 @@ export class GraphModel {
     const id = typeof raw.id === 'string' ? raw.id : raw.source + '->' + raw.target;
     let edge = this.edges.get(id);
     if (edge) {
-      Object.assign(edge, raw, { id });
+      Object.assign(edge, raw);
+      edge.id = id;
       return edge;
     }
     edge = {
@@ -161,6 +167,9 @@ export class GraphModel {
     };
     this.edges.set(id, edge);
     this.edgeByPair.set(pairKey(raw.source, raw.target), edge);
+    // Per-node index of outgoing edges: the hot path (every hop of every event) looks edges up here with the
+    // node's own id string, whose hash V8 has already cached, instead of building a pair key per lookup.
+    edge.sourceNode.out.set(edge.target, edge);
     const reverse = this.edgeByPair.get(pairKey(raw.target, raw.source));
     // Both directions exist: the renderer draws them side by side instead of on top of each other.
     if (reverse) {
@@ -172,6 +181,11 @@ export class GraphModel {
 
   edgeBetween(sourceId, targetId) {
     return this.edgeByPair.get(pairKey(sourceId, targetId)) || null;
+  }
+
+  /** Same as edgeBetween, for callers that already hold both node objects (faster). */
+  edgeFromTo(sourceNode, targetNode) {
+    return sourceNode.out.get(targetNode.id) || null;
   }
 
   /** The edges an event crossed, in order (missing ones are null). */

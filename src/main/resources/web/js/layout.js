@@ -8,7 +8,7 @@
 //    less-settled group doing most of the moving.
 // The simulation never runs its own timer: the render loop calls step() so layout and drawing share one frame.
 
-import { groupNodes, measureGroups, nodeRadius, GROUP_GAP } from './groups.js';
+import { groupNodes, measureGroups, nodeExtent, nodeRadius, GROUP_GAP, LABEL_FONT_SIZE } from './groups.js';
 import { loadPositions, savePositions, forgetPositions } from './positions.js';
 
 const d3 = window.d3;
@@ -29,9 +29,14 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
     .id((node) => node.id)
     .distance((link) => (link.source.network === link.target.network ? 95 : 150))
     .strength((link) => {
+      // Callers are placed by the column force; a stiff link would pull them into a ring around their proxy,
+      // where labels cross the edges.
+      if (link.source.kind === 'external' || link.source.kind === 'unrecognised') return 0.06;
       const base = 1 / Math.min(link.source.degree || 1, link.target.degree || 1);
-      if (link.source.server !== link.target.server) return base * 0.03;
-      if (link.source.network !== link.target.network) return base * 0.2;
+      // Between groups, links barely pull: group placement comes from the grid and the separation force, and a
+      // few hundred cross-server links would otherwise crush all servers into one pile.
+      if (link.source.server !== link.target.server) return base * 0.005;
+      if (link.source.network !== link.target.network) return base * 0.1;
       return base;
     });
 
@@ -42,9 +47,10 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
     .alphaDecay(0.035)
     .velocityDecay(0.45)
     .force('link', linkForce)
-    .force('charge', d3.forceManyBody().strength(-170).distanceMax(360).theta(0.9))
+    .force('charge', d3.forceManyBody().strength(-220).distanceMax(400).theta(0.9))
     .force('collide', d3.forceCollide((node) => nodeRadius(node) + 12).iterations(1))
     .force('cluster', clusterForce)
+    .force('labels', labelForce)
     .force('anchor', anchorForce)
     .force('separate', separationForce);
 
@@ -66,13 +72,42 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
         }
         cx /= network.nodes.length;
         cy /= network.nodes.length;
-        const spread = 70 + 14 * Math.sqrt(network.nodes.length);
+        const spread = 100 + 12 * Math.sqrt(network.nodes.length);
         for (const node of network.nodes) {
           if (node.anchorX != null) continue;
-          const targetX = cx + (KIND_FLOW_BIAS[node.kind] || 0) * spread;
-          node.vx += ((targetX - node.x) * 0.2 + (sx - node.x) * 0.02) * alpha;
-          node.vy += ((cy - node.y) * 0.08 + (sy - node.y) * 0.02) * alpha;
+          const bias = KIND_FLOW_BIAS[node.kind] || 0;
+          const targetX = cx + bias * spread;
+          // Callers and services are pulled firmly into their columns: the picture then reads left to right.
+          const columnStrength = bias === 0 ? 0.1 : 0.2;
+          node.vx += ((targetX - node.x) * columnStrength + (sx - node.x) * 0.02) * alpha;
+          node.vy += ((cy - node.y) * 0.04 + (sy - node.y) * 0.01) * alpha;
         }
+      }
+    }
+  }
+
+  /**
+   * Labels sit beside callers and services, so two nodes can be far enough apart for their shapes yet have
+   * overlapping labels. Sweep the nodes by y and push apart (vertically) any pair whose node+label boxes overlap.
+   */
+  const extentA = {};
+  const extentB = {};
+  function labelForce(alpha) {
+    const sorted = nodes.slice().sort((a, b) => a.y - b.y);
+    const reach = LABEL_FONT_SIZE * 2.4;
+    for (let i = 0; i < sorted.length; i++) {
+      const a = sorted[i];
+      nodeExtent(a, extentA);
+      for (let j = i + 1; j < sorted.length; j++) {
+        const b = sorted[j];
+        if (b.y - a.y > reach) break;
+        nodeExtent(b, extentB);
+        if (extentA.x1 <= extentB.x0 || extentB.x1 <= extentA.x0) continue;
+        const overlap = Math.min(extentA.y1, extentB.y1) - Math.max(extentA.y0, extentB.y0) + 3;
+        if (overlap <= 0) continue;
+        const push = overlap * 0.5 * alpha;
+        a.vy -= push;
+        b.vy += push;
       }
     }
   }
@@ -88,11 +123,13 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
   /** Keeps sibling boxes (networks within a server, servers among servers) from overlapping. */
   function separationForce() {
     measureGroups(groups);
-    for (const server of groups) separateSiblings(server.networks);
-    separateSiblings(groups);
+    let moved = false;
+    for (const server of groups) moved = separateSiblings(server.networks) || moved;
+    return separateSiblings(groups) || moved;
   }
 
   function separateSiblings(boxes) {
+    let moved = false;
     for (let i = 0; i < boxes.length; i++) {
       const a = boxes[i];
       if (!a.visible) continue;
@@ -102,6 +139,7 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
         const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) + GROUP_GAP;
         const overlapY = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + GROUP_GAP;
         if (overlapX <= 0 || overlapY <= 0) continue;
+        moved = true;
         const weightA = 1 + anchoredCount(a.nodes);
         const weightB = 1 + anchoredCount(b.nodes);
         const shareA = weightB / (weightA + weightB);
@@ -117,6 +155,7 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
         }
       }
     }
+    return moved;
   }
 
   function anchoredCount(list) {
@@ -296,6 +335,8 @@ export function createLayout({ onSettled = () => {}, aspectRatio = () => 1.6 } =
 
   function settle() {
     running = false;
+    // The simulation may cool before every box is clear of its neighbours; finish that job without other forces.
+    for (let i = 0; i < 200 && separationForce(); i++);
     for (const node of nodes) {
       node.anchorX = node.x;
       node.anchorY = node.y;

@@ -40,6 +40,18 @@ export function renderLegend(root, palette) {
     ctx.arc(ICON / 2 + 2, ICON / 2, 3.5, 0, Math.PI * 2);
     ctx.fill();
   });
+  const band = icon((ctx) => {
+    ctx.strokeStyle = palette.ok;
+    ctx.globalAlpha = 0.4;
+    ctx.lineWidth = 7;
+    ctx.beginPath();
+    ctx.moveTo(1, ICON / 2);
+    ctx.lineTo(ICON - 1, ICON / 2);
+    ctx.stroke();
+    ctx.globalAlpha = 0.9;
+    ctx.fillStyle = palette.ok;
+    for (const x of [4, 9, 14]) ctx.fillRect(x - 1.5, ICON / 2 - 1.5, 3, 3);
+  });
   const ring = icon((ctx) => {
     ctx.strokeStyle = palette.error;
     ctx.lineWidth = 2;
@@ -68,9 +80,14 @@ export function renderLegend(root, palette) {
     el('ul', {}, ...kindItems),
     el('ul', {},
       el('li', {}, dot(palette.ok), 'request OK (2xx/3xx)'),
-      el('li', {}, dot(palette.error), 'request failed (4xx/5xx, no answer)'),
-      el('li', {}, ring, 'answered by the proxy itself'),
-      el('li', {}, line(palette.edge), 'caller → callee, no errors'),
-      el('li', {}, line(palette.edgeBad), 'edge with errors')),
+      el('li', {}, dot(palette.error), 'request failed (4xx/5xx)'),
+      el('li', {}, band, 'busy: OK requests in bulk'),
+      el('li', {}, ring, 'answered by the proxy itself')),
+    el('ul', {},
+      el('li', {}, line(palette.edge), 'calls (< 1% errors)'),
+      el('li', {}, line(palette.edgeWarn), '1–10% errors'),
+      el('li', {}, line(palette.edgeBad), '10–50% errors'),
+      el('li', {}, line(palette.edgeFailing), 'failing (≥ 50% errors)'),
+      el('li', {}, line(palette.outsider), 'outsider: caller a private proxy should not hear from')),
   );
 }

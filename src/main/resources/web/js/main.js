@@ -103,6 +103,7 @@ function search(text, submit) {
   if (!matches.length) return;
   // Centre on the hits: at once on Enter, after a pause in typing otherwise.
   searchTimer = setTimeout(() => {
+    autoFit = false; // the user navigated: stop re-fitting the whole graph
     fitToNodes(matches, true, 2);
     if (matches.length === 1 && submit) select({ type: 'node', node: matches[0] });
   }, submit ? 0 : 450);
@@ -128,6 +129,17 @@ function select(selection) {
   document.body.classList.toggle('panel-open', !!selection);
   panel.show(selection, { lastMatching: (match, limit) => recentEvents.lastMatching((e) => filters.acceptEvent(e) && match(e), limit) });
   invalidateMap(); // the selection's edges get labels
+  if (selection) keepVisibleBesidePanel(selection.node || selection.edge.targetNode);
+}
+
+/** The panel covers the right of the canvas: slide the view if the selected thing ended up under it. */
+function keepVisibleBesidePanel(node) {
+  const panelWidth = $('panel').offsetWidth;
+  const x = scene.transform.applyX(node.x);
+  const limit = renderer.width - panelWidth - 60;
+  if (x <= limit) return;
+  autoFit = false;
+  d3.select(canvas).transition().duration(400).call(zoom.translateBy, (limit - x - 40) / scene.transform.k, 0);
 }
 
 // ---------------------------------------------------------------- zoom, drag, hover, click
@@ -275,6 +287,10 @@ function onGraphMessage(message) {
   if (!message || typeof message !== 'object') return;
   if (message.type === 'hello') {
     model.applyHello(message.graph);
+    // e.g. the demo saying its traffic is simulated: the user must not mistake it for real proxies.
+    const notice = message.graph && typeof message.graph.notice === 'string' ? message.graph.notice : '';
+    $('notice').textContent = notice;
+    $('notice').hidden = !notice;
     flashes.clear();
     structureDirty = true;
     // Node objects survive a hello (same identity); edge objects are rebuilt, so look the selection up again.
@@ -286,6 +302,8 @@ function onGraphMessage(message) {
   } else if (message.type === 'batch') {
     const { addedNodes, addedEdges } = model.applyBatch(message);
     if (addedNodes.length || addedEdges.length) structureDirty = true;
+    // A known node can change too (it turned out to be an outsider): redraw the static picture.
+    if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();
     flashes.addDropped(Number(message.dropped) || 0);
     const events = Array.isArray(message.events) ? message.events : [];
     if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
@@ -397,9 +415,9 @@ function updateCounter() {
   $('counter').title =
     `${shown} requests animated individually (${c.startedError} failed).\n` +
     `${c.aggregated} successful requests folded into particle streams on busy edges.\n` +
-    `${c.filtered} hidden by filters; ${c.dropped} not sent by the server (client too slow).`;
+    `${c.filtered} hidden by filters; ${c.dropped} not sent by the server (client too slow).\n` +
+    `${fps.value} frames/s.`;
   $('rate').textContent = formatRate(rateMeter.perSecond);
-  $('fps').textContent = `${fps.value} fps`;
 }
 
 // ---------------------------------------------------------------- frame loop
@@ -426,7 +444,19 @@ function timed(phase, fn) {
 let lastCounterUpdate = 0;
 let drawnStatsVersion = -1;
 let lastStatsRedraw = 0;
+let lastFrameError = 0;
 function frame(now) {
+  // Scheduled first: one bad frame (say, odd data from the server) must not stop the picture for good.
+  requestAnimationFrame(frame);
+  try {
+    renderFrame(now);
+  } catch (err) {
+    if (now - lastFrameError > 5000) console.error('trafficviz: frame failed', err);
+    lastFrameError = now;
+  }
+}
+
+function renderFrame(now) {
   fps.tick(now);
   scene.now = now;
   if (structureDirty) applyStructure();
@@ -453,7 +483,6 @@ function frame(now) {
     needsDraw = false;
     timed('draw', () => renderer.draw(scene));
   }
-  requestAnimationFrame(frame);
 }
 
 new ResizeObserver(() => {
@@ -479,6 +508,11 @@ window.trafficviz = {
         kind: node.kind,
         x: t.applyX(node.x),
         y: t.applyY(node.y),
+        server: node.server,
+        network: node.network,
+        outsider: node.outsider === true,
+        worldX: node.x,
+        worldY: node.y,
       })),
       edges: scene.edges.filter(filters.isEdgeVisible).map((edge) => ({
         id: edge.id,
@@ -498,6 +532,8 @@ window.trafficviz = {
       fps: fps.value,
       paused: flashes.paused,
       selected: scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : null,
+      highlighted: [...scene.highlightEdges].map((edge) => edge.id),
+      searchMatches: [...scene.searchMatches].map((node) => node.id),
       transform: { x: t.x, y: t.y, k: t.k },
       canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
       layoutRunning: layout.running,

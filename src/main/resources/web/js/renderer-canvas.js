@@ -14,14 +14,14 @@ import { errorRatio, formatMs, formatPercent, formatRate } from './format.js';
 
 const KINDS_BACK_TO_FRONT = ['unrecognised', 'external', 'service', 'gateway', 'proxy'];
 const MAX_EDGE_LABELS = 300;
-const EDGE_LABEL_MIN_ZOOM = 0.9;
+const EDGE_LABEL_MIN_ZOOM = 1.2;
 const EDGE_WIDTHS = [1, 1.6, 2.4, 3.4]; // screen pixels, by traffic bucket
 
-/** Error bucket of an edge: calm, some errors (<5%), many errors, failing (≥50%). */
+/** Error bucket of an edge: calm (<1% errors), some errors (<10%), many errors, failing (≥50%). */
 function edgeColorBucket(edge) {
   const ratio = errorRatio(edge);
-  if (ratio <= 0) return 0;
-  if (ratio < 0.05) return 1;
+  if (ratio < 0.01) return 0;
+  if (ratio < 0.1) return 1;
   if (ratio < 0.5) return 2;
   return 3;
 }
@@ -87,6 +87,7 @@ export function createRenderer(canvas) {
       phase('groups', () => drawGroups(map, frame));
       phase('edges', () => drawEdges(map, frame));
       phase('nodes', () => drawNodes(map, frame));
+      phase('outsiders', () => drawOutsiders(map, frame));
       phase('labels', () => drawNodeLabels(map, frame));
       phase('edgeLabels', () => drawEdgeLabels(map, frame));
     }
@@ -95,7 +96,7 @@ export function createRenderer(canvas) {
     screen.drawImage(mapCanvas, 0, 0);
     toWorld(screen, t);
     phase('highlights', () => drawHighlights(screen, frame));
-    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible));
+    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible, scene.positionsVersion));
     phase('focus', () => drawFocus(screen, frame));
   }
 
@@ -185,6 +186,8 @@ export function createRenderer(canvas) {
       addArrowhead(heads[colorBucket], segment, arrow * (1 + widthBucket * 0.12));
     }
     g.lineCap = 'butt';
+    // A thousand edges seen from afar are a texture, not lines: tone them down so nodes and comets stay readable.
+    g.globalAlpha = scene.edges.length > 400 ? Math.max(0.35, Math.min(1, 0.2 + k)) : 1;
     for (let c = 0; c < 4; c++) {
       g.strokeStyle = bucketColors[c];
       g.fillStyle = bucketColors[c];
@@ -194,6 +197,7 @@ export function createRenderer(canvas) {
       }
       g.fill(heads[c]);
     }
+    g.globalAlpha = 1;
   }
 
   /** Edges the user is looking at: hovered, selected, or crossed by the request under the pointer in the panel. */
@@ -250,6 +254,42 @@ export function createRenderer(canvas) {
       g.fill(path);
       g.stroke(path);
     }
+  }
+
+  /**
+   * Callers a private proxy should not be hearing from (see README, "Outsiders"): a dashed warning ring around the
+   * node and a dashed overlay on its edges, so they stand out even among many unknown callers.
+   */
+  function drawOutsiders(g, { scene, colors, k, px, inView }) {
+    const rings = new Path2D();
+    const lines = new Path2D();
+    const segment = {};
+    let any = false;
+    for (const node of scene.nodes) {
+      if (!node.outsider || !scene.isNodeVisible(node)) continue;
+      any = true;
+      if (inView(node.x, node.y)) {
+        const r = nodeRadius(node) + px(5);
+        rings.moveTo(node.x + r, node.y);
+        rings.arc(node.x, node.y, r, 0, Math.PI * 2);
+      }
+      for (const edge of node.out.values()) {
+        if (!scene.isEdgeVisible(edge)) continue;
+        edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+        lines.moveTo(segment.x1, segment.y1);
+        lines.lineTo(segment.x2, segment.y2);
+      }
+    }
+    if (!any) return;
+    g.save();
+    g.strokeStyle = colors.outsider;
+    g.setLineDash([px(4), px(3)]);
+    g.lineWidth = px(2);
+    g.stroke(rings);
+    g.lineWidth = px(3);
+    g.globalAlpha = 0.8;
+    g.stroke(lines);
+    g.restore();
   }
 
   /** Rings around the selected / hovered node and pulsing rings around search hits, plus their labels. */
@@ -385,7 +425,7 @@ export function createRenderer(canvas) {
       g.lineWidth = px(3);
       g.strokeStyle = colors.labelHalo;
       g.strokeText(text, 0, 0);
-      g.fillStyle = ratio >= 0.05 ? colors.edgeBad : colors.muted;
+      g.fillStyle = ratio >= 0.1 ? colors.edgeBad : colors.muted;
       g.fillText(text, 0, 0);
       g.restore();
     }

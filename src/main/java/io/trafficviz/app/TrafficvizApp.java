@@ -9,6 +9,7 @@ import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.discovery.Service;
 import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.intake.IntakeRoutes;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.publish.ApiStatus;
 import io.trafficviz.publish.LiveHub;
@@ -58,6 +59,7 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Pipeline pipeline;
     private final NetworkInfo networkInfo;
     private final LiveHub hub;
+    private final IntakeRoutes intake;
     private final Map<String, DiscoveryPoller> pollers = new LinkedHashMap<>();
     private final Map<String, FileTailer> tailers = new LinkedHashMap<>();
     /** Proxies by the access-log file they write to; several may share one file. */
@@ -85,6 +87,7 @@ public final class TrafficvizApp implements AutoCloseable {
             }
         }
         proxiesByLog.forEach((path, proxies) -> pipeline.register(path, proxies, formatByLog.get(path)));
+        this.intake = new IntakeRoutes(config, pipeline);
         this.networkInfo = new NetworkInfo(config, pipeline, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(pipeline, () -> networkInfo.document(false, pipeline.rateClock()));
         pipeline.setListener(hub);
@@ -201,7 +204,7 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     public void startWeb() {
-        web = new WebServer(networkInfo, hub, () -> Metrics.render(this), this::healthy, null)
+        web = new WebServer(networkInfo, hub, () -> Metrics.render(this), this::healthy, intake)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }
@@ -254,7 +257,7 @@ public final class TrafficvizApp implements AutoCloseable {
     private Map<String, Object> sourceDetails(String origin) {
         FileTailer tailer = tailers.get(origin);
         if (tailer == null) {
-            return null;
+            return intake.sourceDetails(origin); // a push source, or null
         }
         TailerStats t = tailer.snapshot();
         Map<String, Object> m = new LinkedHashMap<>();

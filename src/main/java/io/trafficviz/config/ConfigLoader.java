@@ -29,6 +29,8 @@ public final class ConfigLoader {
     private static final Set<String> SERVER_KEYS = Set.of("name", "proxies", "trustedNetworks");
     private static final Set<String> PROXY_KEYS = Set.of("name", "role", "network", "api", "dynamicConfig",
             "accessLog", "format", "addresses");
+    /** Pushed bodies are held in memory whole (a byte array), so the limit stays far below 2 GiB. */
+    static final long MAX_INGEST_BODY_BYTES = 256L * 1024 * 1024;
     private static final Set<String> FORMATS = Set.of("auto", "json", "common", "genericCLF");
 
     private ConfigLoader() {
@@ -131,10 +133,19 @@ public final class ConfigLoader {
         }
 
         String token = null;
+        long maxBodyBytes = TrafficvizConfig.DEFAULT_INGEST_MAX_BODY_BYTES;
         JsonNode ingest = root.path("ingest");
         if (!ingest.isMissingNode()) {
             requireObject(ingest, "ingest");
-            rejectUnknown(ingest, "ingest.", Set.of("token"));
+            rejectUnknown(ingest, "ingest.", Set.of("token", "maxBodyBytes"));
+            JsonNode max = ingest.path("maxBodyBytes");
+            if (!max.isMissingNode() && !max.isNull()) {
+                if (!max.isIntegralNumber() || max.longValue() < 1024 || max.longValue() > MAX_INGEST_BODY_BYTES) {
+                    throw new ConfigException("ingest.maxBodyBytes", "must be a whole number of bytes from 1024 to "
+                            + MAX_INGEST_BODY_BYTES + " (was '" + max.asText() + "')");
+                }
+                maxBodyBytes = max.longValue();
+            }
             token = text(ingest, "token", "ingest.", null);
             if (token != null && token.startsWith("${") && token.endsWith("}")) {
                 String var = token.substring(2, token.length() - 1);
@@ -146,7 +157,7 @@ public final class ConfigLoader {
         }
 
         return new TrafficvizConfig(host, port, List.copyOf(servers), names, reverseDns, startAt.equals("beginning"),
-                stateDir, networkHeader, interval, limits, token);
+                stateDir, networkHeader, interval, limits, token, maxBodyBytes);
     }
 
     private static ServerConfig server(JsonNode node, String key, Path baseDir) {

@@ -11,10 +11,17 @@ import java.util.Map;
  * @param networkHeader the kept request header naming the proxy network ({@code request_<header>} in the log), used to
  *                      tell apart the proxies that share one access-log file
  * @param stateDir      where tail offsets are persisted, or null for none
+ * @param ingestToken   the bearer token {@code POST /ingest} and {@code POST /v1/logs} require, or null: then only
+ *                      loopback callers may push
+ * @param ingestMaxBodyBytes the largest pushed request body accepted, counted after decompression
  */
 public record TrafficvizConfig(String listenHost, int listenPort, List<ServerConfig> servers, Map<Cidr, String> names,
                                boolean reverseDns, boolean startAtBeginning, Path stateDir, String networkHeader,
-                               long discoveryIntervalMillis, Limits limits, String ingestToken) {
+                               long discoveryIntervalMillis, Limits limits, String ingestToken,
+                               long ingestMaxBodyBytes) {
+    /** 10 MiB: far above what Vector (1 MB batches) or Fluent Bit send in one request. */
+    public static final long DEFAULT_INGEST_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
 
     /** Caps that keep memory bounded whatever the logs contain. */
     public record Limits(int maxNodes, int maxEdges, int maxUnknownPerGroup, int maxPathsPerEdge) {
@@ -23,16 +30,16 @@ public record TrafficvizConfig(String listenHost, int listenPort, List<ServerCon
 
     public TrafficvizConfig withListen(String host, int port) {
         return new TrafficvizConfig(host, port, servers, names, reverseDns, startAtBeginning, stateDir, networkHeader,
-                discoveryIntervalMillis, limits, ingestToken);
+                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes);
     }
 
     public TrafficvizConfig withStartAtBeginning(boolean beginning) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, beginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes);
     }
 
     public TrafficvizConfig withStateDir(Path dir) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, dir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes);
     }
 }

@@ -93,13 +93,17 @@ public final class Pipeline implements LineSink {
         }
     }
 
-    /** Processes many lines under one lock acquisition. */
-    public void acceptAll(String origin, List<String> texts) {
+    /** Processes many lines under one lock acquisition; returns how many of them were not accepted (malformed). */
+    public int acceptAll(String origin, List<String> texts) {
         synchronized (lock) {
             long now = clock.getAsLong();
+            int rejected = 0;
             for (String text : texts) {
-                process(origin, text, now);
+                if (!process(origin, text, now)) {
+                    rejected++;
+                }
             }
+            return rejected;
         }
     }
 

@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,9 @@ public final class LiveHub implements EventListener, AutoCloseable {
     static final int BATCH_BUDGET = 2_500;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
+    /** Every this many flushes (1 s), edges busy within the 10 s rate window are resent so their rates decay. */
+    static final int RATE_REFRESH_TICKS = 20;
+    static final long RATE_WINDOW_MILLIS = 11_000;
 
     private static final Logger log = LoggerFactory.getLogger(LiveHub.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +62,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
     private volatile boolean watched;
+    private long ticks;
 
     private final AtomicLong sentMessages = new AtomicLong();
     private final AtomicLong droppedEvents = new AtomicLong();
@@ -130,7 +137,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
             pending = new ArrayList<>(Math.max(16, events.size()));
             pendingDropped = 0;
         }
-        long now = System.currentTimeMillis();
+        long now = pipeline.rateClock();
+        boolean refreshRates = ++ticks % RATE_REFRESH_TICKS == 0;
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> edges = new ArrayList<>();
         boolean nobodyWatching = clients.isEmpty();
@@ -142,8 +150,18 @@ public final class LiveHub implements EventListener, AutoCloseable {
             for (Node n : changes.nodes()) {
                 nodes.add(NetworkInfo.node(n));
             }
+            Set<Edge> sent = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Edge e : changes.edges()) {
                 edges.add(NetworkInfo.edge(e, now));
+                sent.add(e);
+            }
+            if (refreshRates) {
+                // Rates fall after traffic stops, with no request to carry the news: resend recently busy edges.
+                for (Edge e : graph.hopEdges()) {
+                    if (!sent.contains(e) && now - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
+                        edges.add(NetworkInfo.edge(e, now));
+                    }
+                }
             }
             return null;
         });

@@ -91,6 +91,17 @@ public final class RequestResolver {
         return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
     }
 
+    /**
+     * The service a forwarded request went to. A {@code common} (CLF) line carries no ServiceName, only the router and
+     * the service URL: the router's name stands in (with the file provider it is usually the service's), else the URL.
+     */
+    private static String serviceOf(AccessLogEntry entry) {
+        if (entry.serviceName != null) {
+            return entry.serviceName;
+        }
+        return entry.routerName != null ? entry.routerName : entry.serviceUrl;
+    }
+
     /** Makes discovered services visible as nodes before any traffic reaches them. */
     public void declareService(ProxyContext ctx, String serviceName) {
         Node known = ctx.targets.get(serviceName);
@@ -143,7 +154,7 @@ public final class RequestResolver {
                 return proxy;
             }
         }
-        return target(ctx, entry.serviceName);
+        return target(ctx, serviceOf(entry));
     }
 
     private Node target(ProxyContext ctx, String serviceName) {

@@ -196,19 +196,6 @@ public final class MultiServerStack implements AutoCloseable {
         this.log = log;
     }
 
-    /**
-     * Whether this build has the remote intake ({@code POST /ingest}, {@code /v1/logs}), which the other servers' logs
-     * are pushed to. Until it is merged they are tailed from their files like server A's.
-     */
-    public static boolean intakeAvailable() {
-        try {
-            Class.forName("io.trafficviz.intake.IntakeRoutes", false, MultiServerStack.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
     /** The name of the i-th server (1-based): {@code server-a}, {@code server-b}, ... */
     public static String serverName(int i) {
         return "server-" + (char) ('a' + i - 1);
@@ -250,10 +237,9 @@ public final class MultiServerStack implements AutoCloseable {
     }
 
     private void startAll(Path binary) {
-        boolean intake = intakeAvailable();
         for (int i = 1; i <= serverCount; i++) {
             Server s = new Server(serverName(i), i);
-            if (i > 1 && intake) {
+            if (i > 1) {
                 s.publicDelivery = LogDelivery.OTLP;
                 s.privateDelivery = LogDelivery.PUSH;
             }
@@ -261,10 +247,6 @@ public final class MultiServerStack implements AutoCloseable {
         }
         chooseAddressing();
         log.accept("addressing: " + addressing);
-        if (!intake) {
-            log.accept("this build has no remote intake (POST /ingest, /v1/logs): every server's access logs are "
-                    + "tailed from their files instead of pushed");
-        }
 
         int trafficvizPort = options.trafficvizPort() != 0 ? options.trafficvizPort() : FreePorts.pick(Stack.PROXY_HOST);
         trafficvizUri = URI.create("http://" + Stack.PROXY_HOST + ":" + trafficvizPort);

@@ -78,6 +78,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ingestKeys() {
+        String servers = "\nservers: [{name: a, proxies: [{name: p}]}]";
+        TrafficvizConfig defaults = ConfigLoader.parse(servers, BASE);
+        assertThat(defaults.ingestToken()).isNull();
+        assertThat(defaults.ingestMaxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        TrafficvizConfig set = ConfigLoader.parse("ingest: {token: abc, maxBodyBytes: 2097152}" + servers, BASE);
+        assertThat(set.ingestToken()).isEqualTo("abc");
+        assertThat(set.ingestMaxBodyBytes()).isEqualTo(2_097_152L);
+        assertThat(set.withListen("0.0.0.0", 1).ingestMaxBodyBytes()).isEqualTo(2_097_152L);
+        assertError("ingest: {maxBodyBytes: 10MiB}" + servers, "ingest.maxBodyBytes: must be a whole number of bytes");
+        assertError("ingest: {maxBodyBytes: 12}" + servers, "ingest.maxBodyBytes: must be a whole number of bytes from 1024");
+        assertError("ingest: {maxBodyBytes: 999999999999}" + servers, "ingest.maxBodyBytes");
+        assertError("ingest: {tokn: abc}" + servers, "ingest.tokn: unknown key; known keys here: maxBodyBytes, token");
+        assertError("ingest: {token: '${TRAFFICVIZ_SURELY_UNSET_VAR}'}" + servers,
+                "ingest.token: environment variable TRAFFICVIZ_SURELY_UNSET_VAR is not set");
+    }
+
+    @Test
     void missingFileIsReported() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/trafficviz.yml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("config file not found: /nonexistent/trafficviz.yml");

@@ -2,6 +2,7 @@ package io.trafficviz.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,5 +17,17 @@ class ExampleConfigTest {
                 .containsExactly(ProxyConfig.Role.PUBLIC, ProxyConfig.Role.PRIVATE);
         assertThat(c.stateDir()).isNotNull();
         assertThat(c.names()).hasSize(2);
+    }
+
+    /** The commented-out ingest block is valid once uncommented (with its environment variable set). */
+    @Test
+    void commentedIngestBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# ingest:\n");
+        String uncommented = text.replace("# ingest:\n", "ingest:\n").replaceAll("(?m)^#   ", "  ")
+                .replace("${TRAFFICVIZ_INGEST_TOKEN}", "example-token");
+        TrafficvizConfig c = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath());
+        assertThat(c.ingestToken()).isEqualTo("example-token");
+        assertThat(c.ingestMaxBodyBytes()).isEqualTo(TrafficvizConfig.DEFAULT_INGEST_MAX_BODY_BYTES);
     }
 }

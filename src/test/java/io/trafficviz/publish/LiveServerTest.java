@@ -88,6 +88,11 @@ class LiveServerTest {
         // A graph batch carries edge statistics for the edges that changed.
         boolean sawEdgeDelta = graph.all.stream().anyMatch(m -> m.contains("\"edges\":[{"));
         assertThat(sawEdgeDelta).isTrue();
+
+        // With no new traffic, busy edges are still resent about every second so clients see their rates fall.
+        int before = graph.all.size();
+        await(() -> graph.all.stream().skip(before)
+                .anyMatch(m -> m.contains("\"events\":[]") && m.contains("\"edges\":[{")), "rate refresh batch");
     }
 
     @Test

@@ -107,6 +107,18 @@ class RequestResolverTest {
     }
 
     @Test
+    void aCommonLineWithoutServiceNameTargetsItsRouterElseItsServiceUrl() {
+        ProxyContext pub = resolver.proxy("a", "pub");
+        AccessLogEntry common = request("8.8.8.8", null);
+        common.originStatus = 200;
+        common.routerName = "shop@file";
+        common.serviceUrl = "http://shop:8080";
+        assertThat(resolver.resolve(pub, common).target().id()).isEqualTo("service:a/shop");
+        common.routerName = null;
+        assertThat(resolver.resolve(pub, common).target().label()).isEqualTo("http://shop:8080");
+    }
+
+    @Test
     void forwardedForListsUseTheOriginalClient() {
         Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("172.25.0.5, 10.0.0.1", null));
         assertThat(r.client().label()).isEqualTo("batch-job");

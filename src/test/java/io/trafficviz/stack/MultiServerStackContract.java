@@ -361,18 +361,13 @@ abstract class MultiServerStackContract {
         want.put(work.resolve(A).resolve("public-proxy").resolve("access.log").toString(), (long) REQUESTS / 2);
         want.put(work.resolve(A).resolve("private-proxy").resolve("access.log").toString(),
                 expectedLines() - 2L * REQUESTS - bPrivateLines);
-        if (MultiServerStack.intakeAvailable()) {
-            want.put("otlp:" + B + "/public-proxy", (long) REQUESTS / 2);
-            want.put("push:" + B + "/private-proxy", bPrivateLines);
-            assertThat(stack.shippers()).singleElement().satisfies(sh -> {
-                assertThat(sh.shippedLines()).isEqualTo(bPrivateLines);
-                assertThat(sh.failedPosts()).isZero();
-            });
-        } else {
-            want.put(work.resolve(B).resolve("public-proxy").resolve("access.log").toString(), (long) REQUESTS / 2);
-            want.put(work.resolve(B).resolve("private-proxy").resolve("access.log").toString(), bPrivateLines);
-        }
+        want.put("otlp:" + B + "/public-proxy", (long) REQUESTS / 2);
+        want.put("push:" + B + "/private-proxy", bPrivateLines);
         assertThat(sources).isEqualTo(want);
+        assertThat(stack.shippers()).singleElement().satisfies(sh -> {
+            assertThat(sh.shippedLines()).isEqualTo(bPrivateLines);
+            assertThat(sh.failedPosts()).isZero();
+        });
     }
 
     @Test
