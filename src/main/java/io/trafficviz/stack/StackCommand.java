@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 @Command(name = "stack", mixinStandardHelpOptions = true,
         description = {"Runs two real Traefik proxies, the demo services and a load generator on this machine, "
                 + "with trafficviz watching them, until Ctrl-C or --duration.",
+                "With --servers 2 (or more): that server N times, each on a network of its own, behind a gateway "
+                + "Traefik, with cross-server calls and an outsider; the other servers' logs reach trafficviz only "
+                + "by push (OTLP and /ingest).",
                 "Traefik comes from --traefik, $TRAEFIK_BIN, -Dtrafficviz.traefik or scripts/build-traefik.sh's cache."})
 public final class StackCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8082", description = "trafficviz's port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
