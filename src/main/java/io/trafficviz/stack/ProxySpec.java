@@ -7,7 +7,7 @@ import java.util.List;
  * One Traefik proxy of the stack: where it listens, what it routes, and the network name it stamps on requests.
  *
  * @param name       proxy name, e.g. {@code public-proxy}
- * @param role       {@code public} or {@code private}, as trafficviz's config wants it
+ * @param role       {@code public}, {@code private} or {@code gateway}, as trafficviz's config wants it
  * @param network    value of the {@code X-Network-Name} header this proxy adds (and trafficviz's network)
  * @param host       address the traffic entry point listens on
  * @param webPort    the entry point for traffic
