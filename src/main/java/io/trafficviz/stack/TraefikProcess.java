@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One running Traefik: its config files written into a directory of its own, the process, and what its API says.
@@ -241,19 +240,7 @@ public final class TraefikProcess implements AutoCloseable {
     /** SIGTERM, wait up to 10 s, then SIGKILL; returns when the process is gone. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.terminate(process);
     }
 
     static boolean accepts(String host, int port) {
