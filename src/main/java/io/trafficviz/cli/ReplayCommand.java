@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.discovery.DiscoveryPoller;
+import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.replay.Replayer;
 import picocli.CommandLine.Command;
@@ -54,6 +56,7 @@ public final class ReplayCommand implements Runnable {
         TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         app.startDiscovery();
+        awaitFirstDiscovery(app);
         if (!noWeb) {
             app.startWeb();
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
@@ -79,6 +82,25 @@ public final class ReplayCommand implements Runnable {
         }
         System.err.println("trafficviz: replay done (" + totals.lines() + " lines); serving until stopped");
         CliSupport.awaitShutdown(app::close);
+    }
+
+    /**
+     * Lets every proxy's first discovery finish (bounded) before the first line, so that callers resolve to their
+     * services from the start and a replay gives the same graph every time, rather than depending on which of the
+     * discovery threads won the race against the reader.
+     */
+    private static void awaitFirstDiscovery(TrafficvizApp app) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (DiscoveryPoller poller : app.pollers().values()) {
+            while (poller.state().status() == DiscoveryState.Status.PENDING && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private double parseSpeed() {

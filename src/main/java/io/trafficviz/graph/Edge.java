@@ -6,6 +6,8 @@ public final class Edge {
     private final Node source;
     private final Node target;
     private final EdgeStats stats = new EdgeStats();
+    /** Listed in the graph's dirty edges since the last drain (a flag check is cheaper than a set insert per line). */
+    boolean dirty;
 
     Edge(Node source, Node target) {
         this.id = source.id() + "->" + target.id();

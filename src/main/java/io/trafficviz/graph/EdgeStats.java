@@ -2,7 +2,6 @@ package io.trafficviz.graph;
 
 import org.HdrHistogram.IntCountsHistogram;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /** Statistics of one edge. Not thread-safe: owned by the graph, read under its lock. */
@@ -15,12 +14,29 @@ public final class EdgeStats {
     private long errors;
     private final long[] statusClasses = new long[6]; // index = status / 100; 0 for anything out of range
     private long bytes;
-    private final IntCountsHistogram latencyMicros = new IntCountsHistogram(MAX_MICROS, 2);
+    /**
+     * Latency in microseconds, 2 significant digits, 10 µs resolution at the bottom (invisible in ms figures), sized
+     * for what the edge has seen so far and grown on demand: a fixed 1 µs..1 h histogram is ~13 KB per edge, which
+     * with thousands of edges was the largest part of the heap; most edges never see more than seconds (~6 KB).
+     */
+    private final IntCountsHistogram latencyMicros = newLatencyHistogram();
+
+    private static IntCountsHistogram newLatencyHistogram() {
+        IntCountsHistogram h = new IntCountsHistogram(10, 100_000, 2);
+        h.setAutoResize(true);
+        return h;
+    }
     private final RollingRate rate = new RollingRate();
-    private final Map<String, long[]> paths = new HashMap<>();
+    private final PathCounts paths = new PathCounts();
     private long lastSeenMillis;
 
     void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
+        record(status, durationNanos, byteCount, path, nowMillis, maxPaths, null);
+    }
+
+    /** As above; a path this edge starts counting is stored as {@code pool}'s copy, shared with other edges. */
+    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths,
+                PathPool pool) {
         requests++;
         if (status < 200 || status > 399) {
             errors++;
@@ -31,11 +47,7 @@ public final class EdgeStats {
         rate.record(nowMillis);
         lastSeenMillis = Math.max(lastSeenMillis, nowMillis);
         if (path != null) {
-            long[] count = paths.get(path);
-            if (count == null) {
-                count = paths.computeIfAbsent(paths.size() < maxPaths ? path : OTHER_PATHS, k -> new long[1]);
-            }
-            count[0]++;
+            paths.add(path, maxPaths, pool);
         }
     }
 
@@ -68,8 +80,13 @@ public final class EdgeStats {
         return lastSeenMillis;
     }
 
-    /** Distinct paths seen (capped; the overflow counts under "(other)"). */
+    /** Distinct paths seen (capped; the overflow counts under "(other)"), as a copy. */
     public Map<String, long[]> paths() {
-        return paths;
+        return paths.toMap();
+    }
+
+    /** The {@code n} busiest paths, busiest first, without copying them all. */
+    public java.util.List<Map.Entry<String, Long>> topPaths(int n) {
+        return paths.top(n);
     }
 }

@@ -24,6 +24,7 @@ public final class TrafficGraph {
     private final int maxNodes;
     private final int maxEdges;
     private final int maxPathsPerEdge;
+    private final PathPool pathPool = new PathPool(200_000);
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Map<Node, Map<Node, Edge>> hopEdges = new IdentityHashMap<>();
@@ -34,7 +35,7 @@ public final class TrafficGraph {
     private long overflowedEdges;
 
     private final List<Node> newNodes = new ArrayList<>();
-    private final Set<Edge> dirtyEdges = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Edge> dirtyEdges = new ArrayList<>();
     private final Set<Node> changedNodes = new LinkedHashSet<>();
 
     public TrafficGraph(int maxNodes, int maxEdges, int maxPathsPerEdge) {
@@ -131,8 +132,9 @@ public final class TrafficGraph {
                 }
             }
         }
-        edge.stats().record(status, nanos, bytes, path, nowMillis, maxPathsPerEdge);
-        if (hop) {
+        edge.stats().record(status, nanos, bytes, path, nowMillis, maxPathsPerEdge, pathPool);
+        if (hop && !edge.dirty) {
+            edge.dirty = true;
             dirtyEdges.add(edge);
         }
     }
@@ -187,10 +189,23 @@ public final class TrafficGraph {
             nodesChanged.put(n.id(), n);
         }
         Changes changes = new Changes(List.copyOf(nodesChanged.values()), List.copyOf(dirtyEdges));
+        for (Edge e : dirtyEdges) {
+            e.dirty = false;
+        }
         newNodes.clear();
         changedNodes.clear();
         dirtyEdges.clear();
         return changes;
+    }
+
+    /** Forgets what changed since the last call, as {@link #drainChanges} would but without building the lists. */
+    public void discardChanges() {
+        for (Edge e : dirtyEdges) {
+            e.dirty = false;
+        }
+        newNodes.clear();
+        changedNodes.clear();
+        dirtyEdges.clear();
     }
 
     public record Changes(List<Node> nodes, List<Edge> edges) {

@@ -19,6 +19,12 @@ package io.trafficviz.parse;
  */
 final class ClfLineParser {
     private String s;
+    private final ValueCache clientHosts = new ValueCache(256);
+    private final ValueCache methods = new ValueCache(16);
+    private final ValueCache protocols = new ValueCache(8);
+    private final ValueCache routers = new ValueCache(64);
+    private final ValueCache serviceUrls = new ValueCache(64);
+    private final ValueCache userAgents = new ValueCache(64);
 
     /**
      * Fills {@code into} (already reset) from {@code line[start, end)}, which has been trimmed.
@@ -42,7 +48,7 @@ final class ClfLineParser {
         if (identSeparator < 0 || identSeparator >= end) {
             throw error("missing ' - ' after the client host", start);
         }
-        e.clientHost = text(start, identSeparator);
+        e.clientHost = text(start, identSeparator, clientHosts);
         e.firstClientHost = ForwardedFor.first(e.clientHost);
 
         int userStart = identSeparator + 3;
@@ -70,9 +76,9 @@ final class ClfLineParser {
         if (firstSpace < 0 || firstSpace >= lastSpace || lastSpace < requestStart) {
             throw error("request is not \"<method> <path> <protocol>\"", requestStart);
         }
-        e.requestMethod = text(requestStart, firstSpace);
+        e.requestMethod = text(requestStart, firstSpace, methods);
         e.requestPath = text(firstSpace + 1, lastSpace);
-        e.requestProtocol = text(lastSpace + 1, requestEnd);
+        e.requestProtocol = text(lastSpace + 1, requestEnd, protocols);
 
         int statusStart = requestEnd + 2;
         int statusEnd = statusTokenEnd(statusStart, end); // findRequestEnd guaranteed a token and a space after it
@@ -175,11 +181,11 @@ final class ClfLineParser {
 
         int urlEnd = durationStart - 1;
         int urlStart = tokenStartBackwards(lowest, urlEnd, "ServiceURL");
-        e.serviceUrl = quotedText(urlStart, urlEnd);
+        e.serviceUrl = quotedText(urlStart, urlEnd, serviceUrls);
 
         int routerEnd = urlStart - 1;
         int routerStart = tokenStartBackwards(lowest, routerEnd, "RouterName");
-        e.routerName = quotedText(routerStart, routerEnd);
+        e.routerName = quotedText(routerStart, routerEnd, routers);
 
         int countEnd = routerStart - 1;
         int countStart = s.lastIndexOf(' ', countEnd - 1) + 1;
@@ -229,7 +235,7 @@ final class ClfLineParser {
             }
         }
         String referer = quotedText(from, close + 1);
-        String userAgent = quotedText(close + 2, to);
+        String userAgent = quotedText(close + 2, to, userAgents);
         if (referer != null) {
             e.putHeader("request_Referer", referer);
         }
@@ -240,15 +246,19 @@ final class ClfLineParser {
 
     /** The content of a {@code "..."} token (with {@code \"} unescaped) or a bare token; "-" and "" mean absent. */
     private String quotedText(int start, int end) {
+        return quotedText(start, end, null);
+    }
+
+    private String quotedText(int start, int end, ValueCache cache) {
         if (s.charAt(start) != '"') {
-            return text(start, end);
+            return text(start, end, cache);
         }
         int contentStart = start + 1;
         int contentEnd = end - 1;
         int escape = s.indexOf("\\\"", contentStart);
         // Only a \" wholly inside the quotes counts: in a value ending with a backslash, the close quote follows it.
         if (escape < 0 || escape + 1 >= contentEnd) {
-            return text(contentStart, contentEnd);
+            return text(contentStart, contentEnd, cache);
         }
         StringBuilder out = new StringBuilder(contentEnd - contentStart);
         int run = contentStart;
@@ -263,11 +273,16 @@ final class ClfLineParser {
 
     /** A plain token; Traefik's placeholder "-" (and nothing at all) become null. */
     private String text(int start, int end) {
+        return text(start, end, null);
+    }
+
+    /** As {@link #text(int, int)}, through {@code cache} when not null (fields whose values repeat). */
+    private String text(int start, int end, ValueCache cache) {
         int length = end - start;
         if (length <= 0 || (length == 1 && s.charAt(start) == '-')) {
             return null;
         }
-        return s.substring(start, end);
+        return cache == null ? s.substring(start, end) : cache.get(s, start, end);
     }
 
     private long dashOrDigits(int start, int end, String name) throws MalformedLineException {

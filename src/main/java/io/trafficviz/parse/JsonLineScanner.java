@@ -79,6 +79,21 @@ final class JsonLineScanner {
     }
 
     /** Fills {@code into} (already reset) from the JSON object in {@code line[start, end)}. */
+    /**
+     * When set, text fields the pipeline never reads (ClientAddr, ClientUsername, RequestAddr/Port/Protocol/Scheme,
+     * ServiceAddr, entryPointName, TLS*, trace and span ids) are validated but not copied out (left null), and headers
+     * too unless {@link #keepHeaders}: fewer String copies per line. Numbers are always read (they allocate nothing),
+     * so exactly the same lines are accepted and rejected either way.
+     */
+    boolean essentialOnly;
+    boolean keepHeaders = true;
+
+    /** Validates and skips a text value; returns null (the field is left empty). */
+    private String skipText() throws MalformedLineException {
+        skipValue(0);
+        return null;
+    }
+
     void scan(String line, int start, int end, AccessLogEntry into) throws MalformedLineException {
         s = line;
         len = end;
@@ -156,10 +171,10 @@ final class JsonLineScanner {
         AccessLogEntry e = entry;
         int at = pos;
         switch (key) {
-            case JsonKeys.CLIENT_ADDR: e.clientAddr = readText(); break;
-            case JsonKeys.CLIENT_HOST: e.clientHost = readText(); break;
+            case JsonKeys.CLIENT_ADDR: e.clientAddr = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.CLIENT_HOST: e.clientHost = readCachedText(CACHE_CLIENT_HOST); break;
             case JsonKeys.CLIENT_PORT: e.clientPort = readNumber(key) ? toInt(key, at) : 0; break;
-            case JsonKeys.CLIENT_USERNAME: e.clientUsername = readText(); break;
+            case JsonKeys.CLIENT_USERNAME: e.clientUsername = essentialOnly ? skipText() : readText(); break;
             case JsonKeys.DOWNSTREAM_STATUS:
                 sawDownstreamStatus = readNumber(key);
                 e.downstreamStatus = sawDownstreamStatus ? toStatus(key, at) : 0;
@@ -173,23 +188,23 @@ final class JsonLineScanner {
             case JsonKeys.DURATION: e.durationNanos = readNumber(key) ? toLong(key, at) : 0; break;
             case JsonKeys.ORIGIN_DURATION: e.originDurationNanos = readNumber(key) ? toLong(key, at) : 0; break;
             case JsonKeys.OVERHEAD: e.overheadNanos = readNumber(key) ? toLong(key, at) : 0; break;
-            case JsonKeys.REQUEST_ADDR: e.requestAddr = readText(); break;
-            case JsonKeys.REQUEST_HOST: e.requestHost = readText(); break;
-            case JsonKeys.REQUEST_PORT: e.requestPort = readText(); break;
-            case JsonKeys.REQUEST_METHOD: e.requestMethod = readText(); break;
+            case JsonKeys.REQUEST_ADDR: e.requestAddr = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.REQUEST_HOST: e.requestHost = readCachedText(CACHE_REQUEST_HOST); break;
+            case JsonKeys.REQUEST_PORT: e.requestPort = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.REQUEST_METHOD: e.requestMethod = readCachedText(CACHE_METHOD); break;
             case JsonKeys.REQUEST_PATH: e.requestPath = readText(); break;
-            case JsonKeys.REQUEST_PROTOCOL: e.requestProtocol = readText(); break;
-            case JsonKeys.REQUEST_SCHEME: e.requestScheme = readText(); break;
+            case JsonKeys.REQUEST_PROTOCOL: e.requestProtocol = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.REQUEST_SCHEME: e.requestScheme = essentialOnly ? skipText() : readText(); break;
             case JsonKeys.REQUEST_CONTENT_SIZE: e.requestContentSize = readNumber(key) ? toLong(key, at) : 0; break;
             case JsonKeys.REQUEST_COUNT: e.requestCount = readNumber(key) ? toLong(key, at) : 0; break;
-            case JsonKeys.ROUTER_NAME: e.routerName = readText(); break;
-            case JsonKeys.SERVICE_NAME: e.serviceName = readText(); break;
+            case JsonKeys.ROUTER_NAME: e.routerName = readCachedText(CACHE_ROUTER); break;
+            case JsonKeys.SERVICE_NAME: e.serviceName = readCachedText(CACHE_SERVICE); break;
             case JsonKeys.SERVICE_URL:
                 // Traefik v2 marshalled the *url.URL itself, so ServiceURL is an object there.
-                e.serviceUrl = s.charAt(pos) == '{' ? readUrlObject() : readText();
+                e.serviceUrl = s.charAt(pos) == '{' ? readUrlObject() : readCachedText(CACHE_SERVICE_URL);
                 break;
-            case JsonKeys.SERVICE_ADDR: e.serviceAddr = readText(); break;
-            case JsonKeys.ENTRY_POINT_NAME: e.entryPointName = readText(); break;
+            case JsonKeys.SERVICE_ADDR: e.serviceAddr = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.ENTRY_POINT_NAME: e.entryPointName = essentialOnly ? skipText() : readText(); break;
             case JsonKeys.RETRY_ATTEMPTS: e.retryAttempts = readNumber(key) ? toInt(key, at) : 0; break;
             case JsonKeys.START_UTC: startUtc = readTimestamp(); break;
             case JsonKeys.START_LOCAL:
@@ -216,13 +231,17 @@ final class JsonLineScanner {
                     logTime = Timestamps.parseRfc3339(decoded, 0, decoded.length());
                 }
                 break;
-            case JsonKeys.TLS_VERSION: e.tlsVersion = readText(); break;
-            case JsonKeys.TLS_CIPHER: e.tlsCipher = readText(); break;
-            case JsonKeys.TLS_CLIENT_SUBJECT: e.tlsClientSubject = readText(); break;
+            case JsonKeys.TLS_VERSION: e.tlsVersion = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.TLS_CIPHER: e.tlsCipher = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.TLS_CLIENT_SUBJECT: e.tlsClientSubject = essentialOnly ? skipText() : readText(); break;
             case JsonKeys.GZIP_RATIO: e.gzipRatio = readNumber(key) ? numberDouble : 0; break;
-            case JsonKeys.TRACE_ID: e.traceId = readText(); break;
-            case JsonKeys.SPAN_ID: e.spanId = readText(); break;
+            case JsonKeys.TRACE_ID: e.traceId = essentialOnly ? skipText() : readText(); break;
+            case JsonKeys.SPAN_ID: e.spanId = essentialOnly ? skipText() : readText(); break;
             case HEADER:
+                if (essentialOnly && !keepHeaders) {
+                    skipValue(0);
+                    break;
+                }
                 String value = readHeaderValue();
                 if (value != null) {
                     e.putHeader(headerKey, value);
@@ -504,6 +523,59 @@ final class JsonLineScanner {
     }
 
     // ---- strings
+
+    private static final int CACHE_CLIENT_HOST = 0;
+    private static final int CACHE_REQUEST_HOST = 1;
+    private static final int CACHE_METHOD = 2;
+    private static final int CACHE_ROUTER = 3;
+    private static final int CACHE_SERVICE = 4;
+    private static final int CACHE_SERVICE_URL = 5;
+    private static final int[] CACHE_SLOTS = {256, 64, 16, 64, 64, 64};
+    /**
+     * Recent values of fields that repeat from line to line (client addresses, hosts, methods, router and service
+     * names, service URLs), direct-mapped by a sample of their chars: a repeated value comes back as the same String,
+     * so it allocates nothing and its hash (the resolver's maps key on these) is computed once, not once per line.
+     */
+    private final String[][] valueCache = {new String[CACHE_SLOTS[0]], new String[CACHE_SLOTS[1]],
+            new String[CACHE_SLOTS[2]], new String[CACHE_SLOTS[3]], new String[CACHE_SLOTS[4]],
+            new String[CACHE_SLOTS[5]]};
+
+    /** {@link #readText()}, answering the cached String when the same value was read recently. */
+    private String readCachedText(int cache) throws MalformedLineException {
+        if (s.charAt(pos) != '"') {
+            return readText();
+        }
+        int start = pos + 1;
+        int end = plainStringEnd(start);
+        if (end < 0) {
+            return readText(); // escaped: decode as usual (rare)
+        }
+        int length = end - start;
+        pos = end + 1;
+        if (length == 0 || (length == 1 && s.charAt(start) == '-')) {
+            return null;
+        }
+        int h = length * 31 + s.charAt(start) * 7 + s.charAt(end - 1) * 3 + s.charAt(end - 2 < start ? start : end - 2)
+                + s.charAt(start + (length >>> 1)) * 11;
+        String[] table = valueCache[cache];
+        int slot = (h ^ (h >>> 5)) & (table.length - 1);
+        String cached = table[slot];
+        if (cached != null && cached.length() == length && sameRange(start, cached)) {
+            return cached;
+        }
+        String value = s.substring(start, end);
+        table[slot] = value;
+        return value;
+    }
+
+    private boolean sameRange(int start, String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            if (s.charAt(start + i) != value.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private String readString(boolean normalise) throws MalformedLineException {
         int start = pos + 1;

@@ -37,6 +37,19 @@ public final class TraefikLogParser {
         return new TraefikLogParser(InputFormat.fromConfig(configName));
     }
 
+    /**
+     * A parser for the ingest pipeline: JSON text fields the pipeline does not read are validated but left null (see
+     * the list on {@code JsonLineScanner#essentialOnly}), and kept headers are only filled when {@code needHeaders}
+     * (a file shared by several proxies is attributed by one). Accepts and rejects exactly the lines
+     * {@link #forFormat} does.
+     */
+    public static TraefikLogParser forPipeline(String configName, boolean needHeaders) {
+        TraefikLogParser parser = forFormat(configName);
+        parser.json.essentialOnly = true;
+        parser.json.keepHeaders = needHeaders;
+        return parser;
+    }
+
     public InputFormat format() {
         return format;
     }

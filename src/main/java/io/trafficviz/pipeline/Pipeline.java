@@ -80,7 +80,9 @@ public final class Pipeline implements LineSink {
                 return existing.stats();
             }
             SourceStats stats = new SourceStats(origin, format);
-            bindings.put(origin, new Binding(TraefikLogParser.forFormat(format), List.copyOf(proxies), stats));
+            // Only the fields the pipeline reads are copied out of each line; headers only to tell proxies apart.
+            bindings.put(origin, new Binding(TraefikLogParser.forPipeline(format, proxies.size() > 1),
+                    List.copyOf(proxies), stats));
             sources.add(stats);
             return stats;
         }

@@ -30,12 +30,17 @@ import java.util.function.Supplier;
  * Fans resolved requests and graph deltas out to WebSocket clients.
  *
  * <p>The ingest thread only appends to a bounded buffer ({@link #onEvent}); a flusher thread wakes every
- * {@value #FLUSH_MILLIS} ms, serialises each event once and sends every client one batch, asynchronously. A client whose
+ * {@value #ACCESS_LOG_FLUSH_MILLIS} ms, serialises each event once, sends access-log clients that tick's entries and,
+ * every {@value #FLUSH_MILLIS} ms, graph clients one batch, asynchronously. A client whose
  * previous batch is still in flight gets nothing new: its events are counted as dropped, errors last, and after
  * {@value #STALL_MILLIS} ms of stall it is disconnected. Ingest and other clients never wait for a slow one.
  */
 public final class LiveHub implements EventListener, AutoCloseable {
+    /** Graph batches (nodes, edges, events) go out at most this often, as the protocol says. */
     static final long FLUSH_MILLIS = 50;
+    /** Access-log entries go out this often: the live table should show a request within milliseconds. */
+    static final long ACCESS_LOG_FLUSH_MILLIS = 5;
+    private static final long GRAPH_EVERY_TICKS = FLUSH_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
     static final long STALL_MILLIS = 15_000;
     /** Events per batch per client: past this, ok events are dropped (counted), errors still go. */
     static final int BATCH_BUDGET = 2_500;
@@ -61,8 +66,12 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private final Object pendingLock = new Object();
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
-    private volatile boolean watched;
+    // Owned by the flusher thread: events rendered since the last graph batch.
+    private List<Rendered> graphEvents = new ArrayList<>();
+    private long graphOverflow;
     private long ticks;
+    private long graphTicks;
+    private volatile boolean watched;
 
     private final AtomicLong sentMessages = new AtomicLong();
     private final AtomicLong droppedEvents = new AtomicLong();
@@ -84,7 +93,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
     public LiveHub(Pipeline pipeline, Supplier<Map<String, Object>> helloDocument) {
         this.pipeline = pipeline;
         this.helloDocument = helloDocument;
-        flusher.scheduleWithFixedDelay(this::flushSafely, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::flushSafely, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     public void connect(WsContext ctx, Channel channel) {
@@ -128,6 +138,15 @@ public final class LiveHub implements EventListener, AutoCloseable {
         }
     }
 
+    /** One event rendered once for every client that gets it. */
+    private record Rendered(String json, boolean error) {
+    }
+
+    /**
+     * Runs every {@value #ACCESS_LOG_FLUSH_MILLIS} ms: access-log clients get the events of that tick at once (so a
+     * request shows up within milliseconds of its log line), graph clients every {@value #FLUSH_MILLIS} ms get the
+     * events of all ticks since their last batch along with the graph's changes.
+     */
     void flush() {
         List<RequestEvent> events;
         long overflow;
@@ -137,49 +156,84 @@ public final class LiveHub implements EventListener, AutoCloseable {
             pending = new ArrayList<>(Math.max(16, events.size()));
             pendingDropped = 0;
         }
-        long now = pipeline.rateClock();
-        boolean refreshRates = ++ticks % RATE_REFRESH_TICKS == 0;
+        boolean graphTurn = ++ticks % GRAPH_EVERY_TICKS == 0;
+        if (clients.isEmpty()) {
+            graphEvents.clear();
+            graphOverflow = 0;
+            if (graphTurn) {
+                // Nobody to tell: forget the changes without rendering them. Rendering an edge (three percentiles,
+                // top paths) is the expensive part, and it runs under the pipeline lock: it would stall ingest.
+                pipeline.withLock(() -> pipeline.graph().discardChanges());
+            }
+            return;
+        }
+        long now = System.currentTimeMillis();
+        // Render each event once, whichever clients get it (graph clients take it up to 50 ms later).
+        List<Rendered> rendered = new ArrayList<>(events.size());
+        for (RequestEvent e : events) {
+            rendered.add(new Rendered(EventJson.write(e), e.error()));
+        }
+        if (!rendered.isEmpty() || overflow > 0) {
+            send(Channel.ACCESS_LOG, rendered, overflow, null, null, now);
+        }
+        int room = MAX_PENDING - graphEvents.size();
+        if (rendered.size() <= room) {
+            graphEvents.addAll(rendered);
+        } else {
+            graphEvents.addAll(rendered.subList(0, Math.max(0, room)));
+            graphOverflow += rendered.size() - Math.max(0, room);
+        }
+        graphOverflow += overflow;
+        if (!graphTurn) {
+            return;
+        }
+        long rateNow = pipeline.rateClock();
+        boolean refreshRates = ++graphTicks % RATE_REFRESH_TICKS == 0;
         List<Map<String, Object>> nodes = new ArrayList<>();
         List<Map<String, Object>> edges = new ArrayList<>();
-        boolean nobodyWatching = clients.isEmpty();
         pipeline.readGraph(graph -> {
             TrafficGraph.Changes changes = graph.drainChanges();
-            if (nobodyWatching) {
-                return null; // a client that connects later gets the whole graph in its hello
-            }
             for (Node n : changes.nodes()) {
                 nodes.add(NetworkInfo.node(n));
             }
             Set<Edge> sent = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Edge e : changes.edges()) {
-                edges.add(NetworkInfo.edge(e, now));
+                edges.add(NetworkInfo.edge(e, rateNow));
                 sent.add(e);
             }
             if (refreshRates) {
                 // Rates fall after traffic stops, with no request to carry the news: resend recently busy edges.
                 for (Edge e : graph.hopEdges()) {
-                    if (!sent.contains(e) && now - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
-                        edges.add(NetworkInfo.edge(e, now));
+                    if (!sent.contains(e) && rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
+                        edges.add(NetworkInfo.edge(e, rateNow));
                     }
                 }
             }
             return null;
         });
-        if (clients.isEmpty() || (events.isEmpty() && nodes.isEmpty() && edges.isEmpty() && overflow == 0)) {
+        List<Rendered> batch = graphEvents;
+        long batchOverflow = graphOverflow;
+        graphEvents = new ArrayList<>();
+        graphOverflow = 0;
+        if (batch.isEmpty() && nodes.isEmpty() && edges.isEmpty() && batchOverflow == 0) {
             return;
         }
-        List<String> okJson = new ArrayList<>();
-        List<String> errorJson = new ArrayList<>();
-        // Keep arrival order within each outcome; errors are placed first when the budget bites.
-        List<String> allJson = new ArrayList<>(events.size());
-        for (RequestEvent e : events) {
-            String json = EventJson.write(e);
-            allJson.add(json);
-            (e.error() ? errorJson : okJson).add(json);
-        }
-        String nodesJson = nodes.isEmpty() ? "[]" : toJson(nodes);
-        String edgesJson = edges.isEmpty() ? "[]" : toJson(edges);
+        send(Channel.GRAPH, batch, batchOverflow, nodes.isEmpty() ? "[]" : toJson(nodes),
+                edges.isEmpty() ? "[]" : toJson(edges), now);
+    }
+
+    /** Sends one message to every client of {@code channel} that is not still busy with its previous one. */
+    private void send(Channel channel, List<Rendered> events, long overflow, String nodesJson, String edgesJson,
+                      long now) {
+        List<String> allJson = null;
+        List<String> errorsFirst = null;
+        String shared = null;
+        List<String> sharedEvents = null;
+        long sharedDropped = -1;
         for (Client client : clients.values()) {
+            if (client.channel != channel) {
+                continue;
+            }
             if (client.inFlight) {
                 client.dropped += events.size();
                 droppedEvents.addAndGet(events.size());
@@ -193,36 +247,73 @@ public final class LiveHub implements EventListener, AutoCloseable {
             }
             List<String> chosen;
             long dropped = client.dropped + overflow;
-            if (allJson.size() <= BATCH_BUDGET) {
+            if (events.size() <= BATCH_BUDGET) {
+                if (allJson == null) {
+                    allJson = new ArrayList<>(events.size());
+                    for (Rendered r : events) {
+                        allJson.add(r.json());
+                    }
+                }
                 chosen = allJson;
             } else {
-                int okRoom = Math.max(0, BATCH_BUDGET - errorJson.size());
-                chosen = new ArrayList<>(errorJson);
-                chosen.addAll(okJson.subList(0, Math.min(okRoom, okJson.size())));
-                dropped += allJson.size() - chosen.size();
-                droppedEvents.addAndGet(allJson.size() - chosen.size());
+                // Keep arrival order within each outcome; errors are placed first when the budget bites.
+                if (errorsFirst == null) {
+                    errorsFirst = new ArrayList<>(BATCH_BUDGET);
+                    for (Rendered r : events) {
+                        if (r.error() && errorsFirst.size() < BATCH_BUDGET) {
+                            errorsFirst.add(r.json());
+                        }
+                    }
+                    for (Rendered r : events) {
+                        if (!r.error() && errorsFirst.size() < BATCH_BUDGET) {
+                            errorsFirst.add(r.json());
+                        }
+                    }
+                }
+                chosen = errorsFirst;
+                dropped += events.size() - chosen.size();
+                droppedEvents.addAndGet(events.size() - chosen.size());
             }
-            if (client.channel == Channel.ACCESS_LOG && chosen.isEmpty() && dropped == 0) {
+            if (channel == Channel.ACCESS_LOG && chosen.isEmpty() && dropped == 0) {
                 continue;
             }
-            StringBuilder msg = new StringBuilder(64 + chosen.size() * 400);
-            if (client.channel == Channel.GRAPH) {
-                msg.append("{\"type\":\"batch\",\"nodes\":").append(nodesJson)
-                        .append(",\"edges\":").append(edgesJson).append(",\"events\":");
+            // Clients that kept up get byte-identical messages (same events, same dropped count): build it once.
+            String message;
+            if (shared != null && sharedEvents == chosen && sharedDropped == dropped) {
+                message = shared;
             } else {
-                msg.append("{\"type\":\"entries\",\"entries\":");
+                message = render(channel, chosen, dropped, nodesJson, edgesJson);
+                shared = message;
+                sharedEvents = chosen;
+                sharedDropped = dropped;
             }
-            msg.append('[');
-            for (int i = 0; i < chosen.size(); i++) {
-                if (i > 0) {
-                    msg.append(',');
-                }
-                msg.append(chosen.get(i));
-            }
-            msg.append("],\"dropped\":").append(dropped).append('}');
             client.dropped = 0;
-            send(client, msg.toString());
+            send(client, message);
         }
+    }
+
+    private static String render(Channel channel, List<String> chosen, long dropped, String nodesJson,
+                                 String edgesJson) {
+        int size = 64 + (nodesJson == null ? 0 : nodesJson.length() + edgesJson.length());
+        for (String json : chosen) {
+            size += json.length() + 1;
+        }
+        StringBuilder msg = new StringBuilder(size);
+        if (channel == Channel.GRAPH) {
+            msg.append("{\"type\":\"batch\",\"nodes\":").append(nodesJson)
+                    .append(",\"edges\":").append(edgesJson).append(",\"events\":");
+        } else {
+            msg.append("{\"type\":\"entries\",\"entries\":");
+        }
+        msg.append('[');
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i > 0) {
+                msg.append(',');
+            }
+            msg.append(chosen.get(i));
+        }
+        msg.append("],\"dropped\":").append(dropped).append('}');
+        return msg.toString();
     }
 
     private void send(Client client, String message) {

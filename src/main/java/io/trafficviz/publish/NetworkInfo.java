@@ -172,10 +172,8 @@ public final class NetworkInfo {
     }
 
     private static List<Map<String, Object>> topPaths(EdgeStats s, int n) {
-        return s.paths().entrySet().stream()
-                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
-                .limit(n)
-                .map(e -> Map.<String, Object>of("path", e.getKey(), "requests", e.getValue()[0]))
+        return s.topPaths(n).stream()
+                .map(e -> Map.<String, Object>of("path", e.getKey(), "requests", e.getValue()))
                 .toList();
     }
 

@@ -15,7 +15,15 @@ public final class ProxyContext {
     private final ProxyConfig proxy;
     private final Node node;
     final Map<String, Node> targets = new HashMap<>();
-    final Map<String, CallerInfo> callers = new HashMap<>();
+    /**
+     * Caller resolution cache, direct-mapped by the address's hash: bounded memory whatever the number of distinct
+     * addresses (the internet's are unbounded), no clear-everything when full, and one array probe per line.
+     */
+    static final int CALLER_SLOTS = 1024;
+    final String[] callerAddresses = new String[CALLER_SLOTS];
+    final CallerInfo[] callerInfos = new CallerInfo[CALLER_SLOTS];
+    /** The cached resolution of a line without a client address. */
+    CallerInfo noAddressCaller;
     long callersVersion = -1;
     /** Server URL → the proxy node it reaches (or a marker for none). */
     final Map<String, Node> backends = new HashMap<>();

@@ -36,7 +36,8 @@ public final class RequestResolver {
     private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
     private final ProxyEndpoints endpoints = new ProxyEndpoints();
     private final Map<String, Integer> unknownPerGroup = new HashMap<>();
-    private static final int MAX_CACHED_CALLERS = 100_000;
+    /** Bound on the per-proxy cache of server URL → proxy (gateway lines); cleared when exceeded. */
+    private static final int MAX_CACHED_BACKENDS = 100_000;
     /** Cache marker: this server URL is no proxy's. */
     private static final Node NOT_A_PROXY = new Node("-", NodeKind.SERVICE, "-", "-", "-");
 
@@ -140,7 +141,7 @@ public final class RequestResolver {
     /** A line's target: the proxy its server URL reaches when that is another proxy, else its service. */
     private Node target(ProxyContext ctx, AccessLogEntry entry) {
         if (entry.serviceUrl != null) {
-            if (ctx.backendsVersion != endpoints.version() || ctx.backends.size() > MAX_CACHED_CALLERS) {
+            if (ctx.backendsVersion != endpoints.version() || ctx.backends.size() > MAX_CACHED_BACKENDS) {
                 ctx.backends.clear();
                 ctx.backendsVersion = endpoints.version();
             }
@@ -171,17 +172,34 @@ public final class RequestResolver {
     private ProxyContext.CallerInfo caller(ProxyContext ctx, String clientHost) {
         String address = firstAddress(clientHost);
         long version = addressBook.version();
-        if (ctx.callersVersion != version || ctx.callers.size() > MAX_CACHED_CALLERS) {
-            ctx.callers.clear();
+        if (ctx.callersVersion != version) {
+            java.util.Arrays.fill(ctx.callerAddresses, null);
+            java.util.Arrays.fill(ctx.callerInfos, null);
+            ctx.noAddressCaller = null;
             ctx.callersVersion = version;
         }
-        ProxyContext.CallerInfo info = ctx.callers.get(address);
-        if (info == null) {
-            info = lookupCaller(ctx, address);
-            if (info.outsider()) {
-                graph.markOutsider(info.node());
+        if (address == null) {
+            if (ctx.noAddressCaller == null) {
+                ctx.noAddressCaller = resolveCaller(ctx, null);
             }
-            ctx.callers.put(address, info);
+            return ctx.noAddressCaller;
+        }
+        int h = address.hashCode();
+        int slot = (h ^ (h >>> 12)) & (ProxyContext.CALLER_SLOTS - 1);
+        String cached = ctx.callerAddresses[slot];
+        if (cached != null && cached.equals(address)) {
+            return ctx.callerInfos[slot];
+        }
+        ProxyContext.CallerInfo info = resolveCaller(ctx, address);
+        ctx.callerAddresses[slot] = address;
+        ctx.callerInfos[slot] = info;
+        return info;
+    }
+
+    private ProxyContext.CallerInfo resolveCaller(ProxyContext ctx, String address) {
+        ProxyContext.CallerInfo info = lookupCaller(ctx, address);
+        if (info.outsider()) {
+            graph.markOutsider(info.node());
         }
         return info;
     }

@@ -40,4 +40,44 @@ public final class FileReader {
         splitter.flushPartial(handler);
         return count[0];
     }
+
+    /**
+     * One file read a buffer at a time, so that one thread can interleave many files (replay as fast as possible)
+     * without a thread, a buffer and a batch of lines per file. Same line rules as {@link #readAll}.
+     */
+    public static final class Chunks implements AutoCloseable {
+        private final InputStream in;
+        private final LineSplitter splitter = new LineSplitter(TailerOptions.DEFAULT_MAX_LINE_BYTES);
+        private final byte[] buffer;
+        private boolean done;
+
+        public Chunks(Path file, int bufferBytes) throws IOException {
+            this.in = Files.newInputStream(file);
+            this.buffer = new byte[bufferBytes];
+        }
+
+        /**
+         * Reads up to one buffer and hands every line it completes to {@code consumer}; at the end of the file, the
+         * last line even without its newline. Returns false once the file is finished.
+         */
+        public boolean next(Consumer<String> consumer) throws IOException {
+            if (done) {
+                return false;
+            }
+            LineSplitter.LineHandler handler = (text, truncated, endIndex) -> consumer.accept(text);
+            int n = in.read(buffer);
+            if (n < 0) {
+                splitter.flushPartial(handler);
+                done = true;
+                return false;
+            }
+            splitter.feed(buffer, 0, n, handler);
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
 }

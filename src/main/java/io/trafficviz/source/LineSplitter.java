@@ -1,5 +1,8 @@
 package io.trafficviz.source;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,10 +40,7 @@ final class LineSplitter {
     void feed(byte[] buf, int off, int len, LineHandler handler) {
         int end = off + len;
         int lineStart = off;
-        for (int i = off; i < end; i++) {
-            if (buf[i] != '\n') {
-                continue;
-            }
+        for (int i = indexOfNewline(buf, off, end); i >= 0; i = indexOfNewline(buf, i + 1, end)) {
             if (pendingLength == 0 && !overflowed) {
                 emit(buf, lineStart, i - lineStart, false, handler, i + 1);
             } else {
@@ -51,6 +51,33 @@ final class LineSplitter {
             lineStart = i + 1;
         }
         appendPending(buf, lineStart, end - lineStart);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * Index of the first {@code \n} in {@code buf[from, to)}, or -1. Eight bytes at a time (SWAR: a byte of the word
+     * XOR newlines is zero exactly where there is a newline, and the lowest flagged byte is always a true zero), which
+     * is several times faster than a byte loop on log lines hundreds of bytes long.
+     */
+    static int indexOfNewline(byte[] buf, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long word = (long) LONGS.get(buf, i) ^ NEWLINES;
+            long found = (word - ONES) & ~word & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** True if bytes of an unfinished line are waiting for their newline. */

@@ -1,0 +1,81 @@
+package io.trafficviz.benchmarks;
+
+import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.parse.AccessLogEntry;
+import io.trafficviz.parse.MalformedLineException;
+import io.trafficviz.parse.TraefikLogParser;
+import io.trafficviz.pipeline.Pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where ingest time goes, one thread, lines already in memory: parse only, then parse + resolve + graph through the
+ * pipeline. Usage: {@code IngestStages CONFIG [ROUNDS]}. Prints one line per stage and round.
+ */
+public final class IngestStages {
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    public static void main(String[] args) throws Exception {
+        Path config = Path.of(args[0]);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        TrafficvizApp app = TrafficvizApp.create(ConfigLoader.load(config), true);
+        app.startDiscovery();
+        Bench.awaitDiscovery(app);
+        Map<String, String> files = app.logFiles();
+        List<String> origins = new ArrayList<>();
+        List<List<String>> texts = new ArrayList<>();
+        long total = 0;
+        long bytes = 0;
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            List<String> lines = Files.readAllLines(Path.of(f.getKey()), StandardCharsets.UTF_8);
+            origins.add(f.getKey());
+            texts.add(lines);
+            total += lines.size();
+            bytes += Files.size(Path.of(f.getKey()));
+        }
+        System.out.printf("loaded %d lines (%d bytes) from %d files%n", total, bytes, files.size());
+        String format = files.values().iterator().next();
+        for (int round = 0; round < rounds; round++) {
+            TraefikLogParser parser = TraefikLogParser.forFormat(format);
+            AccessLogEntry entry = new AccessLogEntry();
+            long t0 = System.nanoTime();
+            long c0 = CPU.getCurrentThreadCpuTime();
+            long sink = 0;
+            for (List<String> lines : texts) {
+                for (String line : lines) {
+                    try {
+                        parser.parseInto(line, entry);
+                        sink += entry.downstreamStatus;
+                    } catch (MalformedLineException e) {
+                        sink--;
+                    }
+                }
+            }
+            report("parse", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, sink);
+
+            Pipeline pipeline = app.pipeline();
+            t0 = System.nanoTime();
+            c0 = CPU.getCurrentThreadCpuTime();
+            for (int i = 0; i < texts.size(); i++) {
+                List<String> lines = texts.get(i);
+                for (int from = 0; from < lines.size(); from += 1024) {
+                    pipeline.acceptAll(origins.get(i), lines.subList(from, Math.min(lines.size(), from + 1024)));
+                }
+            }
+            report("pipeline", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, pipeline.totals().lines());
+        }
+        app.close();
+    }
+
+    private static void report(String stage, long lines, long nanos, long cpuNanos, long sink) {
+        System.out.printf("%-9s wall %,10d lines/s  cpu %,10d lines/s  %6.0f cpu-ns/line  load %s (%d)%n", stage,
+                Math.round(lines / (nanos / 1e9)), Math.round(lines / (cpuNanos / 1e9)), cpuNanos / (double) lines,
+                Bench.loadAverage(), sink);
+    }
+}

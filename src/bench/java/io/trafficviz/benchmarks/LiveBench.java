@@ -1,0 +1,435 @@
+package io.trafficviz.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trafficviz.bench.LogGenerator;
+import io.trafficviz.sim.TraefikLineWriter;
+import org.HdrHistogram.Histogram;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * End-to-end benchmarks against a real {@code trafficviz serve} process tailing generated access logs.
+ *
+ * <ul>
+ *   <li>{@code latency JAR WORKDIR [RATE] [SECONDS]}: appends lines (each carrying its append time, {@code
+ *       System.nanoTime()}, in its path) at RATE lines/s to the tailed files; a WebSocket client on {@code
+ *       /access_logs} records receipt time minus append time in an HdrHistogram. Prints p50/p90/p99/max.</li>
+ *   <li>{@code fanout JAR WORKDIR [CLIENTS] [RATE] [SECONDS] [BURST]}: the same stream at RATE lines/s with 0, then
+ *       CLIENTS graph clients ({@code /ws/graph}) plus one that never reads; in each phase the events each client
+ *       received per second, the server's CPU, and the ingest rate of a BURST of lines appended at once (how fast
+ *       ingest goes while the clients are served).</li>
+ * </ul>
+ * Prints one JSON line per result on stdout; progress goes to stderr.
+ */
+public final class LiveBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        Path jar = Path.of(args[1]);
+        Path work = Path.of(args[2]);
+        switch (mode) {
+            case "latency" -> latency(jar, work, intArg(args, 3, 5_000), intArg(args, 4, 20));
+            case "fanout" -> fanout(jar, work, intArg(args, 3, 100), intArg(args, 4, 10_000), intArg(args, 5, 15),
+                    intArg(args, 6, 300_000));
+            default -> throw new IllegalArgumentException("mode: latency or fanout");
+        }
+        System.exit(0);
+    }
+
+    private static int intArg(String[] args, int i, int fallback) {
+        return args.length > i ? Integer.parseInt(args[i]) : fallback;
+    }
+
+    // ------------------------------------------------------------------ latency
+
+    static void latency(Path jar, Path work, int rate, int seconds) throws Exception {
+        try (Server server = Server.start(jar, work, 4)) {
+            Histogram micros = new Histogram(60_000_000L, 3);
+            AtomicLong received = new AtomicLong();
+            AtomicLong droppedReported = new AtomicLong();
+            long[] measureFrom = {Long.MAX_VALUE};
+            WebSocket ws = connect(server.port, "/access_logs", text -> {
+                long now = System.nanoTime();
+                try {
+                    JsonNode msg = JSON.readTree(text.toString());
+                    droppedReported.addAndGet(msg.path("dropped").asLong());
+                    for (JsonNode e : msg.path("entries")) {
+                        long sent = sentNanos(e.path("path").asText());
+                        if (sent > 0 && sent >= measureFrom[0]) {
+                            micros.recordValue(Math.max(0, (now - sent) / 1000));
+                            received.incrementAndGet();
+                        }
+                    }
+                } catch (IOException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            Writer writer = server.writer();
+            log("latency: warming up 5 s at " + rate + " lines/s");
+            writer.stream(rate, 5);
+            synchronized (micros) {
+                measureFrom[0] = System.nanoTime();
+            }
+            log("latency: measuring " + seconds + " s");
+            long sent = writer.stream(rate, seconds);
+            Thread.sleep(1000);
+            ws.abort();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("row", "latency");
+            out.put("rate", rate);
+            out.put("seconds", seconds);
+            out.put("sent", sent);
+            out.put("received", received.get());
+            out.put("droppedReported", droppedReported.get());
+            out.put("p50Ms", micros.getValueAtPercentile(50) / 1000.0);
+            out.put("p90Ms", micros.getValueAtPercentile(90) / 1000.0);
+            out.put("p99Ms", micros.getValueAtPercentile(99) / 1000.0);
+            out.put("maxMs", micros.getMaxValue() / 1000.0);
+            out.put("load", Bench.loadAverage());
+            System.out.println(JSON.writeValueAsString(out));
+        }
+    }
+
+    /** The append time a line carries in its path ({@code ...lat=<nanoTime>}), or -1. */
+    static long sentNanos(String path) {
+        int at = path.lastIndexOf("lat=");
+        if (at < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(path.substring(at + 4));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ fan-out
+
+    static void fanout(Path jar, Path work, int clients, int rate, int seconds, int burst) throws Exception {
+        try (Server server = Server.start(jar, work, 4)) {
+            Writer writer = server.writer();
+            log("fanout: warming up");
+            writer.stream(rate, 5);
+            server.burst(writer, burst); // JIT warm-up of the ingest path
+            List<Map<String, Object>> phases = new ArrayList<>();
+            phases.add(phase(server, writer, List.of(), null, "0 clients", rate, seconds, burst));
+
+            List<WebSocket> sockets = new ArrayList<>();
+            List<AtomicLong> counts = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                AtomicLong events = new AtomicLong();
+                counts.add(events);
+                sockets.add(connect(server.port, "/ws/graph", text -> events.addAndGet(countEvents(text))));
+            }
+            Socket stalled = stalledClient(server.port, "/ws/graph");
+            Thread.sleep(1000);
+            phases.add(phase(server, writer, counts, stalled, clients + " clients + 1 stalled", rate, seconds, burst));
+            sockets.forEach(WebSocket::abort);
+            stalled.close();
+
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("row", "fanout");
+            out.put("phases", phases);
+            double base = ((Number) phases.get(0).get("burstLinesPerSecond")).doubleValue();
+            double loaded = ((Number) phases.get(1).get("burstLinesPerSecond")).doubleValue();
+            out.put("burstRatio", Math.round(loaded / base * 1000) / 1000.0);
+            out.put("load", Bench.loadAverage());
+            System.out.println(JSON.writeValueAsString(out));
+        }
+    }
+
+    private static Map<String, Object> phase(Server server, Writer writer, List<AtomicLong> counts, Socket stalled,
+                                             String name, int rate, int seconds, int burst) throws Exception {
+        log("fanout: " + name + ": streaming " + rate + " lines/s for " + seconds + " s");
+        counts.forEach(c -> c.set(0));
+        long cpu0 = server.cpuTicks();
+        long t0 = System.nanoTime();
+        writer.stream(rate, seconds);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = server.cpuTicks();
+        Thread.sleep(500);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("phase", name);
+        m.put("serverCpuPercent", Math.round((cpu1 - cpu0) / 100.0 / elapsed * 100 * 10) / 10.0);
+        if (!counts.isEmpty()) {
+            long min = Long.MAX_VALUE;
+            long sum = 0;
+            for (AtomicLong c : counts) {
+                min = Math.min(min, c.get());
+                sum += c.get();
+            }
+            m.put("eventsPerClientPerSecondMin", Math.round(min / elapsed));
+            m.put("eventsPerClientPerSecondAvg", Math.round(sum / (double) counts.size() / elapsed));
+        }
+        log("fanout: " + name + ": burst of " + burst + " lines");
+        double burstRate = server.burst(writer, burst);
+        m.put("burstLinesPerSecond", Math.round(burstRate));
+        m.put("stalledClientStillConnected", stalled == null ? null : !stalled.isClosed());
+        m.put("serverRssMb", Bench.rssKib(server.process.pid()) / 1024);
+        log("fanout: " + name + ": " + m);
+        return m;
+    }
+
+    private static long countEvents(CharSequence text) {
+        // {"type":"batch",...,"events":[{...},{...}],"dropped":n}: count the event objects by their "seq" keys.
+        long n = 0;
+        String s = text.toString();
+        for (int i = s.indexOf("\"seq\":"); i >= 0; i = s.indexOf("\"seq\":", i + 6)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Completes the WebSocket handshake, then never reads: its TCP window fills and the server must not care. */
+    private static Socket stalledClient(int port, String path) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setReceiveBufferSize(4096);
+        String key = Base64.getEncoder().encodeToString("trafficviz-stall".getBytes(StandardCharsets.US_ASCII));
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("stalled client: connection closed during the handshake");
+            }
+            head.append((char) c);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("stalled client: handshake refused: " + head);
+        }
+        return socket;
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    interface TextHandler {
+        void onText(CharSequence text);
+    }
+
+    static WebSocket connect(int port, String path, TextHandler handler) throws Exception {
+        return HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + path),
+                new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            handler.onText(partial);
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+    }
+
+    static void log(String message) {
+        System.err.println("[live-bench] " + message);
+    }
+
+    /** Appends generated lines to the proxies' log files, each line as it is due, one write per line. */
+    static final class Writer {
+        private final LogGenerator generator;
+        private final Map<String, OutputStream> outs = new LinkedHashMap<>();
+        private final Path dir;
+
+        Writer(LogGenerator generator, Path dir) throws IOException {
+            this.generator = generator;
+            this.dir = dir;
+            for (LogGenerator.Proxy p : generator.proxies()) {
+                outs.put(p.serverName() + "/" + p.name(), new FileOutputStream(dir.resolve(p.logFileName()).toFile(), true));
+            }
+        }
+
+        private byte[] line(long appendNanos) {
+            LogGenerator.Generated g = generator.next(System.currentTimeMillis());
+            TraefikLineWriter.Request r = g.request();
+            String path = r.path() + (r.path().indexOf('?') < 0 ? "?" : "&") + "lat=" + appendNanos;
+            TraefikLineWriter.Request stamped = new TraefikLineWriter.Request(r.startMillis(), r.clientIp(),
+                    r.clientPort(), r.method(), r.host(), path, r.status(), r.size(), r.durationNanos(), r.router(),
+                    r.service(), r.serviceUrl(), r.serviceAddr(), r.network(), r.requestCount());
+            currentProxy = g.proxy();
+            return (TraefikLineWriter.json(stamped) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        private LogGenerator.Proxy currentProxy;
+
+        /** Appends {@code rate} lines/s for {@code seconds}, each written when due; returns how many. */
+        long stream(int rate, int seconds) throws IOException {
+            long start = System.nanoTime();
+            long total = (long) rate * seconds;
+            long interval = 1_000_000_000L / rate;
+            for (long i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 20_000) {
+                    LockSupport.parkNanos(wait - 10_000);
+                }
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                long now = System.nanoTime();
+                byte[] bytes = line(now);
+                outs.get(currentProxy.serverName() + "/" + currentProxy.name()).write(bytes);
+            }
+            return total;
+        }
+
+        /** Generates {@code lines} lines (not yet written), per file. */
+        Map<String, byte[]> prepareBurst(int lines) throws IOException {
+            Map<String, java.io.ByteArrayOutputStream> buffers = new LinkedHashMap<>();
+            for (int i = 0; i < lines; i++) {
+                byte[] bytes = line(0);
+                String key = currentProxy.serverName() + "/" + currentProxy.name();
+                buffers.computeIfAbsent(key, k -> new java.io.ByteArrayOutputStream(1 << 20)).write(bytes, 0, bytes.length);
+            }
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            buffers.forEach((k, v) -> out.put(k, v.toByteArray()));
+            return out;
+        }
+
+        /** Appends prepared lines, one large write per file. */
+        void write(Map<String, byte[]> prepared) throws IOException {
+            for (Map.Entry<String, byte[]> e : prepared.entrySet()) {
+                outs.get(e.getKey()).write(e.getValue());
+            }
+        }
+    }
+
+    /** A {@code trafficviz serve} child process on a free port, tailing generated files in {@code dir}. */
+    static final class Server implements AutoCloseable {
+        final Process process;
+        final int port;
+        final Path dir;
+        final LogGenerator generator;
+
+        private Server(Process process, int port, Path dir, LogGenerator generator) {
+            this.process = process;
+            this.port = port;
+            this.dir = dir;
+            this.generator = generator;
+        }
+
+        static Server start(Path jar, Path dir, int servers) throws Exception {
+            Files.createDirectories(dir);
+            LogGenerator generator = new LogGenerator(servers, 18, 1_000_000, 42);
+            generator.writeDynamicConfigs(dir);
+            for (LogGenerator.Proxy p : generator.proxies()) {
+                Files.write(dir.resolve(p.logFileName()), new byte[0]);
+            }
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path config = dir.resolve("trafficviz.yml");
+            Files.writeString(config, generator.trafficvizConfig(LogGenerator.Format.JSON, "127.0.0.1:" + port, dir, null));
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            String opts = System.getenv("TRAFFICVIZ_JAVA_OPTS");
+            if (opts != null && !opts.isBlank()) {
+                cmd.addAll(List.of(opts.trim().split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", jar.toString(), "serve", "--config", config.toString()));
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("serve.log").toFile()).start();
+            Server server = new Server(process, port, dir, generator);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (true) {
+                try {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("trafficviz serve did not come up; see " + dir.resolve("serve.log"));
+                }
+                Thread.sleep(100);
+            }
+            Thread.sleep(1500); // first discovery of every proxy
+            log("serve is up on port " + port + " (pid " + process.pid() + ")");
+            return server;
+        }
+
+        Writer writer() throws IOException {
+            return new Writer(generator, dir);
+        }
+
+        long ingestedLines() throws Exception {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("trafficviz_ingest_lines_total ")) {
+                    return Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+            throw new IllegalStateException("no trafficviz_ingest_lines_total in /metrics");
+        }
+
+        /** Appends a burst and returns the ingest rate: lines / time until the counter has them all. */
+        double burst(Writer writer, int lines) throws Exception {
+            Map<String, byte[]> prepared = writer.prepareBurst(lines); // the writer's own cost is not trafficviz's
+            long before = ingestedLines();
+            long t0 = System.nanoTime();
+            writer.write(prepared);
+            long target = before + lines;
+            long deadline = System.nanoTime() + 300_000_000_000L;
+            while (ingestedLines() < target && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            return lines / ((System.nanoTime() - t0) / 1e9);
+        }
+
+        /** utime + stime of the server process, in clock ticks (1/100 s). */
+        long cpuTicks() throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private LiveBench() {
+    }
+}
