@@ -129,7 +129,8 @@ function newRow() {
 function fillRow(row, entry) {
   const cells = row.children;
   const byProxy = entry.answeredBy === 'proxy';
-  row.className = (entry.outcome === 'error' ? 'error' : 'ok') + (byProxy ? ' by-proxy' : '');
+  row.className = (entry.outcome === 'error' ? 'error' : 'ok') + (byProxy ? ' by-proxy' : '')
+    + (entry.outsider === true ? ' outsider' : '');
   // When Traefik answered itself, `to` is the proxy: the route ends there (and the row is marked).
   const route = `${entry.from ?? '?'} → ${entry.to ?? '?'}`;
   const values = [

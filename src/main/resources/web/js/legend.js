@@ -87,6 +87,7 @@ export function renderLegend(root, palette) {
       el('li', {}, line(palette.edge), 'calls (< 1% errors)'),
       el('li', {}, line(palette.edgeWarn), '1–10% errors'),
       el('li', {}, line(palette.edgeBad), '10–50% errors'),
-      el('li', {}, line(palette.edgeFailing), 'failing (≥ 50% errors)')),
+      el('li', {}, line(palette.edgeFailing), 'failing (≥ 50% errors)'),
+      el('li', {}, line(palette.outsider), 'outsider: caller a private proxy should not hear from')),
   );
 }

@@ -302,6 +302,8 @@ function onGraphMessage(message) {
   } else if (message.type === 'batch') {
     const { addedNodes, addedEdges } = model.applyBatch(message);
     if (addedNodes.length || addedEdges.length) structureDirty = true;
+    // A known node can change too (it turned out to be an outsider): redraw the static picture.
+    if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();
     flashes.addDropped(Number(message.dropped) || 0);
     const events = Array.isArray(message.events) ? message.events : [];
     if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
@@ -508,6 +510,7 @@ window.trafficviz = {
         y: t.applyY(node.y),
         server: node.server,
         network: node.network,
+        outsider: node.outsider === true,
         worldX: node.x,
         worldY: node.y,
       })),

@@ -87,6 +87,7 @@ export function createRenderer(canvas) {
       phase('groups', () => drawGroups(map, frame));
       phase('edges', () => drawEdges(map, frame));
       phase('nodes', () => drawNodes(map, frame));
+      phase('outsiders', () => drawOutsiders(map, frame));
       phase('labels', () => drawNodeLabels(map, frame));
       phase('edgeLabels', () => drawEdgeLabels(map, frame));
     }
@@ -253,6 +254,42 @@ export function createRenderer(canvas) {
       g.fill(path);
       g.stroke(path);
     }
+  }
+
+  /**
+   * Callers a private proxy should not be hearing from (see README, "Outsiders"): a dashed warning ring around the
+   * node and a dashed overlay on its edges, so they stand out even among many unknown callers.
+   */
+  function drawOutsiders(g, { scene, colors, k, px, inView }) {
+    const rings = new Path2D();
+    const lines = new Path2D();
+    const segment = {};
+    let any = false;
+    for (const node of scene.nodes) {
+      if (!node.outsider || !scene.isNodeVisible(node)) continue;
+      any = true;
+      if (inView(node.x, node.y)) {
+        const r = nodeRadius(node) + px(5);
+        rings.moveTo(node.x + r, node.y);
+        rings.arc(node.x, node.y, r, 0, Math.PI * 2);
+      }
+      for (const edge of node.out.values()) {
+        if (!scene.isEdgeVisible(edge)) continue;
+        edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+        lines.moveTo(segment.x1, segment.y1);
+        lines.lineTo(segment.x2, segment.y2);
+      }
+    }
+    if (!any) return;
+    g.save();
+    g.strokeStyle = colors.outsider;
+    g.setLineDash([px(4), px(3)]);
+    g.lineWidth = px(2);
+    g.stroke(rings);
+    g.lineWidth = px(3);
+    g.globalAlpha = 0.8;
+    g.stroke(lines);
+    g.restore();
   }
 
   /** Rings around the selected / hovered node and pulsing rings around search hits, plus their labels. */

@@ -36,6 +36,7 @@ const PALETTE_VARIABLES = {
   edgeWarn: '--edge-warn',
   edgeBad: '--edge-bad',
   edgeFailing: '--edge-failing',
+  outsider: '--outsider',
   serverFill: '--server-fill',
   serverStroke: '--server-stroke',
   networkFill: '--network-fill',

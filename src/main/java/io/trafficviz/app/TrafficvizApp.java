@@ -3,6 +3,7 @@ package io.trafficviz.app;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.discovery.AddressIndex;
 import io.trafficviz.discovery.DiscoveryPoller;
 import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
@@ -35,9 +36,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Wires the pipeline together from a configuration: sources → parse → resolve → graph → publish.
@@ -62,6 +65,8 @@ public final class TrafficvizApp implements AutoCloseable {
     /** Proxies by the access-log file they write to; several may share one file. */
     private final Map<String, List<ProxyContext>> proxiesByLog = new LinkedHashMap<>();
     private final Map<String, String> formatByLog = new HashMap<>();
+    /** Guarded by the pipeline lock. */
+    private final Map<String, Applied> lastInventories = new LinkedHashMap<>();
     private OffsetStore offsets;
     private WebServer web;
 
@@ -122,23 +127,80 @@ public final class TrafficvizApp implements AutoCloseable {
         }
     }
 
-    /** Maps each discovered backend address to its service, and shows every discovered service as a node. */
+    /**
+     * Maps each discovered backend address to its service, and shows every discovered service as a node. A backend
+     * that is another configured proxy (a gateway's public proxies) is neither: its address stays the proxy's, and
+     * the service ends at that proxy's node. When this proxy's entry points change, every other proxy's inventory is
+     * applied again, since a backend URL may only now be recognised as this proxy.
+     */
     private void applyInventory(ProxyContext ctx, ProxyInventory inventory) {
         DiscoveryPoller poller = pollers.get(ctx.key());
         DiscoveryState state = poller == null ? null : poller.state();
-        Map<String, Workload> addresses = new HashMap<>();
-        if (state != null && state.addresses() != null) {
-            state.addresses().serviceByAddress().forEach((address, service) -> addresses.put(address,
-                    new Workload(ctx.serverName(), RequestResolver.bareName(service), ctx.network())));
-        }
-        addressBook.replace(ctx.key(), addresses);
+        AddressIndex index = state == null ? null : state.addresses();
         pipeline.withLock(() -> {
-            for (Service service : inventory.services()) {
-                if (!"internal".equals(service.provider()) && !service.serverUrls().isEmpty()) {
-                    resolver.declareService(ctx, service.name());
-                }
+            lastInventories.put(ctx.key(), new Applied(ctx, inventory, index));
+            List<String> listen = new ArrayList<>();
+            inventory.entryPoints().forEach(e -> listen.add(e.address()));
+            boolean moved = resolver.setEntryPoints(ctx, listen);
+            if (moved) {
+                lastInventories.values().forEach(this::apply);
+            } else {
+                apply(lastInventories.get(ctx.key()));
             }
         });
+    }
+
+    /** A proxy's latest inventory, kept so that it can be applied again. */
+    private record Applied(ProxyContext ctx, ProxyInventory inventory, AddressIndex index) {
+    }
+
+    /** Called with the pipeline lock held. */
+    private void apply(Applied a) {
+        ProxyContext ctx = a.ctx();
+        Set<String> proxyHosts = new HashSet<>();
+        Set<String> workloadHosts = new HashSet<>();
+        List<Service> declared = new ArrayList<>();
+        for (Service service : a.inventory().services()) {
+            if ("internal".equals(service.provider()) || service.serverUrls().isEmpty()) {
+                continue;
+            }
+            Set<ProxyContext> backends = new HashSet<>();
+            boolean allProxies = true;
+            for (String url : service.serverUrls()) {
+                ProxyContext backend = resolver.proxyAt(url);
+                String host = AddressIndex.hostOf(url).map(AddressIndex::normalizeAddress).orElse(null);
+                if (backend != null && backend != ctx) {
+                    backends.add(backend);
+                    if (host != null) {
+                        proxyHosts.add(host);
+                    }
+                } else {
+                    allProxies = false;
+                    if (host != null) {
+                        workloadHosts.add(host);
+                    }
+                }
+            }
+            if (allProxies && backends.size() == 1) {
+                resolver.declareProxyService(ctx, service.name(), backends.iterator().next());
+            } else if (!allProxies && ctx.role() != ProxyConfig.Role.GATEWAY) {
+                // A gateway's services usually front proxies: they show up with their first request instead of
+                // as a service node that might turn out to be a proxy once the proxies' entry points are known.
+                declared.add(service);
+            }
+        }
+        proxyHosts.removeAll(workloadHosts);
+        Map<String, Workload> addresses = new HashMap<>();
+        if (a.index() != null) {
+            a.index().serviceByAddress().forEach((address, service) -> {
+                if (!proxyHosts.contains(address)) {
+                    addresses.put(address, new Workload(ctx.serverName(), RequestResolver.bareName(service),
+                            ctx.network()));
+                }
+            });
+        }
+        addressBook.replace(ctx.key(), addresses);
+        declared.forEach(service -> resolver.declareService(ctx, service.name()));
     }
 
     public void startWeb() {

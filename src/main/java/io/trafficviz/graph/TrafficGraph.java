@@ -89,11 +89,15 @@ public final class TrafficGraph {
     /**
      * Records one request: the hop client → proxy, then proxy → target unless the proxy answered itself
      * ({@code target == null}), and the logical edge client → (target or proxy).
+     *
+     * <p>A target that is itself a proxy (a gateway forwarding to a server's public proxy) logs the same request again,
+     * with this proxy as its caller: the hop between the two is recorded from that line only, so that it counts each
+     * request once.
      */
     public void recordRequest(Node client, Node proxy, Node target, int status, long durationNanos,
                               long originDurationNanos, long bytes, String path, long nowMillis) {
         record(hopEdges, client, proxy, status, durationNanos, bytes, path, nowMillis, true);
-        if (target != null) {
+        if (target != null && target.kind() != NodeKind.PROXY && target.kind() != NodeKind.GATEWAY) {
             // The backend's own time is the latency of the proxy → service hop.
             record(hopEdges, proxy, target, status, originDurationNanos > 0 ? originDurationNanos : durationNanos,
                     bytes, path, nowMillis, true);

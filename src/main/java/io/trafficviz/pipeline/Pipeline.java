@@ -1,6 +1,6 @@
 package io.trafficviz.pipeline;
 
-import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
@@ -35,6 +35,7 @@ public final class Pipeline implements LineSink {
     private final AccessLogEntry entry = new AccessLogEntry();
     private final LongSupplier clock;
     private final boolean onLogTime;
+    private final OutsiderLog outsiders;
     private volatile EventListener listener = EventListener.NONE;
     private long lines;
     private long malformed;
@@ -55,6 +56,13 @@ public final class Pipeline implements LineSink {
         this.resolver = resolver;
         this.clock = clock;
         this.onLogTime = onLogTime;
+        List<String> privateProxies = new ArrayList<>();
+        for (ProxyContext ctx : resolver.proxies()) {
+            if (ctx.role() == ProxyConfig.Role.PRIVATE) {
+                privateProxies.add(ctx.key());
+            }
+        }
+        this.outsiders = new OutsiderLog(privateProxies);
     }
 
     public void setListener(EventListener listener) {
@@ -125,6 +133,11 @@ public final class Pipeline implements LineSink {
         graph.recordRequest(r.client(), r.proxy(), r.target(), entry.downstreamStatus, entry.durationNanos,
                 entry.originDurationNanos, entry.downstreamContentSize, pathOnly(entry.requestPath),
                 onLogTime ? eventMillis : nowMillis);
+        if (r.outsider()) {
+            outsiders.record(new OutsiderLog.Entry(eventMillis, ctx.serverName(), ctx.proxyName(), r.client().label(),
+                    r.client().id(), entry.firstClientHost != null ? entry.firstClientHost : entry.clientHost,
+                    entry.requestMethod, entry.requestPath, entry.downstreamStatus));
+        }
         EventListener l = listener;
         if (l.wantsEvents()) {
             l.onEvent(event(ctx, r, eventMillis));
@@ -166,6 +179,13 @@ public final class Pipeline implements LineSink {
     public IngestTotals totals() {
         synchronized (lock) {
             return new IngestTotals(lines, malformed, unattributed, lastLineMillis, List.copyOf(sources));
+        }
+    }
+
+    /** Requests from outsiders to private proxies: counts and the most recent ones. */
+    public OutsiderLog.Snapshot outsiders() {
+        synchronized (lock) {
+            return outsiders.snapshot();
         }
     }
 

@@ -32,7 +32,9 @@ public final class EventJson {
             g.writeArrayFieldStart("hops");
             g.writeString(e.fromId());
             g.writeString(e.proxyId());
-            if (!e.answeredByProxy()) {
+            // A gateway forwarding to another proxy: that proxy's own line carries the rest of the journey (from the
+            // gateway on), so this event's hops stop at the gateway, as the graph counts that hop once.
+            if (!e.answeredByProxy() && !e.toId().startsWith("proxy:")) {
                 g.writeString(e.toId());
             }
             g.writeEndArray();

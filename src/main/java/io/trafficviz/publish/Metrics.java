@@ -44,6 +44,10 @@ public final class Metrics {
         b.append("trafficviz_live_dropped_events_total ").append(app.hub().droppedEvents()).append('\n');
         help(b, "trafficviz_live_slow_disconnects_total", "counter", "Clients disconnected for not keeping up.");
         b.append("trafficviz_live_slow_disconnects_total ").append(app.hub().disconnectedSlow()).append('\n');
+        help(b, "trafficviz_outsider_requests_total", "counter",
+                "Requests that reached a private proxy from a caller it should not hear from.");
+        app.pipeline().outsiders().byProxy().forEach((key, n) -> b.append("trafficviz_outsider_requests_total{proxy=\"")
+                .append(label(key)).append("\"} ").append(n).append('\n'));
         int[] sizes = app.pipeline().readGraph(g -> new int[]{g.nodes().size(), g.hopEdges().size()});
         help(b, "trafficviz_graph_nodes", "gauge", "Nodes in the graph.");
         b.append("trafficviz_graph_nodes ").append(sizes[0]).append('\n');

@@ -7,6 +7,7 @@ import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.pipeline.OutsiderLog;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.pipeline.SourceStats;
 
@@ -66,8 +67,43 @@ public final class NetworkInfo {
             doc.put("overflow", Map.of("nodes", graph.overflowedNodes(), "edges", graph.overflowedEdges()));
             return null;
         });
+        doc.put("outsiders", outsiders());
         doc.put("ingest", ingest());
         return doc;
+    }
+
+    /** Requests that reached a private proxy from a caller it should not hear from (docs/protocol.md). */
+    private Map<String, Object> outsiders() {
+        OutsiderLog.Snapshot s = pipeline.outsiders();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", s.count());
+        List<Map<String, Object>> byProxy = new ArrayList<>();
+        s.byProxy().forEach((key, n) -> {
+            int slash = key.indexOf('/');
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("server", key.substring(0, slash));
+            p.put("proxy", key.substring(slash + 1));
+            p.put("id", "proxy:" + key);
+            p.put("count", n);
+            byProxy.add(p);
+        });
+        m.put("byProxy", byProxy);
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (OutsiderLog.Entry e : s.recent()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("time", e.time());
+            r.put("server", e.server());
+            r.put("proxy", e.proxy());
+            r.put("from", e.from());
+            r.put("fromId", e.fromId());
+            r.put("address", e.address());
+            r.put("method", e.method());
+            r.put("path", e.path());
+            r.put("status", e.status());
+            recent.add(r);
+        }
+        m.put("recent", recent);
+        return m;
     }
 
     private List<Map<String, Object>> servers() {

@@ -25,6 +25,9 @@ public final class ProxyContext {
     /** The cached resolution of a line without a client address. */
     CallerInfo noAddressCaller;
     long callersVersion = -1;
+    /** Server URL → the proxy node it reaches (or a marker for none). */
+    final Map<String, Node> backends = new HashMap<>();
+    long backendsVersion = -1;
 
     record CallerInfo(Node node, boolean outsider) {
     }

@@ -21,7 +21,11 @@ import java.util.Map;
  * <p>The caller is looked up in order: a workload some proxy's discovery knows at that address (any server, the
  * proxy's own server first), a proxy's own address, a configured static name or CIDR, reverse DNS (if enabled), and
  * otherwise an unknown node: {@code external} for public addresses (one per server/network) and {@code unrecognised}
- * for private ones (one per address, up to a cap per server/network). Only the ingest thread calls this.
+ * for private ones (one per address, up to a cap per server/network).
+ *
+ * <p>The target is the line's service, except when its server URL is another configured proxy's (see
+ * {@link #proxyAt}): a gateway's line then ends at the public proxy it forwarded to, the hop the proxy's own log
+ * continues. Only the ingest thread calls this (discovery updates hold the pipeline lock).
  */
 public final class RequestResolver {
     private final TrafficvizConfig config;
@@ -30,7 +34,12 @@ public final class RequestResolver {
     private final ReverseDns reverseDns;
     private final Map<String, ProxyContext> proxies = new LinkedHashMap<>();
     private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
+    private final ProxyEndpoints endpoints = new ProxyEndpoints();
     private final Map<String, Integer> unknownPerGroup = new HashMap<>();
+    /** Bound on the per-proxy cache of server URL → proxy (gateway lines); cleared when exceeded. */
+    private static final int MAX_CACHED_BACKENDS = 100_000;
+    /** Cache marker: this server URL is no proxy's. */
+    private static final Node NOT_A_PROXY = new Node("-", NodeKind.SERVICE, "-", "-", "-");
 
     public RequestResolver(TrafficvizConfig config, TrafficGraph graph, AddressBook addressBook, ReverseDns reverseDns) {
         this.config = config;
@@ -48,6 +57,7 @@ public final class RequestResolver {
                     proxyByAddress.put(address, ctx);
                     graph.addAddress(node, address);
                 }
+                endpoints.addConfigured(ctx, proxy.addresses());
             }
         }
     }
@@ -78,7 +88,7 @@ public final class RequestResolver {
 
     public Resolution resolve(ProxyContext ctx, AccessLogEntry entry) {
         ProxyContext.CallerInfo caller = caller(ctx, entry.clientHost);
-        Node target = entry.answeredByProxy() ? null : target(ctx, serviceOf(entry));
+        Node target = entry.answeredByProxy() ? null : target(ctx, entry);
         return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
     }
 
@@ -95,7 +105,57 @@ public final class RequestResolver {
 
     /** Makes discovered services visible as nodes before any traffic reaches them. */
     public void declareService(ProxyContext ctx, String serviceName) {
+        Node known = ctx.targets.get(serviceName);
+        if (known != null && (known.kind() == NodeKind.PROXY || known.kind() == NodeKind.GATEWAY)) {
+            ctx.targets.remove(serviceName); // it was declared as fronting a proxy, and no longer does
+        }
         target(ctx, serviceName);
+    }
+
+    /**
+     * Declares that a service of {@code ctx} sends to another proxy (a gateway's service whose servers are public
+     * proxies): lines naming the service but no server URL then end at that proxy's node.
+     */
+    public void declareProxyService(ProxyContext ctx, String serviceName, ProxyContext backend) {
+        if (backend != ctx) {
+            ctx.targets.put(serviceName, backend.node());
+        }
+    }
+
+    /**
+     * Sets where a proxy's entry points listen, as its discovery reports them ({@code 10.0.0.2:80}, {@code :80});
+     * returns whether that changed what {@link #proxyAt} answers.
+     */
+    public boolean setEntryPoints(ProxyContext ctx, List<String> listenAddresses) {
+        return endpoints.setEntryPoints(ctx, listenAddresses);
+    }
+
+    /**
+     * The configured proxy a backend URL reaches (by its entry points, else by its configured {@code addresses}), or
+     * null when the URL is not a known proxy's.
+     */
+    public ProxyContext proxyAt(String url) {
+        return endpoints.at(url);
+    }
+
+    /** A line's target: the proxy its server URL reaches when that is another proxy, else its service. */
+    private Node target(ProxyContext ctx, AccessLogEntry entry) {
+        if (entry.serviceUrl != null) {
+            if (ctx.backendsVersion != endpoints.version() || ctx.backends.size() > MAX_CACHED_BACKENDS) {
+                ctx.backends.clear();
+                ctx.backendsVersion = endpoints.version();
+            }
+            Node proxy = ctx.backends.get(entry.serviceUrl);
+            if (proxy == null) {
+                ProxyContext backend = endpoints.at(entry.serviceUrl);
+                proxy = backend == null || backend == ctx ? NOT_A_PROXY : backend.node();
+                ctx.backends.put(entry.serviceUrl, proxy);
+            }
+            if (proxy != NOT_A_PROXY) {
+                return proxy;
+            }
+        }
+        return target(ctx, serviceOf(entry));
     }
 
     private Node target(ProxyContext ctx, String serviceName) {

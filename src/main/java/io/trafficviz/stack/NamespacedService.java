@@ -128,16 +128,7 @@ final class NamespacedService implements ServiceHandle {
             if (last != null) {
                 earlier = earlier.plus(last);
             }
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            Processes.terminate(process);
         }
         process = null;
     }

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 @Command(name = "stack", mixinStandardHelpOptions = true,
         description = {"Runs two real Traefik proxies, the demo services and a load generator on this machine, "
                 + "with trafficviz watching them, until Ctrl-C or --duration.",
+                "With --servers 2 (or more): that server N times, each on a network of its own, behind a gateway "
+                + "Traefik, with cross-server calls and an outsider; the other servers' logs reach trafficviz only "
+                + "by push (OTLP and /ingest).",
                 "Traefik comes from --traefik, $TRAEFIK_BIN, -Dtrafficviz.traefik or scripts/build-traefik.sh's cache."})
 public final class StackCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8082", description = "trafficviz's port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -50,6 +53,17 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where to write configs and logs (kept); default: a temp dir removed at exit.")
     Path workDir;
 
+    @Option(names = "--servers", defaultValue = "1",
+            description = "How many servers: 1 runs the single server; 2 or more run the multi-server topology (a gateway "
+                    + "Traefik in front of every server's public proxy, cross-server calls, an outsider; each server on a "
+                    + "subnet of its own, in network namespaces when root) (default: ${DEFAULT-VALUE}).")
+    int servers;
+
+    @Option(names = "--outsider-rate", defaultValue = "0.2",
+            description = "With --servers 2+: requests per second the outsider sends straight to server-a's private "
+                    + "proxy; 0 for none (default: ${DEFAULT-VALUE}).")
+    double outsiderRate;
+
     @Override
     public Integer call() throws Exception {
         long durationMillis;
@@ -76,6 +90,17 @@ public final class StackCommand implements Callable<Integer> {
                 .withTrafficvizPort(port)
                 .withLeaf(errorRate, seed, 10, 250)
                 .withWorkDir(workDir, workDir != null);
+        if (servers < 1 || servers > MultiServerStack.MAX_SERVERS) {
+            System.err.println("stack: --servers must be 1.." + MultiServerStack.MAX_SERVERS + " (was " + servers + ")");
+            return 2;
+        }
+        if (outsiderRate < 0) {
+            System.err.println("stack: --outsider-rate must not be negative");
+            return 2;
+        }
+        if (servers > 1) {
+            return runMulti(options, durationMillis);
+        }
         Stack stack;
         try {
             stack = Stack.start(options, msg -> System.out.println("stack: " + msg));
@@ -116,6 +141,73 @@ public final class StackCommand implements Callable<Integer> {
             stopAndReport(stack);
         }
         return 0;
+    }
+
+    private int runMulti(StackOptions options, long durationMillis) throws InterruptedException {
+        MultiServerStack stack;
+        try {
+            stack = MultiServerStack.start(options, servers, msg -> System.out.println("stack: " + msg));
+        } catch (RuntimeException e) {
+            System.err.println("stack: could not start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopAndReport(stack);
+            done.countDown();
+        }, "stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        System.out.println("stack: work dir " + stack.workDir());
+        if (stack.trafficvizUri() != null) {
+            System.out.println("stack: trafficviz on " + stack.trafficvizUri() + "/  (network info: "
+                    + stack.trafficvizUri() + "/network_info, access logs: " + stack.trafficvizUri() + "/access_logs)");
+        }
+        System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.gateway().spec().webUri() + "/");
+        if (!noLoad) {
+            stack.loadGenerator().startSteady(rate);
+            System.out.println("stack: outside users send " + rate + " requests/s to the gateway from " + stack.loadAddress());
+            if (outsiderRate > 0) {
+                stack.outsider().startSteady(outsiderRate);
+                System.out.println("stack: the outsider sends " + outsiderRate + " requests/s from "
+                        + stack.outsiderAddress() + " straight to server-a's private proxy");
+            }
+        }
+        System.out.println(durationMillis > 0 ? "stack: running for " + duration : "stack: running; Ctrl-C stops everything");
+        if (durationMillis <= 0) {
+            done.await();
+            return 0;
+        }
+        if (!done.await(durationMillis, TimeUnit.MILLISECONDS)) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                done.await();
+                return 0;
+            }
+            stopAndReport(stack);
+        }
+        return 0;
+    }
+
+    private static void stopAndReport(MultiServerStack stack) {
+        stack.loadGenerator().stopSteady(5_000);
+        stack.outsider().stopSteady(5_000);
+        ServiceStats.Snapshot load = stack.loadGenerator().stats().snapshot();
+        System.out.println("stack: outside users sent " + load.callsTotal() + " requests, statuses "
+                + load.calls().getOrDefault(Stack.PUBLIC_HOST, java.util.Map.of()));
+        System.out.println("stack: the outsider sent " + stack.outsider().stats().snapshot().callsTotal() + " requests");
+        for (MultiServerStack.Server server : stack.servers()) {
+            server.services().values().forEach(s -> {
+                ServiceStats.Snapshot snap = s.stats();
+                System.out.println("stack: " + server.name() + " " + snap.name() + " received " + snap.received()
+                        + ", answered " + snap.answered());
+            });
+        }
+        stack.shippers().forEach(s -> System.out.println("stack: " + s.describe() + ": shipped " + s.shippedLines()
+                + " lines" + (s.lastError() == null ? "" : ", last error " + s.lastError())));
+        stack.close();
+        System.out.println("stack: stopped");
     }
 
     private static void stopAndReport(Stack stack) {

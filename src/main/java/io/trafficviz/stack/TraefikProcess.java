@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One running Traefik: its config files written into a directory of its own, the process, and what its API says.
@@ -53,6 +52,15 @@ public final class TraefikProcess implements AutoCloseable {
 
     /** Writes the configs for {@code spec} into {@code dir} (created) and starts Traefik; see {@link #awaitReady}. */
     public static TraefikProcess start(Path binary, ProxySpec spec, Path dir) {
+        return start(binary, spec, dir, null, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, ProxySpec, Path)}, optionally exporting the access log over OTLP and running Traefik
+     * under a command prefix (e.g. {@code ip netns exec <ns>}, which replaces itself with Traefik).
+     */
+    public static TraefikProcess start(Path binary, ProxySpec spec, Path dir, TraefikConfigs.OtlpExport otlp,
+                                       List<String> commandPrefix) {
         try {
             Files.createDirectories(dir);
             Path dynamicFile = dir.resolve("dynamic.yml");
@@ -60,8 +68,10 @@ public final class TraefikProcess implements AutoCloseable {
             Path accessLog = dir.resolve("access.log");
             Path processLog = dir.resolve("traefik.out");
             Files.writeString(dynamicFile, TraefikConfigs.dynamicConfig(spec));
-            Files.writeString(staticFile, TraefikConfigs.staticConfig(spec, dynamicFile, accessLog));
-            return start(binary, spec, dir, staticFile, dynamicFile, accessLog, processLog);
+            Files.writeString(staticFile, TraefikConfigs.staticConfig(spec, dynamicFile, accessLog, otlp));
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.addAll(List.of(binary.toString(), "--configFile=" + staticFile));
+            return start(command, spec, dir, staticFile, dynamicFile, accessLog, processLog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write Traefik config for " + spec.name() + " into " + dir, e);
         }
@@ -73,14 +83,21 @@ public final class TraefikProcess implements AutoCloseable {
      */
     public static TraefikProcess start(Path binary, ProxySpec spec, Path dir, Path staticFile, Path dynamicFile,
                                        Path accessLog, Path processLog) {
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--configFile=" + staticFile)
+        return start(List.of(binary.toString(), "--configFile=" + staticFile), spec, dir, staticFile, dynamicFile,
+                accessLog, processLog);
+    }
+
+    private static TraefikProcess start(List<String> command, ProxySpec spec, Path dir, Path staticFile,
+                                        Path dynamicFile, Path accessLog, Path processLog) {
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(processLog.toFile()));
         try {
             return new TraefikProcess(spec, dir, staticFile, dynamicFile, accessLog, processLog, pb.start());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start Traefik " + binary + " for " + spec.name() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start Traefik (" + String.join(" ", command) + ") for " + spec.name()
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -223,19 +240,7 @@ public final class TraefikProcess implements AutoCloseable {
     /** SIGTERM, wait up to 10 s, then SIGKILL; returns when the process is gone. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.terminate(process);
     }
 
     static boolean accepts(String host, int port) {

@@ -98,13 +98,9 @@ class RealTraefikDiscoveryTest {
         }
     }
 
+    /** The same lookup the stack uses: TRAEFIK_BIN, -Dtrafficviz.traefik, then scripts/build-traefik.sh's cache. */
     static Path traefikBinary() {
-        for (String candidate : new String[]{System.getProperty("trafficviz.traefik"), System.getenv("TRAEFIK_BIN")}) {
-            if (candidate != null && !candidate.isBlank() && Files.isExecutable(Path.of(candidate))) {
-                return Path.of(candidate);
-            }
-        }
-        return null;
+        return io.trafficviz.stack.TraefikBinary.locate().orElse(null);
     }
 
     private static int freePort() throws IOException {

@@ -89,6 +89,18 @@ class GraphPageBrowserTest {
     }
 
     @Test
+    void anUnknownCallerOfThePrivateProxyIsShownAsAnOutsider() {
+        // The simulation sends a stray request to the private proxy from 172.25.0.99 now and then.
+        String outsider = "unrecognised:server-a/private-server-proxy-network/172.25.0.99";
+        await(() -> Boolean.TRUE.equals(nodesById().getOrDefault(outsider, Map.of()).get("outsider")),
+                "the outsider flagged on screen");
+        assertThat(nodesById().get(PUBLIC_PROXY).get("outsider")).isEqualTo(false);
+        assertThat(browser.list("edges")).anyMatch(e -> e.get("source").equals(outsider)
+                && e.get("target").equals(PRIVATE_PROXY));
+        browser.screenshot("graph-outsider");
+    }
+
+    @Test
     void clickingANodeOpensItsStatisticsAndALiveTailWhoseRowsHighlightTheirEdges() {
         awaitLayoutSettled();
         Map<String, Object> proxy = nodesById().get(PRIVATE_PROXY);
