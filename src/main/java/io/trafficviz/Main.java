@@ -1,5 +1,6 @@
 package io.trafficviz;
 
+import io.trafficviz.bench.GenerateCommand;
 import io.trafficviz.cli.DemoCommand;
 import io.trafficviz.cli.ReplayCommand;
 import io.trafficviz.cli.ServeCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trafficviz", mixinStandardHelpOptions = true, version = "trafficviz 0.1.0",
         description = "Watches Traefik proxies and draws, live in the browser, every request that crosses them.",
         subcommands = {ServeCommand.class, ReplayCommand.class, DemoCommand.class, StackCommand.class,
-                ServiceCommand.class, CommandLine.HelpCommand.class})
+                ServiceCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -76,7 +76,7 @@ class ReplayCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[]{"serve", "replay", "demo", "stack", "service"}) {
+        for (String cmd : new String[]{"serve", "replay", "demo", "stack", "service", "generate"}) {
             StringWriter out = new StringWriter();
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(out));
