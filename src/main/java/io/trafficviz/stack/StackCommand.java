@@ -109,38 +109,14 @@ public final class StackCommand implements Callable<Integer> {
             System.err.println("stack: could not start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopAndReport(stack);
-            done.countDown();
-        }, "stack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        System.out.println("stack: work dir " + stack.workDir());
-        if (stack.trafficvizUri() != null) {
-            System.out.println("stack: trafficviz on " + stack.trafficvizUri() + "/  (network info: "
-                    + stack.trafficvizUri() + "/network_info, access logs: " + stack.trafficvizUri() + "/access_logs)");
-        }
+        StopOnce stop = new StopOnce(() -> stopAndReport(stack));
+        printWhere(stack.workDir(), stack.trafficvizUri());
         System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.publicProxy().spec().webUri() + "/");
         if (!noLoad) {
             stack.loadGenerator().startSteady(rate);
             System.out.println("stack: outside users send " + rate + " requests/s from " + stack.loadAddress());
         }
-        System.out.println(durationMillis > 0 ? "stack: running for " + duration : "stack: running; Ctrl-C stops everything");
-        if (durationMillis <= 0) {
-            done.await(); // until Ctrl-C: the shutdown hook stops everything
-            return 0;
-        }
-        if (!done.await(durationMillis, TimeUnit.MILLISECONDS)) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                done.await();
-                return 0;
-            }
-            stopAndReport(stack);
-        }
-        return 0;
+        return stop.runFor(durationMillis, duration);
     }
 
     private int runMulti(StackOptions options, long durationMillis) throws InterruptedException {
@@ -151,18 +127,8 @@ public final class StackCommand implements Callable<Integer> {
             System.err.println("stack: could not start: " + e.getMessage());
             return 1;
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopAndReport(stack);
-            done.countDown();
-        }, "stack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        System.out.println("stack: work dir " + stack.workDir());
-        if (stack.trafficvizUri() != null) {
-            System.out.println("stack: trafficviz on " + stack.trafficvizUri() + "/  (network info: "
-                    + stack.trafficvizUri() + "/network_info, access logs: " + stack.trafficvizUri() + "/access_logs)");
-        }
+        StopOnce stop = new StopOnce(() -> stopAndReport(stack));
+        printWhere(stack.workDir(), stack.trafficvizUri());
         System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.gateway().spec().webUri() + "/");
         if (!noLoad) {
             stack.loadGenerator().startSteady(rate);
@@ -173,21 +139,53 @@ public final class StackCommand implements Callable<Integer> {
                         + stack.outsiderAddress() + " straight to server-a's private proxy");
             }
         }
-        System.out.println(durationMillis > 0 ? "stack: running for " + duration : "stack: running; Ctrl-C stops everything");
-        if (durationMillis <= 0) {
-            done.await();
-            return 0;
+        return stop.runFor(durationMillis, duration);
+    }
+
+    private static void printWhere(Path workDir, java.net.URI trafficvizUri) {
+        System.out.println("stack: work dir " + workDir);
+        if (trafficvizUri != null) {
+            System.out.println("stack: trafficviz on " + trafficvizUri + "/  (network info: " + trafficvizUri
+                    + "/network_info, access logs: " + trafficvizUri + "/access_logs)");
         }
-        if (!done.await(durationMillis, TimeUnit.MILLISECONDS)) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                done.await();
+    }
+
+    /**
+     * Stops a stack exactly once: from the shutdown hook on Ctrl-C, or after {@code --duration} (then the hook is
+     * removed so it does not stop the stack a second time).
+     */
+    private static final class StopOnce {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final Runnable stopAndReport;
+        private final Thread hook;
+
+        StopOnce(Runnable stopAndReport) {
+            this.stopAndReport = stopAndReport;
+            this.hook = new Thread(() -> {
+                stopAndReport.run();
+                done.countDown();
+            }, "stack-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        int runFor(long durationMillis, String duration) throws InterruptedException {
+            System.out.println(durationMillis > 0 ? "stack: running for " + duration
+                    : "stack: running; Ctrl-C stops everything");
+            if (durationMillis <= 0) {
+                done.await(); // until Ctrl-C: the shutdown hook stops everything
                 return 0;
             }
-            stopAndReport(stack);
+            if (!done.await(durationMillis, TimeUnit.MILLISECONDS)) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    done.await();
+                    return 0;
+                }
+                stopAndReport.run();
+            }
+            return 0;
         }
-        return 0;
     }
 
     private static void stopAndReport(MultiServerStack stack) {
