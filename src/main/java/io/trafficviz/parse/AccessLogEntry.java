@@ -127,6 +127,11 @@ public final class AccessLogEntry {
         }
     }
 
+    /** The address the request came from: the first of an X-Forwarded-For style list, whoever filled this entry. */
+    public String callerAddress() {
+        return firstClientHost != null ? firstClientHost : ForwardedFor.first(clientHost);
+    }
+
     /** A kept request header, e.g. {@code requestHeader("X-Network-Name")}. */
     public String requestHeader(String name) {
         return headers.isEmpty() ? null : headers.get("request_" + name);

@@ -135,7 +135,7 @@ public final class Pipeline implements LineSink {
                 onLogTime ? eventMillis : nowMillis);
         if (r.outsider()) {
             outsiders.record(new OutsiderLog.Entry(eventMillis, ctx.serverName(), ctx.proxyName(), r.client().label(),
-                    r.client().id(), entry.firstClientHost != null ? entry.firstClientHost : entry.clientHost,
+                    r.client().id(), entry.callerAddress(),
                     entry.requestMethod, entry.requestPath, entry.downstreamStatus));
         }
         EventListener l = listener;

@@ -87,7 +87,7 @@ public final class RequestResolver {
     }
 
     public Resolution resolve(ProxyContext ctx, AccessLogEntry entry) {
-        ProxyContext.CallerInfo caller = caller(ctx, entry.clientHost);
+        ProxyContext.CallerInfo caller = caller(ctx, entry.callerAddress());
         Node target = entry.answeredByProxy() ? null : target(ctx, entry);
         return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
     }
@@ -169,8 +169,7 @@ public final class RequestResolver {
         return node;
     }
 
-    private ProxyContext.CallerInfo caller(ProxyContext ctx, String clientHost) {
-        String address = firstAddress(clientHost);
+    private ProxyContext.CallerInfo caller(ProxyContext ctx, String address) {
         long version = addressBook.version();
         if (ctx.callersVersion != version) {
             java.util.Arrays.fill(ctx.callerAddresses, null);
@@ -306,15 +305,6 @@ public final class RequestResolver {
         }
         return !(loopbackOrUnspecified || (first & 0xFE) == 0xFC || (first == 0xFE && (b[1] & 0xC0) == 0x80)
                 || first == 0xFF);
-    }
-
-    /** X-Forwarded-For style lists name the original client first. */
-    static String firstAddress(String clientHost) {
-        if (clientHost == null) {
-            return null;
-        }
-        int comma = clientHost.indexOf(',');
-        return comma < 0 ? clientHost : clientHost.substring(0, comma).trim();
     }
 
     public static String bareName(String serviceName) {
