@@ -46,6 +46,7 @@ export function createFilters(elements, { onChange, onSearch }) {
   });
 
   let knownServers = [];
+  let knownNetworks = [];
   let networksByServer = new Map();
 
   /** Refreshes the server/network choices from the model, keeping the current selection. */
@@ -72,7 +73,11 @@ export function createFilters(elements, { onChange, onSearch }) {
       if (state.server && server !== state.server) continue;
       for (const name of names) networks.add(name);
     }
-    replaceOptions(elements.network, 'All networks', [...networks].sort(), state.network);
+    const sorted = [...networks].sort();
+    // Rebuild only on change: replacing the options under an open dropdown closes it in the user's hand.
+    if (sorted.join('\u0000') === knownNetworks.join('\u0000')) return;
+    knownNetworks = sorted;
+    replaceOptions(elements.network, 'All networks', knownNetworks, state.network);
     state.network = elements.network.value;
   }
 
