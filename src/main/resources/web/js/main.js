@@ -164,7 +164,11 @@ const drag = d3
     const node = hitTester.nodeAt(scene, x, y, scene.transform.k);
     return node ? { node, x: event.x, y: event.y } : null;
   })
-  .on('start', () => canvas.classList.add('dragging'))
+  .on('start', () => {
+    // The user is arranging the picture: re-fitting when the layout settles would move what they just placed.
+    autoFit = false;
+    canvas.classList.add('dragging');
+  })
   .on('drag', (event) => {
     const [x, y] = toWorld(event.x, event.y);
     layout.dragTo(event.subject.node, x, y);
