@@ -1,7 +1,5 @@
 package io.trafficviz.stack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
@@ -13,20 +11,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import static io.trafficviz.stack.Stack.LEAF_SERVICE;
 import static io.trafficviz.stack.Stack.PRIVATE_NETWORK;
@@ -82,8 +75,6 @@ public final class MultiServerStack implements AutoCloseable {
     static final int GATEWAY_WEB_PORT = 8000;
     static final int GATEWAY_API_PORT = 8081;
     static final int MAX_SERVERS = 9;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How a proxy's access log reaches trafficviz. */
     public enum LogDelivery {
@@ -206,34 +197,8 @@ public final class MultiServerStack implements AutoCloseable {
         if (servers < 2 || servers > MAX_SERVERS) {
             throw new IllegalArgumentException("servers must be 2.." + MAX_SERVERS + " (was " + servers + ")");
         }
-        Path binary = TraefikBinary.locate(options.traefikBinary())
-                .orElseThrow(() -> new IllegalStateException(options.traefikBinary() != null
-                        ? "not an executable Traefik binary: " + options.traefikBinary() : TraefikBinary.notFoundMessage()));
-        for (int attempt = 1; ; attempt++) {
-            Path dir;
-            try {
-                dir = options.workDir() != null ? Files.createDirectories(options.workDir())
-                        : Files.createTempDirectory("trafficviz-multi-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the work directory", e);
-            }
-            MultiServerStack stack = new MultiServerStack(options, servers, dir, log);
-            try {
-                stack.startAll(binary);
-                return stack;
-            } catch (RuntimeException | Error e) {
-                try {
-                    stack.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                if (attempt < 3 && String.valueOf(e.getMessage()).contains("address already in use")) {
-                    log.accept("a port was taken meanwhile; starting again with other ports");
-                    continue;
-                }
-                throw e;
-            }
-        }
+        return StackParts.start(options, "trafficviz-multi-", log,
+                dir -> new MultiServerStack(options, servers, dir, log), MultiServerStack::startAll);
     }
 
     private void startAll(Path binary) {
@@ -342,10 +307,10 @@ public final class MultiServerStack implements AutoCloseable {
             Server next = servers.get((i + 1) % servers.size());
             URI privateEntry = s.privateEntry();
             Map<String, List<CommunicatingService.Downstream>> downstream = new LinkedHashMap<>();
-            downstream.put(PUBLIC_SERVICE, List.of(downstream(privateEntry, PRIVATE_SERVICE_1),
-                    downstream(privateEntry, PRIVATE_SERVICE_2)));
-            downstream.put(PRIVATE_SERVICE_1, List.of(downstream(privateEntry, LEAF_SERVICE)));
-            downstream.put(PRIVATE_SERVICE_2, List.of(downstream(privateEntry, LEAF_SERVICE),
+            downstream.put(PUBLIC_SERVICE, List.of(StackParts.downstream(privateEntry, PRIVATE_SERVICE_1),
+                    StackParts.downstream(privateEntry, PRIVATE_SERVICE_2)));
+            downstream.put(PRIVATE_SERVICE_1, List.of(StackParts.downstream(privateEntry, LEAF_SERVICE)));
+            downstream.put(PRIVATE_SERVICE_2, List.of(StackParts.downstream(privateEntry, LEAF_SERVICE),
                     new CommunicatingService.Downstream(crossCall(next),
                             next.privateEntry().resolve("/" + LEAF_SERVICE + "/data"))));
             if (isolation == StackOptions.Isolation.NAMESPACES) {
@@ -375,22 +340,8 @@ public final class MultiServerStack implements AutoCloseable {
     }
 
     private List<NamespacedService> namespacedServices(Server s, Map<String, List<CommunicatingService.Downstream>> downstream) {
-        Path logs = workDir.resolve(s.name).resolve("services");
-        try {
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, List<String>> args = new LinkedHashMap<>();
-        args.put(LEAF_SERVICE, List.of("leaf", "--name", LEAF_SERVICE, "--error-rate", String.valueOf(options.leafErrorRate()),
-                "--seed", String.valueOf(options.seed() + s.index), "--min-latency-ms", String.valueOf(options.leafMinLatencyMillis()),
-                "--max-latency-ms", String.valueOf(options.leafMaxLatencyMillis())));
-        downstream.forEach((name, calls) -> {
-            List<String> a = new ArrayList<>(List.of("communicating", "--name", name,
-                    "--timeout-ms", String.valueOf(options.callTimeoutMillis())));
-            calls.forEach(d -> a.addAll(List.of("--downstream", d.name() + "=" + d.uri())));
-            args.put(name, a);
-        });
+        Path logs = StackParts.serviceLogDir(workDir.resolve(s.name).resolve("services"));
+        Map<String, List<String>> args = StackParts.namespacedServiceArgs(options, options.seed() + s.index, downstream);
         List<NamespacedService> started = new ArrayList<>();
         args.forEach((name, a) -> {
             NamespacedService svc = new NamespacedService(name, s.network.namespace(name), s.network.address(name),
@@ -468,42 +419,8 @@ public final class MultiServerStack implements AutoCloseable {
             }
         }
         shippers.forEach(sh -> log.accept(sh.describe()));
-        awaitDiscovery(Duration.ofSeconds(30));
+        StackParts.awaitDiscovery(trafficvizUri, 1 + 2 * servers.size(), Duration.ofSeconds(30));
         log.accept("trafficviz on " + trafficvizUri + "/ (all " + (1 + 2 * servers.size()) + " proxies discovered)");
-    }
-
-    /** Waits until trafficviz's /network_info reports every proxy's API as ok. */
-    private void awaitDiscovery(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int want = 1 + 2 * servers.size();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(trafficvizUri.resolve("/network_info"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                last = resp.statusCode() + " " + resp.body();
-                if (resp.statusCode() == 200) {
-                    JsonNode doc = JSON.readTree(resp.body());
-                    int ok = 0;
-                    for (JsonNode server : doc.path("servers")) {
-                        for (JsonNode proxy : server.path("proxies")) {
-                            ok += "ok".equals(proxy.path("api").path("status").asText()) ? 1 : 0;
-                        }
-                    }
-                    if (ok == want) {
-                        return;
-                    }
-                }
-                Thread.sleep(100);
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        throw new IllegalStateException("trafficviz did not discover all " + want + " proxies within " + timeout + ": " + last);
     }
 
     /** trafficviz's configuration for this stack. */
@@ -547,10 +464,6 @@ public final class MultiServerStack implements AutoCloseable {
             case PUSH -> y.append("        # no accessLog: the stack's log shipper POSTs its lines to /ingest\n");
             case OTLP -> y.append("        # no accessLog: Traefik exports its access log over OTLP to /v1/logs\n");
         }
-    }
-
-    private static CommunicatingService.Downstream downstream(URI privateEntry, String service) {
-        return new CommunicatingService.Downstream(service, privateEntry.resolve("/" + service + "/data"));
     }
 
     private static String loopback(Server s, String service) {
@@ -647,7 +560,6 @@ public final class MultiServerStack implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
         for (LoadGenerator g : new LoadGenerator[]{loadGenerator, outsider}) {
             if (g != null) {
                 g.close(); // no new traffic while the rest goes down
@@ -656,33 +568,13 @@ public final class MultiServerStack implements AutoCloseable {
         for (LogShipper s : shippers) {
             s.close(); // sends what it has read while trafficviz still runs
         }
-        traefiks.forEach(TraefikProcess::terminate); // all shut down at once; close() below waits for each
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("stopping the stack failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
+        traefiks.forEach(TraefikProcess::terminate); // all shut down at once; closing them below waits for each
+        try {
+            StackParts.closeInReverse(toClose);
+        } finally {
+            if (options.workDir() == null && !options.keepWorkDir()) {
+                StackParts.deleteRecursively(workDir);
             }
-        }
-        if (options.workDir() == null && !options.keepWorkDir()) {
-            try (Stream<Path> paths = Files.walk(workDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // best effort
-                    }
-                });
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.trafficviz.stack;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
@@ -13,19 +11,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The concept's single server, for real, on this machine: two Traefik proxies, the four demo services, a load generator
@@ -66,8 +59,6 @@ public final class Stack implements AutoCloseable {
     /** Services' port inside their own namespace (each namespace has its own ports, as containers do). */
     static final int NAMESPACED_PORT = 8080;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final StackOptions options;
     private final Path workDir;
     private final Consumer<String> log;
@@ -94,35 +85,7 @@ public final class Stack implements AutoCloseable {
 
     /** Starts everything and returns once every part answers; on failure stops what was started and throws. */
     public static Stack start(StackOptions options, Consumer<String> log) {
-        Path binary = TraefikBinary.locate(options.traefikBinary())
-                .orElseThrow(() -> new IllegalStateException(options.traefikBinary() != null
-                        ? "not an executable Traefik binary: " + options.traefikBinary() : TraefikBinary.notFoundMessage()));
-        for (int attempt = 1; ; attempt++) {
-            Path dir;
-            try {
-                dir = options.workDir() != null ? Files.createDirectories(options.workDir())
-                        : Files.createTempDirectory("trafficviz-stack-");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the work directory", e);
-            }
-            Stack stack = new Stack(options, dir, log);
-            try {
-                stack.startAll(binary);
-                return stack;
-            } catch (RuntimeException | Error e) {
-                try {
-                    stack.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                // Free ports are picked by binding and closing; another process may take one before Traefik binds it.
-                if (attempt < 3 && String.valueOf(e.getMessage()).contains("address already in use")) {
-                    log.accept("a port was taken meanwhile; starting again with other ports");
-                    continue;
-                }
-                throw e;
-            }
-        }
+        return StackParts.start(options, "trafficviz-stack-", log, dir -> new Stack(options, dir, log), Stack::startAll);
     }
 
     public static Stack start(StackOptions options) {
@@ -140,9 +103,10 @@ public final class Stack implements AutoCloseable {
         int publicApi = FreePorts.pick(PROXY_HOST);
         URI privateEntry = URI.create("http://" + proxyHost + ":" + privateWeb);
         Map<String, List<CommunicatingService.Downstream>> downstream = orderedMap(
-                PUBLIC_SERVICE, List.of(downstream(privateEntry, PRIVATE_SERVICE_1), downstream(privateEntry, PRIVATE_SERVICE_2)),
-                PRIVATE_SERVICE_1, List.of(downstream(privateEntry, LEAF_SERVICE)),
-                PRIVATE_SERVICE_2, List.of(downstream(privateEntry, LEAF_SERVICE)));
+                PUBLIC_SERVICE, List.of(StackParts.downstream(privateEntry, PRIVATE_SERVICE_1),
+                        StackParts.downstream(privateEntry, PRIVATE_SERVICE_2)),
+                PRIVATE_SERVICE_1, List.of(StackParts.downstream(privateEntry, LEAF_SERVICE)),
+                PRIVATE_SERVICE_2, List.of(StackParts.downstream(privateEntry, LEAF_SERVICE)));
         if (isolation == StackOptions.Isolation.NAMESPACES) {
             startNamespacedServices(downstream);
         } else {
@@ -222,24 +186,9 @@ public final class Stack implements AutoCloseable {
     }
 
     private void startNamespacedServices(Map<String, List<CommunicatingService.Downstream>> downstream) {
-        Path logs = workDir.resolve("services");
-        try {
-            Files.createDirectories(logs);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, List<String>> args = new LinkedHashMap<>();
-        args.put(LEAF_SERVICE, List.of("leaf", "--name", LEAF_SERVICE, "--error-rate", String.valueOf(options.leafErrorRate()),
-                "--seed", String.valueOf(options.seed()), "--min-latency-ms", String.valueOf(options.leafMinLatencyMillis()),
-                "--max-latency-ms", String.valueOf(options.leafMaxLatencyMillis())));
-        downstream.forEach((name, calls) -> {
-            List<String> a = new ArrayList<>(List.of("communicating", "--name", name,
-                    "--timeout-ms", String.valueOf(options.callTimeoutMillis())));
-            calls.forEach(d -> a.addAll(List.of("--downstream", d.name() + "=" + d.uri())));
-            args.put(name, a);
-        });
+        Path logs = StackParts.serviceLogDir(workDir.resolve("services"));
         List<NamespacedService> started = new ArrayList<>();
-        args.forEach((name, a) -> {
+        StackParts.namespacedServiceArgs(options, options.seed(), downstream).forEach((name, a) -> {
             NamespacedService svc = new NamespacedService(name, namespaces.namespace(name), namespaces.address(name),
                     NAMESPACED_PORT, a, logs.resolve(name + ".log"));
             services.put(name, svc);
@@ -255,46 +204,8 @@ public final class Stack implements AutoCloseable {
         TrafficvizApp app = TrafficvizApp.start(config);
         toClose.add(app);
         trafficvizUri = URI.create("http://" + PROXY_HOST + ":" + app.port());
-        awaitDiscovery(Duration.ofSeconds(30));
+        StackParts.awaitDiscovery(trafficvizUri, 2, Duration.ofSeconds(30));
         log.accept("trafficviz on " + trafficvizUri + "/ (both proxies discovered)");
-    }
-
-    /** Waits until trafficviz's /network_info reports both proxies' APIs as ok. */
-    private void awaitDiscovery(Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(trafficvizUri.resolve("/network_info"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                last = resp.statusCode() + " " + resp.body();
-                if (resp.statusCode() == 200) {
-                    JsonNode doc = JSON.readTree(resp.body());
-                    int ok = 0;
-                    for (JsonNode server : doc.path("servers")) {
-                        for (JsonNode proxy : server.path("proxies")) {
-                            ok += "ok".equals(proxy.path("api").path("status").asText()) ? 1 : 0;
-                        }
-                    }
-                    if (ok == 2) {
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        throw new IllegalStateException("trafficviz did not discover both proxies within " + timeout + ": " + last);
     }
 
     /** trafficviz's configuration for this stack. */
@@ -323,10 +234,6 @@ public final class Stack implements AutoCloseable {
                 """.formatted(PROXY_HOST, port, SERVER,
                 PUBLIC_PROXY, PUBLIC_NETWORK, publicProxy.spec().apiUri(), publicProxy.accessLog(),
                 PRIVATE_PROXY, PRIVATE_NETWORK, privateProxy.spec().apiUri(), privateProxy.accessLog());
-    }
-
-    private static CommunicatingService.Downstream downstream(URI privateEntry, String service) {
-        return new CommunicatingService.Downstream(service, privateEntry.resolve("/" + service + "/data"));
     }
 
     private InetSocketAddress bind(String service) {
@@ -420,45 +327,20 @@ public final class Stack implements AutoCloseable {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
         if (loadGenerator != null) {
             loadGenerator.close(); // no new traffic while the rest goes down
         }
         for (TraefikProcess p : new TraefikProcess[]{publicProxy, privateProxy}) {
             if (p != null) {
-                p.terminate(); // both shut down at once; close() below waits for each
+                p.terminate(); // both shut down at once; closing them below waits for each
             }
         }
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            try {
-                toClose.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("stopping the stack failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
+        try {
+            StackParts.closeInReverse(toClose);
+        } finally {
+            if (options.workDir() == null && !options.keepWorkDir()) {
+                StackParts.deleteRecursively(workDir);
             }
-        }
-        if (options.workDir() == null && !options.keepWorkDir()) {
-            deleteRecursively(workDir);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }
