@@ -9,7 +9,7 @@ import { createPanel } from './panel.js';
 import { createFilters } from './filters.js';
 import { renderLegend } from './legend.js';
 import { connectReconnecting, socketUrl } from './ws.js';
-import { createNodeTable, decodeEvents } from './wire.js';
+import { createNodeTable, decodeEdges, decodeEvents } from './wire.js';
 import { applyStoredTheme, readPalette, toggleTheme } from './theme.js';
 import { Ring } from './ring.js';
 import { el } from './dom.js';
@@ -27,7 +27,7 @@ const canvas = $('graph');
 const tooltip = $('tooltip');
 
 const model = new GraphModel();
-const nodeTable = createNodeTable(model); // the stream's node indexes (ix) -> model nodes
+const nodeTable = createNodeTable(); // the stream's node indexes (ix) -> node descriptions
 const flashes = createFlashes({ model });
 const hitTester = createHitTester();
 const renderer = createRenderer(canvas);
@@ -308,8 +308,8 @@ function onGraphMessage(message) {
       select(edge ? { type: 'edge', edge } : null);
     }
   } else if (message.type === 'batch') {
-    const { addedNodes, addedEdges } = model.applyBatch(message);
     nodeTable.learn(message.nodes);
+    const { addedNodes, addedEdges } = model.applyBatch({ nodes: message.nodes, edges: decodeEdges(message, nodeTable) });
     if (addedNodes.length || addedEdges.length) structureDirty = true;
     // A known node can change too (it turned out to be an outsider): redraw the static picture.
     if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();

@@ -10,21 +10,25 @@ export const ANSWERED_BY_PROXY = 2;
 export const OUTSIDER = 4;
 export const HOPS_END_AT_PROXY = 8;
 
-/** ix -> node object of the model, filled from hello and batch `nodes`. */
-export function createNodeTable(model) {
+/** ix -> node description (id, label, server, network), filled from hello and batch `nodes`. */
+export function createNodeTable() {
   let byIx = [];
   return {
     /** Forget everything (a new hello re-announces every node). */
     reset() {
       byIx = [];
     },
-    /** Records the ix of each raw node description the model has just applied. */
+    /** Records the ix of each node description of a hello or batch. */
     learn(rawNodes) {
       if (!Array.isArray(rawNodes)) return;
       for (const raw of rawNodes) {
         if (!raw || typeof raw.id !== 'string' || !Number.isInteger(raw.ix) || raw.ix < 0) continue;
-        const node = model.nodes.get(raw.id);
-        if (node) byIx[raw.ix] = node;
+        byIx[raw.ix] = {
+          id: raw.id,
+          label: raw.label != null ? String(raw.label) : raw.id,
+          server: raw.server,
+          network: raw.network,
+        };
       }
     },
     get(ix) {
@@ -83,5 +87,41 @@ export function decodeEvents(batch, table) {
     };
   }
   out.length = n;
+  return out;
+}
+
+/**
+ * The edge statistics of a batch as the objects of /network_info's `edges` (without `id`, which the model derives
+ * from source and target). Rows are decoded; objects are taken as they are.
+ */
+export function decodeEdges(batch, table) {
+  const raw = Array.isArray(batch.edges) ? batch.edges : [];
+  const out = [];
+  for (const r of raw) {
+    if (!Array.isArray(r)) {
+      if (r && typeof r === 'object') out.push(r);
+      continue;
+    }
+    // [source, target, requests, errors, 1xx, 2xx, 3xx, 4xx, 5xx, ratePerSec, rate1m, rate5m, p50Ms, p95Ms, p99Ms,
+    //  bytes, lastSeen]
+    const source = table.get(r[0]);
+    const target = table.get(r[1]);
+    if (!source || !target) continue; // never announced: nothing to attach it to
+    out.push({
+      source: source.id,
+      target: target.id,
+      requests: r[2],
+      errors: r[3],
+      status: { '1xx': r[4], '2xx': r[5], '3xx': r[6], '4xx': r[7], '5xx': r[8] },
+      ratePerSec: r[9],
+      rate1m: r[10],
+      rate5m: r[11],
+      p50Ms: r[12],
+      p95Ms: r[13],
+      p99Ms: r[14],
+      bytes: r[15],
+      lastSeen: r[16],
+    });
+  }
   return out;
 }

@@ -87,6 +87,18 @@ final class JsonBytes {
         return this;
     }
 
+    /** A number rounded to 3 decimals; null when it is not finite (JSON has no NaN). */
+    JsonBytes decimal(double v) {
+        if (!Double.isFinite(v)) {
+            return raw("null");
+        }
+        double r = Math.round(v * 1000) / 1000.0;
+        if (r == Math.rint(r) && Math.abs(r) < 1e15) {
+            return number((long) r);
+        }
+        return raw(Double.toString(r));
+    }
+
     /**
      * A JSON string literal. Log text is attacker-controlled: quotes, backslashes and control characters are escaped,
      * and a lone surrogate (not encodable as UTF-8) is written as a \\u escape so the frame stays valid UTF-8.

@@ -3,6 +3,7 @@ package io.trafficviz.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.websocket.WsContext;
 import io.trafficviz.graph.Edge;
+import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.pipeline.EventListener;
@@ -75,6 +76,10 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private long ticks;
     private long graphTicks;
     private final Map<String, Integer> nodeIx = new HashMap<>();
+    /** Edges sent in a batch at least once; bounded like the graph's edges. */
+    private final Set<Edge> announcedEdges = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Known edges whose statistics changed since the last once-a-second refresh. */
+    private final Set<Edge> staleEdges = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean watched;
 
     private final AtomicLong sentMessages = new AtomicLong();
@@ -312,28 +317,43 @@ public final class LiveHub implements EventListener, AutoCloseable {
         boolean refreshRates = ++graphTicks % RATE_REFRESH_TICKS == 0;
         List<Node> changedNodes = new ArrayList<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
-        List<Map<String, Object>> edges = new ArrayList<>();
+        JsonBytes edges = new JsonBytes(1024);
+        edges.raw('[');
         pipeline.readGraph(graph -> {
             TrafficGraph.Changes changes = graph.drainChanges();
             for (Node n : changes.nodes()) {
                 changedNodes.add(n);
                 nodes.add(nodeJson(n));
             }
+            // A new edge goes out at once (a request is about to cross it); the statistics of known ones at most once
+            // a second, which is as often as the page redraws them. Rendering an edge (three percentile scans) runs
+            // under the pipeline lock, and was most of each batch's bytes.
             Set<Edge> sent = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Edge e : changes.edges()) {
-                edges.add(NetworkInfo.edge(e, rateNow));
-                sent.add(e);
+                if (announcedEdges.add(e)) {
+                    edgeRow(edges, e, rateNow, changedNodes, nodes);
+                    sent.add(e);
+                } else {
+                    staleEdges.add(e);
+                }
             }
             if (refreshRates) {
+                for (Edge e : staleEdges) {
+                    if (sent.add(e)) {
+                        edgeRow(edges, e, rateNow, changedNodes, nodes);
+                    }
+                }
+                staleEdges.clear();
                 // Rates fall after traffic stops, with no request to carry the news: resend recently busy edges.
                 for (Edge e : graph.hopEdges()) {
-                    if (!sent.contains(e) && rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
-                        edges.add(NetworkInfo.edge(e, rateNow));
+                    if (rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS && sent.add(e)) {
+                        edgeRow(edges, e, rateNow, changedNodes, nodes);
                     }
                 }
             }
             return null;
         });
+        edges.raw(']');
         List<RequestEvent> batch = graphEvents;
         long batchOverflow = graphOverflow;
         graphEvents = new ArrayList<>();
@@ -345,11 +365,11 @@ public final class LiveHub implements EventListener, AutoCloseable {
             announceIfNew(e.proxyId(), changedNodes, nodes);
             announceIfNew(e.toId(), changedNodes, nodes);
         }
-        if (batch.isEmpty() && nodes.isEmpty() && edges.isEmpty() && batchOverflow == 0) {
+        if (batch.isEmpty() && nodes.isEmpty() && edges.length() == 2 && batchOverflow == 0) {
             return;
         }
         byte[] nodesJson = nodes.isEmpty() ? EMPTY_ARRAY : toJsonBytes(nodes);
-        byte[] edgesJson = edges.isEmpty() ? EMPTY_ARRAY : toJsonBytes(edges);
+        byte[] edgesJson = edges.toArray();
         Frames all = null;
         Frames budgeted = null;
         int budgetedSize = 0;
@@ -402,6 +422,37 @@ public final class LiveHub implements EventListener, AutoCloseable {
         Map<String, Object> m = NetworkInfo.node(n);
         m.put("ix", ix(n.id()));
         return m;
+    }
+
+    /**
+     * One edge's statistics as a row (docs/protocol.md, "Compact edges"): {@code [source ix, target ix, requests,
+     * errors, 1xx, 2xx, 3xx, 4xx, 5xx, ratePerSec, rate1m, rate5m, p50Ms, p95Ms, p99Ms, bytes, lastSeen]}. Called
+     * under the pipeline lock.
+     */
+    private void edgeRow(JsonBytes out, Edge e, long now, List<Node> changedNodes, List<Map<String, Object>> nodes) {
+        announceIfNew(e.source(), changedNodes, nodes);
+        announceIfNew(e.target(), changedNodes, nodes);
+        EdgeStats s = e.stats();
+        if (out.length() > 1) {
+            out.raw(',');
+        }
+        out.raw('[').number(ix(e.source().id())).raw(',').number(ix(e.target().id()))
+                .raw(',').number(s.requests()).raw(',').number(s.errors());
+        for (int c = 1; c <= 5; c++) {
+            out.raw(',').number(s.statusClass(c));
+        }
+        out.raw(',').decimal(s.ratePerSecond(now, 10)).raw(',').decimal(s.ratePerSecond(now, 60))
+                .raw(',').decimal(s.ratePerSecond(now, 300))
+                .raw(',').decimal(s.percentileMillis(50)).raw(',').decimal(s.percentileMillis(95))
+                .raw(',').decimal(s.percentileMillis(99))
+                .raw(',').number(s.bytes()).raw(',').number(s.lastSeenMillis()).raw(']');
+    }
+
+    private void announceIfNew(Node n, List<Node> changedNodes, List<Map<String, Object>> nodes) {
+        if (!nodeIx.containsKey(n.id())) {
+            changedNodes.add(n);
+            nodes.add(nodeJson(n));
+        }
     }
 
     private void announceIfNew(String id, List<Node> changedNodes, List<Map<String, Object>> nodes) {

@@ -22,6 +22,8 @@ public final class GraphStreamDecoder {
     private final Map<Integer, JsonNode> nodes = new HashMap<>();
     public long dropped;
     public long batches;
+    /** The latest statistics of each edge, by {@code source->target} id, as /network_info writes them. */
+    public final Map<String, ObjectNode> edges = new HashMap<>();
 
     /** Applies one message; returns the events of a batch, decoded (none for a hello). */
     public List<ObjectNode> accept(String text) {
@@ -41,6 +43,10 @@ public final class GraphStreamDecoder {
                 batches++;
                 dropped += msg.path("dropped").asLong();
                 learn(msg.path("nodes"));
+                for (JsonNode row : msg.path("edges")) {
+                    ObjectNode edge = edge(row);
+                    edges.put(edge.path("id").asText(), edge);
+                }
                 return decode(msg);
             }
             default -> throw new IllegalArgumentException("unknown message type: " + text);
@@ -100,6 +106,29 @@ public final class GraphStreamDecoder {
             out.add(o);
         }
         return out;
+    }
+
+    private static final String[] EDGE_FIELDS = {"requests", "errors", "1xx", "2xx", "3xx", "4xx", "5xx",
+            "ratePerSec", "rate1m", "rate5m", "p50Ms", "p95Ms", "p99Ms", "bytes", "lastSeen"};
+
+    private ObjectNode edge(JsonNode row) {
+        String source = node(row.get(0).asInt()).path("id").asText();
+        String target = node(row.get(1).asInt()).path("id").asText();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", source + "->" + target);
+        o.put("source", source);
+        o.put("target", target);
+        ObjectNode status = JSON.createObjectNode();
+        for (int i = 0; i < EDGE_FIELDS.length; i++) {
+            JsonNode v = row.get(i + 2);
+            if (EDGE_FIELDS[i].endsWith("xx")) {
+                status.set(EDGE_FIELDS[i], v);
+            } else {
+                o.set(EDGE_FIELDS[i], v);
+            }
+        }
+        o.set("status", status);
+        return o;
     }
 
     private JsonNode node(int ix) {

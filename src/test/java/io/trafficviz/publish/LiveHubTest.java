@@ -50,6 +50,8 @@ class LiveHubTest {
                 names:
                   172.25.0.3: api
                 """, dir), false);
+        // The app's own hub would drain the graph's changes from its flusher thread: only this one may.
+        app.hub().close();
         hub = new LiveHub(app.pipeline(), () -> app.networkInfo().document(false, app.pipeline().rateClock()), false);
         app.pipeline().setListener(hub);
         for (String log : app.logFiles().keySet()) {
@@ -101,6 +103,19 @@ class LiveHubTest {
         assertThat(entries.get(3).path("answeredBy").asText()).isEqualTo("proxy");
         assertThat(entries.get(3).path("hops")).hasSize(2);
         assertThat(decoder.dropped).isZero();
+
+        // New edges came with the batch, as rows; their counts are the graph's.
+        JsonNode info = normal(JSON.valueToTree(app.networkInfo().document(false, app.pipeline().rateClock())));
+        int compared = 0;
+        for (JsonNode e : info.path("edges")) {
+            assertThat(decoder.edges).as("edges sent").containsKey(e.path("id").asText());
+            JsonNode row = normal(decoder.edges.get(e.path("id").asText()));
+            assertThat(row.path("requests")).isEqualTo(e.path("requests"));
+            assertThat(row.path("errors")).isEqualTo(e.path("errors"));
+            assertThat(row.path("status").path("4xx")).isEqualTo(e.path("status").path("4xx"));
+            compared++;
+        }
+        assertThat(compared).isPositive();
     }
 
     @Test
