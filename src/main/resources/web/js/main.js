@@ -9,7 +9,7 @@ import { createPanel } from './panel.js';
 import { createFilters } from './filters.js';
 import { renderLegend } from './legend.js';
 import { connectReconnecting, socketUrl } from './ws.js';
-import { createNodeTable, decodeEdges, decodeEvents } from './wire.js';
+import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from './wire.js';
 import { applyStoredTheme, readPalette, toggleTheme } from './theme.js';
 import { Ring } from './ring.js';
 import { el } from './dom.js';
@@ -317,9 +317,11 @@ function onGraphMessage(message) {
     const events = decodeEvents(message, nodeTable);
     if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
     flashes.ingest(events, filters.acceptEvent);
+    const folded = decodeFolded(message, nodeTable);
+    if (folded.length) flashes.ingestFolded(folded);
     for (const event of events) recentEvents.push(event);
     if (!flashes.paused) panel.addEvents(events.filter(filters.acceptEvent));
-    rateMeter.add(events.length + (Number(message.dropped) || 0));
+    rateMeter.add(events.length + folded.reduce((sum, route) => sum + route.count, 0) + (Number(message.dropped) || 0));
   }
   needsDraw = true;
 }

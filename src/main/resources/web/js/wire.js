@@ -125,3 +125,28 @@ export function decodeEdges(batch, table) {
   }
   return out;
 }
+
+/**
+ * Requests the server sent as counts per route instead of one by one (over its per-batch budget):
+ * [{hops: [node ids], count, isError}].
+ */
+export function decodeFolded(batch, table) {
+  const raw = Array.isArray(batch.folded) ? batch.folded : [];
+  const out = [];
+  for (const r of raw) {
+    if (!Array.isArray(r)) continue;
+    // [from, proxy, to, flags, count]
+    const from = table.get(r[0]);
+    const proxy = table.get(r[1]);
+    const to = table.get(r[2]);
+    const count = Number(r[4]) || 0;
+    if (!from || !proxy || !to || count <= 0) continue;
+    const flags = r[3] | 0;
+    out.push({
+      hops: flags & HOPS_END_AT_PROXY ? [from.id, proxy.id] : [from.id, proxy.id, to.id],
+      count,
+      isError: (flags & ERROR) !== 0,
+    });
+  }
+  return out;
+}

@@ -197,8 +197,24 @@ public final class LiveBench {
             m.put("eventsWithUnknownNodes", unknown);
         }
         log("fanout: " + name + ": burst of " + burst + " lines");
+        // CPU during the burst: the server's, and this process's (the graph clients decoding, sharing the cores).
+        com.sun.management.OperatingSystemMXBean self =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long serverCpu0 = server.cpuTicks();
+        long selfCpu0 = self.getProcessCpuTime();
+        long burst0 = System.nanoTime();
         double burstRate = server.burst(writer, burst);
+        double burstSeconds = (System.nanoTime() - burst0) / 1e9;
         m.put("burstLinesPerSecond", Math.round(burstRate));
+        m.put("burstServerCpuPercent", Math.round((server.cpuTicks() - serverCpu0) / burstSeconds));
+        m.put("burstBenchProcessCpuPercent", Math.round((self.getProcessCpuTime() - selfCpu0) / 1e7 / burstSeconds));
+        if (!counts.isEmpty()) {
+            long folded = 0;
+            for (GraphClient c : counts) {
+                folded += c.folded.get();
+            }
+            m.put("foldedPerClient", folded / counts.size());
+        }
         m.put("stalledClientStillConnected", stalled == null ? null : !stalled.isClosed());
         m.put("serverRssMb", Bench.rssKib(server.process.pid()) / 1024);
         log("fanout: " + name + ": " + m);
@@ -216,12 +232,14 @@ public final class LiveBench {
         final AtomicLong events = new AtomicLong();
         final AtomicLong chars = new AtomicLong();
         final AtomicLong unknownNodes = new AtomicLong();
+        final AtomicLong folded = new AtomicLong();
         private final java.util.BitSet known = new java.util.BitSet();
         private final List<String> strings = new ArrayList<>();
 
         void reset() {
             events.set(0);
             chars.set(0);
+            folded.set(0);
             unknownNodes.set(0);
         }
 
@@ -249,6 +267,18 @@ public final class LiveBench {
                         }
                     }
                     case "events" -> readEvents(p);
+                    case "folded" -> {
+                        // [from, proxy, to, flags, count]: requests over the batch's budget, as counts per route
+                        while (p.nextToken() == JsonToken.START_ARRAY) {
+                            int i = 0;
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                if (i == 4) {
+                                    folded.addAndGet(p.getLongValue());
+                                }
+                                i++;
+                            }
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }

@@ -22,6 +22,8 @@ public final class GraphStreamDecoder {
     private final Map<Integer, JsonNode> nodes = new HashMap<>();
     public long dropped;
     public long batches;
+    /** Requests sent as counts per route (over a batch's budget), with every route's nodes checked. */
+    public long folded;
     /** The latest statistics of each edge, by {@code source->target} id, as /network_info writes them. */
     public final Map<String, ObjectNode> edges = new HashMap<>();
 
@@ -43,6 +45,12 @@ public final class GraphStreamDecoder {
                 batches++;
                 dropped += msg.path("dropped").asLong();
                 learn(msg.path("nodes"));
+                for (JsonNode route : msg.path("folded")) {
+                    node(route.get(0).asInt());
+                    node(route.get(1).asInt());
+                    node(route.get(2).asInt());
+                    folded += route.get(4).asLong();
+                }
                 for (JsonNode row : msg.path("edges")) {
                     ObjectNode edge = edge(row);
                     edges.put(edge.path("id").asText(), edge);

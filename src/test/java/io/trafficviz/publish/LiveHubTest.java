@@ -182,7 +182,7 @@ class LiveHubTest {
     }
 
     @Test
-    void overBudgetBatchesKeepEveryErrorAndCountTheRestAsDropped() {
+    void overBudgetBatchesSendEveryErrorAndTheRestAsCountsPerRoute() throws Exception {
         FakePeer peer = new FakePeer(true);
         hub.connect("p", peer, LiveHub.Channel.GRAPH);
         int total = LiveHub.BATCH_BUDGET + 300;
@@ -195,7 +195,14 @@ class LiveHubTest {
         peer.texts().forEach(t -> events.addAll(decoder.accept(t)));
         assertThat(events).hasSize(LiveHub.BATCH_BUDGET);
         assertThat(events.stream().filter(e -> e.path("outcome").asText().equals("error"))).hasSize(total / 100);
-        assertThat(decoder.dropped).isEqualTo(300);
+        assertThat(decoder.dropped).isZero();
+        // The rest: one route (api -> priv -> db), all successful, counted.
+        JsonNode folded = JSON.readTree(peer.texts().get(1)).path("folded");
+        assertThat(folded).hasSize(1);
+        assertThat(folded.get(0).get(3).asInt() & CompactEvents.ERROR).isZero();
+        assertThat(folded.get(0).get(4).asLong()).isEqualTo(300);
+        assertThat(decoder.folded).isEqualTo(300);
+        assertThat(hub.droppedEvents()).isZero();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -252,7 +252,9 @@ class GraphPageBrowserTest {
                 // proxy, outsider, hops end at proxy), method, host, path], text by index into strings.
                 window.trafficviz.injectBatch({nodes: [], edges: [], dropped: 0,
                   strings: ['GET', arguments[0], '/' + arguments[0]],
-                  events: [[1, Date.now(), 1, 0, 0, 404, 1000, 1 | 2 | 4 | 8, 0, 1, 2]]});
+                  events: [[1, Date.now(), 1, 0, 0, 404, 1000, 1 | 2 | 4 | 8, 0, 1, 2]],
+                  // and 5 successful requests the server folded into a count: [from, proxy, to, flags, count]
+                  folded: [[1, 0, 0, 2 | 8, 5]]});
                 window.trafficviz.select('unrecognised:evil/n/x');
                 """, hostile);
         WebElement panel = browser.driver.findElement(By.id("panel"));
@@ -262,7 +264,8 @@ class GraphPageBrowserTest {
         assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
         assertThat(browser.js("return window.__pwned === undefined")).isEqualTo(true);
         Map<String, Object> flashes = flashes();
-        assertThat(number(flashes.get("received"))).isEqualTo(1);
+        assertThat(number(flashes.get("received"))).isEqualTo(6);
+        assertThat(number(flashes.get("aggregated"))).isEqualTo(5);
         assertThat(number(((Map<?, ?>) flashes.get("started")).get("error"))).isEqualTo(1);
     }
 
