@@ -87,6 +87,26 @@ export function createFlashes({ model }) {
     }
   }
 
+  /**
+   * Requests the server folded into counts per route ([{hops, count}], past its per-batch budget): they join the
+   * particle streams of their edges, as successful requests over an edge's comet budget do here.
+   */
+  function ingestFolded(routes) {
+    for (const route of routes) {
+      counters.received += route.count;
+      counters.aggregated += route.count;
+      if (paused) continue;
+      for (let h = 0; h + 1 < route.hops.length; h++) {
+        const from = model.nodes.get(route.hops[h]);
+        const to = model.nodes.get(route.hops[h + 1]);
+        const edge = from && to ? model.edgeFromTo(from, to) : null;
+        if (!edge) continue;
+        edge.aggregateCount = (edge.aggregateCount || 0) + route.count;
+        aggregatedEdges.add(edge);
+      }
+    }
+  }
+
   /** One burst per node per BURST_MERGE_MS: a thousand identical rings on one proxy would only cost frames. */
   function addBurst(node, flash) {
     const strong = flash.answeredByProxy;
@@ -267,6 +287,7 @@ export function createFlashes({ model }) {
 
   return {
     ingest,
+    ingestFolded,
     step,
     draw,
     counters,

@@ -9,6 +9,7 @@ import { createPanel } from './panel.js';
 import { createFilters } from './filters.js';
 import { renderLegend } from './legend.js';
 import { connectReconnecting, socketUrl } from './ws.js';
+import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from './wire.js';
 import { applyStoredTheme, readPalette, toggleTheme } from './theme.js';
 import { Ring } from './ring.js';
 import { el } from './dom.js';
@@ -26,6 +27,7 @@ const canvas = $('graph');
 const tooltip = $('tooltip');
 
 const model = new GraphModel();
+const nodeTable = createNodeTable(); // the stream's node indexes (ix) -> node descriptions
 const flashes = createFlashes({ model });
 const hitTester = createHitTester();
 const renderer = createRenderer(canvas);
@@ -291,6 +293,8 @@ function onGraphMessage(message) {
   if (!message || typeof message !== 'object') return;
   if (message.type === 'hello') {
     model.applyHello(message.graph);
+    nodeTable.reset();
+    nodeTable.learn(message.graph && message.graph.nodes);
     // e.g. the demo saying its traffic is simulated: the user must not mistake it for real proxies.
     const notice = message.graph && typeof message.graph.notice === 'string' ? message.graph.notice : '';
     $('notice').textContent = notice;
@@ -304,17 +308,20 @@ function onGraphMessage(message) {
       select(edge ? { type: 'edge', edge } : null);
     }
   } else if (message.type === 'batch') {
-    const { addedNodes, addedEdges } = model.applyBatch(message);
+    nodeTable.learn(message.nodes);
+    const { addedNodes, addedEdges } = model.applyBatch({ nodes: message.nodes, edges: decodeEdges(message, nodeTable) });
     if (addedNodes.length || addedEdges.length) structureDirty = true;
     // A known node can change too (it turned out to be an outsider): redraw the static picture.
     if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();
     flashes.addDropped(Number(message.dropped) || 0);
-    const events = Array.isArray(message.events) ? message.events : [];
+    const events = decodeEvents(message, nodeTable);
     if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
     flashes.ingest(events, filters.acceptEvent);
+    const folded = decodeFolded(message, nodeTable);
+    if (folded.length) flashes.ingestFolded(folded);
     for (const event of events) recentEvents.push(event);
     if (!flashes.paused) panel.addEvents(events.filter(filters.acceptEvent));
-    rateMeter.add(events.length + (Number(message.dropped) || 0));
+    rateMeter.add(events.length + folded.reduce((sum, route) => sum + route.count, 0) + (Number(message.dropped) || 0));
   }
   needsDraw = true;
 }
@@ -550,6 +557,10 @@ window.trafficviz = {
     disconnect();
     onGraphMessage(doc && doc.type === 'hello' ? doc : { type: 'hello', graph: doc });
   },
+  /**
+   * Applies a batch as /ws/graph sends it (docs/protocol.md: compact events referring to nodes by the `ix` of the
+   * hello or an earlier batch, text in `strings`). Events may also be given already decoded, as objects.
+   */
   injectBatch(message) {
     timed('messages', () => onGraphMessage({ type: 'batch', ...message }));
   },

@@ -73,7 +73,10 @@ public final class BrowserBench {
                 return;
             }
             Graph g = graph(nodes, edges);
-            js.executeScript("window.trafficviz.injectGraph(JSON.parse(arguments[0]));", JSON.writeValueAsString(g.hello));
+            // The batches below are in the wire form of /ws/graph (docs/protocol.md): nodes by the ix of the hello.
+            js.executeScript("const hello = JSON.parse(arguments[0]);"
+                    + " window.__benchIx = new Map(hello.graph.nodes.map((n) => [n.id, n.ix]));"
+                    + " window.trafficviz.injectGraph(hello);", JSON.writeValueAsString(g.hello));
             // Generate the events inside the page, so WebDriver round trips are not what is measured: a batch every
             // 50 ms, as the server sends them, with rate/20 events along random routes of the graph.
             js.executeScript("""
@@ -81,16 +84,18 @@ public final class BrowserBench {
                     let seq = 0; const statuses = [200, 200, 200, 200, 200, 200, 200, 201, 404, 500];
                     window.__benchBatches = 0;
                     window.__benchTimer = setInterval(() => {
-                      const events = new Array(perBatch); const now = Date.now();
+                      const events = new Array(perBatch); const now = Date.now(); const ix = window.__benchIx;
+                      const strings = ['GET', 'bench'];
                       for (let i = 0; i < perBatch; i++) {
                         const r = routes[(Math.random() * routes.length) | 0];
                         const status = statuses[(Math.random() * statuses.length) | 0];
-                        events[i] = {seq: ++seq, time: now, server: r[3], network: r[4], proxy: r[5], from: r[0],
-                          to: r[2], fromId: r[0], proxyId: r[1], toId: r[2], hops: [r[0], r[1], r[2]], method: 'GET',
-                          host: 'bench', path: '/api/items/' + (seq % 1000), status: status, durationMs: 3.2,
-                          outcome: status < 400 ? 'ok' : 'error', answeredBy: 'service', outsider: false};
+                        strings.push('/api/items/' + (++seq % 1000));
+                        // [seq delta, time delta, from, proxy, to, status, duration µs, flags (1 = error), method,
+                        //  host, path]: seq and time relative to the previous event
+                        events[i] = [i === 0 ? seq : 1, i === 0 ? now : 0, ix.get(r[0]), ix.get(r[1]), ix.get(r[2]),
+                          status, 3200, status < 400 ? 0 : 1, 0, 1, strings.length - 1];
                       }
-                      window.trafficviz.injectBatch({nodes: [], edges: [], events: events, dropped: 0});
+                      window.trafficviz.injectBatch({nodes: [], edges: [], strings: strings, events: events, dropped: 0});
                       window.__benchBatches++;
                     }, 50);
                     """, JSON.writeValueAsString(g.routes), rate / 20);
@@ -143,11 +148,15 @@ public final class BrowserBench {
         List<List<String>> routes = new ArrayList<>();
         for (int s = 0; s < servers; s++) {
             String server = String.format("s%03d", s + 1);
-            nodes.add(node("proxy:" + server + "/public-proxy", "proxy", "public-proxy", server, "public-net"));
-            nodes.add(node("proxy:" + server + "/private-proxy", "proxy", "private-proxy", server, "private-net"));
-            nodes.add(node("external:" + server + "/public-net", "external", "external callers", server, "public-net"));
+            nodes.add(node(nodes.size(), "proxy:" + server + "/public-proxy", "proxy", "public-proxy", server,
+                    "public-net"));
+            nodes.add(node(nodes.size(), "proxy:" + server + "/private-proxy", "proxy", "private-proxy", server,
+                    "private-net"));
+            nodes.add(node(nodes.size(), "external:" + server + "/public-net", "external", "external callers", server,
+                    "public-net"));
             for (int k = 0; k < perServer - 3; k++) {
-                nodes.add(node(svc(server, k), "service", String.format("svc-%02d", k), server, "private-net"));
+                nodes.add(node(nodes.size(), svc(server, k), "service", String.format("svc-%02d", k), server,
+                        "private-net"));
             }
         }
         // Edges in rounds, so any count is spread over every server.
@@ -197,9 +206,11 @@ public final class BrowserBench {
         return String.format("service:%s/svc-%02d", server, k);
     }
 
-    private static Map<String, Object> node(String id, String kind, String label, String server, String network) {
+    private static Map<String, Object> node(int ix, String id, String kind, String label, String server,
+                                            String network) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
+        m.put("ix", ix);
         m.put("kind", kind);
         m.put("label", label);
         m.put("server", server);

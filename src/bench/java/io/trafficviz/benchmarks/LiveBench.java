@@ -1,5 +1,8 @@
 package io.trafficviz.benchmarks;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.bench.LogGenerator;
@@ -141,11 +144,11 @@ public final class LiveBench {
             phases.add(phase(server, writer, List.of(), null, "0 clients", rate, seconds, burst));
 
             List<WebSocket> sockets = new ArrayList<>();
-            List<AtomicLong> counts = new ArrayList<>();
+            List<GraphClient> counts = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
-                AtomicLong events = new AtomicLong();
-                counts.add(events);
-                sockets.add(connect(server.port, "/ws/graph", text -> events.addAndGet(countEvents(text))));
+                GraphClient client = new GraphClient();
+                counts.add(client);
+                sockets.add(connect(server.port, "/ws/graph", client::onText));
             }
             Socket stalled = stalledClient(server.port, "/ws/graph");
             Thread.sleep(1000);
@@ -164,10 +167,10 @@ public final class LiveBench {
         }
     }
 
-    private static Map<String, Object> phase(Server server, Writer writer, List<AtomicLong> counts, Socket stalled,
+    private static Map<String, Object> phase(Server server, Writer writer, List<GraphClient> counts, Socket stalled,
                                              String name, int rate, int seconds, int burst) throws Exception {
         log("fanout: " + name + ": streaming " + rate + " lines/s for " + seconds + " s");
-        counts.forEach(c -> c.set(0));
+        counts.forEach(GraphClient::reset);
         long cpu0 = server.cpuTicks();
         long t0 = System.nanoTime();
         writer.stream(rate, seconds);
@@ -180,30 +183,153 @@ public final class LiveBench {
         if (!counts.isEmpty()) {
             long min = Long.MAX_VALUE;
             long sum = 0;
-            for (AtomicLong c : counts) {
-                min = Math.min(min, c.get());
-                sum += c.get();
+            long bytes = 0;
+            long unknown = 0;
+            for (GraphClient c : counts) {
+                min = Math.min(min, c.events.get());
+                sum += c.events.get();
+                bytes += c.chars.get();
+                unknown += c.unknownNodes.get();
             }
             m.put("eventsPerClientPerSecondMin", Math.round(min / elapsed));
             m.put("eventsPerClientPerSecondAvg", Math.round(sum / (double) counts.size() / elapsed));
+            m.put("kbPerClientPerSecondAvg", Math.round(bytes / 1024.0 / counts.size() / elapsed));
+            m.put("eventsWithUnknownNodes", unknown);
         }
         log("fanout: " + name + ": burst of " + burst + " lines");
+        // CPU during the burst: the server's, and this process's (the graph clients decoding, sharing the cores).
+        com.sun.management.OperatingSystemMXBean self =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long serverCpu0 = server.cpuTicks();
+        long selfCpu0 = self.getProcessCpuTime();
+        long burst0 = System.nanoTime();
         double burstRate = server.burst(writer, burst);
+        double burstSeconds = (System.nanoTime() - burst0) / 1e9;
         m.put("burstLinesPerSecond", Math.round(burstRate));
+        m.put("burstServerCpuPercent", Math.round((server.cpuTicks() - serverCpu0) / burstSeconds));
+        m.put("burstBenchProcessCpuPercent", Math.round((self.getProcessCpuTime() - selfCpu0) / 1e7 / burstSeconds));
+        if (!counts.isEmpty()) {
+            long folded = 0;
+            for (GraphClient c : counts) {
+                folded += c.folded.get();
+            }
+            m.put("foldedPerClient", folded / counts.size());
+        }
         m.put("stalledClientStillConnected", stalled == null ? null : !stalled.isClosed());
         m.put("serverRssMb", Bench.rssKib(server.process.pid()) / 1024);
         log("fanout: " + name + ": " + m);
         return m;
     }
 
-    private static long countEvents(CharSequence text) {
-        // {"type":"batch",...,"events":[{...},{...}],"dropped":n}: count the event objects by their "seq" keys.
-        long n = 0;
-        String s = text.toString();
-        for (int i = s.indexOf("\"seq\":"); i >= 0; i = s.indexOf("\"seq\":", i + 6)) {
-            n++;
+    private static final JsonFactory TOKENS = new JsonFactory();
+
+    /**
+     * A graph client that decodes what it is sent the way the page does, minus drawing: every message parsed, the
+     * nodes' indexes remembered, each compact event's node indexes and strings looked up (the form before compact
+     * events, objects, is tokenised to the end as well, so the two can be compared with this same client).
+     */
+    static final class GraphClient {
+        final AtomicLong events = new AtomicLong();
+        final AtomicLong chars = new AtomicLong();
+        final AtomicLong unknownNodes = new AtomicLong();
+        final AtomicLong folded = new AtomicLong();
+        private final java.util.BitSet known = new java.util.BitSet();
+        private final List<String> strings = new ArrayList<>();
+
+        void reset() {
+            events.set(0);
+            chars.set(0);
+            folded.set(0);
+            unknownNodes.set(0);
         }
-        return n;
+
+        void onText(CharSequence text) {
+            chars.addAndGet(text.length());
+            try (JsonParser p = TOKENS.createParser(text.toString())) {
+                p.nextToken();
+                readObject(p);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void readObject(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "graph" -> readObject(p); // hello: the /network_info document
+                    case "nodes" -> readNodes(p);
+                    case "strings" -> {
+                        strings.clear();
+                        while (p.nextToken() == JsonToken.VALUE_STRING) {
+                            strings.add(p.getText());
+                        }
+                    }
+                    case "events" -> readEvents(p);
+                    case "folded" -> {
+                        // [from, proxy, to, flags, count]: requests over the batch's budget, as counts per route
+                        while (p.nextToken() == JsonToken.START_ARRAY) {
+                            int i = 0;
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                if (i == 4) {
+                                    folded.addAndGet(p.getLongValue());
+                                }
+                                i++;
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+
+        private void readNodes(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                int ix = -1;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    if (name.equals("ix")) {
+                        ix = p.getIntValue();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (ix >= 0) {
+                    known.set(ix);
+                }
+            }
+        }
+
+        private void readEvents(JsonParser p) throws IOException {
+            long n = 0;
+            JsonToken t;
+            int[] e = new int[11];
+            while ((t = p.nextToken()) == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+                n++;
+                if (t == JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (i < e.length) {
+                        e[i] = (int) p.getLongValue();
+                    }
+                    i++;
+                }
+                if (!known.get(e[2]) || !known.get(e[3]) || !known.get(e[4])) {
+                    unknownNodes.incrementAndGet();
+                }
+                for (int k = 8; k <= 10; k++) {
+                    if (e[k] >= 0 && strings.get(e[k]) == null) {
+                        throw new IllegalStateException("null string");
+                    }
+                }
+            }
+            events.addAndGet(n);
+        }
     }
 
     /** Completes the WebSocket handshake, then never reads: its TCP window fills and the server must not care. */

@@ -3,24 +3,28 @@ package io.trafficviz.publish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.websocket.WsContext;
 import io.trafficviz.graph.Edge;
+import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.pipeline.EventListener;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.resolve.RequestEvent;
-import org.eclipse.jetty.websocket.api.WriteCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +34,13 @@ import java.util.function.Supplier;
  * Fans resolved requests and graph deltas out to WebSocket clients.
  *
  * <p>The ingest thread only appends to a bounded buffer ({@link #onEvent}); a flusher thread wakes every
- * {@value #ACCESS_LOG_FLUSH_MILLIS} ms, serialises each event once, sends access-log clients that tick's entries and,
- * every {@value #FLUSH_MILLIS} ms, graph clients one batch, asynchronously. A client whose
- * previous batch is still in flight gets nothing new: its events are counted as dropped, errors last, and after
+ * {@value #ACCESS_LOG_FLUSH_MILLIS} ms, sends access-log clients that tick's entries and, every {@value #FLUSH_MILLIS}
+ * ms, graph clients one batch, asynchronously. Every message is encoded to UTF-8 bytes once and the same bytes go to
+ * every client that gets it (only the {@code dropped} count in front can differ). Graph clients get events in the
+ * compact form of docs/protocol.md ({@link CompactEvents}): nodes by the small index this hub announced them with.
+ * A client whose previous message is still in flight gets nothing new: its events are counted as dropped (and the
+ * nodes it missed are sent with its next batch); past a batch's budget failures go first and the other events as
+ * counts per route; after
  * {@value #STALL_MILLIS} ms of stall it is disconnected. Ingest and other clients never wait for a slow one.
  */
 public final class LiveHub implements EventListener, AutoCloseable {
@@ -42,8 +50,12 @@ public final class LiveHub implements EventListener, AutoCloseable {
     static final long ACCESS_LOG_FLUSH_MILLIS = 5;
     private static final long GRAPH_EVERY_TICKS = FLUSH_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
     static final long STALL_MILLIS = 15_000;
-    /** Events per batch per client: past this, ok events are dropped (counted), errors still go. */
-    static final int BATCH_BUDGET = 2_500;
+    /**
+     * Events sent one by one per batch (20,000/s): twice the budgeted rate, more than the page can animate (it folds
+     * successful requests into particle streams past ~12 comets per edge). Past it, failures go first and the rest are
+     * sent as counts per route ({@code folded}), not lost.
+     */
+    static final int BATCH_BUDGET = 1_000;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
     /** Every this many flushes (1 s), edges busy within the 10 s rate window are resent so their rates decay. */
@@ -57,61 +69,143 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     private final Pipeline pipeline;
     private final Supplier<Map<String, Object>> helloDocument;
-    private final Map<WsContext, Client> clients = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "live-hub-flush");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Map<Object, Client> clients = new ConcurrentHashMap<>();
+    /** Null in tests that call {@link #flush()} themselves: work meant for the flusher then runs on the caller. */
+    private final ScheduledExecutorService flusher;
     private final Object pendingLock = new Object();
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
-    // Owned by the flusher thread: events rendered since the last graph batch.
-    private List<Rendered> graphEvents = new ArrayList<>();
+    // Owned by the flusher thread: events since the last graph batch, and the node index of the graph stream.
+    private List<RequestEvent> graphEvents = new ArrayList<>();
     private long graphOverflow;
     private long ticks;
     private long graphTicks;
+    private final Map<String, Integer> nodeIx = new HashMap<>();
+    /** Edges sent in a batch at least once; bounded like the graph's edges. */
+    private final Set<Edge> announcedEdges = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Known edges whose statistics changed since the last once-a-second refresh. */
+    private final Set<Edge> staleEdges = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean watched;
 
     private final AtomicLong sentMessages = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
     private final AtomicLong droppedEvents = new AtomicLong();
     private final AtomicLong disconnectedSlow = new AtomicLong();
 
     private static final class Client {
-        final WsContext ctx;
+        final Object key;
+        final Peer peer;
         final Channel channel;
         volatile boolean inFlight;
         volatile long inFlightSince;
         long dropped;
+        /** Nodes announced in graph batches this client missed: its event indexes would otherwise dangle. */
+        final Set<Node> owedNodes = new LinkedHashSet<>();
 
-        Client(WsContext ctx, Channel channel) {
-            this.ctx = ctx;
+        Client(Object key, Peer peer, Channel channel) {
+            this.key = key;
+            this.peer = peer;
             this.channel = channel;
         }
     }
 
     public LiveHub(Pipeline pipeline, Supplier<Map<String, Object>> helloDocument) {
+        this(pipeline, helloDocument, true);
+    }
+
+    LiveHub(Pipeline pipeline, Supplier<Map<String, Object>> helloDocument, boolean autoFlush) {
         this.pipeline = pipeline;
         this.helloDocument = helloDocument;
-        flusher.scheduleWithFixedDelay(this::flushSafely, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS,
-                TimeUnit.MILLISECONDS);
+        if (autoFlush) {
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "live-hub-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(this::flushSafely, ACCESS_LOG_FLUSH_MILLIS, ACCESS_LOG_FLUSH_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            flusher = null;
+        }
     }
 
     public void connect(WsContext ctx, Channel channel) {
-        Client client = new Client(ctx, channel);
-        if (channel == Channel.GRAPH) {
-            Map<String, Object> hello = new LinkedHashMap<>();
-            hello.put("type", "hello");
-            hello.put("graph", helloDocument.get());
-            send(client, toJson(hello));
-        }
-        clients.put(ctx, client);
-        watched = true;
+        connect(ctx, Peer.of(ctx), channel);
     }
 
     public void disconnect(WsContext ctx) {
-        clients.remove(ctx);
-        watched = !clients.isEmpty();
+        disconnect((Object) ctx);
+    }
+
+    /**
+     * Registers a client under {@code key}. A graph client's hello is built and sent on the flusher thread, between
+     * two batches: every node it mentions gets its index there, and every later batch starts from that state, so
+     * each index an event refers to reaches the client before the event.
+     */
+    void connect(Object key, Peer peer, Channel channel) {
+        Client client = new Client(key, peer, channel);
+        if (channel == Channel.ACCESS_LOG) {
+            clients.put(key, client);
+            watched = true;
+            return;
+        }
+        onFlusher(() -> {
+            Map<String, Object> graph = helloDocument.get();
+            Object nodes = graph.get("nodes");
+            if (nodes instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && m.get("id") instanceof String id) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> node = (Map<String, Object>) m;
+                        node.put("ix", ix(id));
+                    }
+                }
+            }
+            Map<String, Object> hello = new LinkedHashMap<>();
+            hello.put("type", "hello");
+            hello.put("graph", graph);
+            clients.put(key, client);
+            watched = true;
+            send(client, ByteBuffer.wrap(toJsonBytes(hello)));
+        });
+    }
+
+    void disconnect(Object key) {
+        // Through the flusher too, so it cannot overtake the hello of the same client.
+        onFlusher(() -> {
+            clients.remove(key);
+            watched = !clients.isEmpty();
+        });
+    }
+
+    private void onFlusher(Runnable task) {
+        Runnable safe = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("live hub task failed", e);
+            }
+        };
+        if (flusher == null) {
+            safe.run();
+            return;
+        }
+        try {
+            flusher.execute(safe);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: nobody will be sent anything any more.
+        }
+    }
+
+    /** The graph stream's index of a node, assigned on first mention and kept for this process's life. */
+    private int ix(String nodeId) {
+        Integer known = nodeIx.get(nodeId);
+        if (known != null) {
+            return known;
+        }
+        int next = nodeIx.size();
+        nodeIx.put(nodeId, next);
+        return next;
     }
 
     @Override
@@ -136,10 +230,6 @@ public final class LiveHub implements EventListener, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("live flush failed", e);
         }
-    }
-
-    /** One event rendered once for every client that gets it. */
-    private record Rendered(String json, boolean error) {
     }
 
     /**
@@ -168,180 +258,324 @@ public final class LiveHub implements EventListener, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        // Render each event once, whichever clients get it (graph clients take it up to 50 ms later).
-        List<Rendered> rendered = new ArrayList<>(events.size());
-        for (RequestEvent e : events) {
-            rendered.add(new Rendered(EventJson.write(e), e.error()));
+        if ((!events.isEmpty() || overflow > 0) && has(Channel.ACCESS_LOG)) {
+            sendEntries(events, overflow, now);
         }
-        if (!rendered.isEmpty() || overflow > 0) {
-            send(Channel.ACCESS_LOG, rendered, overflow, null, null, now);
-        }
-        int room = MAX_PENDING - graphEvents.size();
-        if (rendered.size() <= room) {
-            graphEvents.addAll(rendered);
+        if (has(Channel.GRAPH)) {
+            int room = MAX_PENDING - graphEvents.size();
+            if (events.size() <= room) {
+                graphEvents.addAll(events);
+            } else {
+                graphEvents.addAll(events.subList(0, Math.max(0, room)));
+                graphOverflow += events.size() - Math.max(0, room);
+            }
+            graphOverflow += overflow;
         } else {
-            graphEvents.addAll(rendered.subList(0, Math.max(0, room)));
-            graphOverflow += rendered.size() - Math.max(0, room);
+            graphEvents.clear();
+            graphOverflow = 0;
         }
-        graphOverflow += overflow;
-        if (!graphTurn) {
-            return;
+        if (graphTurn) {
+            flushGraph(now);
         }
+    }
+
+    private boolean has(Channel channel) {
+        for (Client c : clients.values()) {
+            if (c.channel == channel) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ /access_logs
+
+    private void sendEntries(List<RequestEvent> events, long overflow, long now) {
+        // The entries once, as UTF-8; each distinct dropped count then costs one copy of them, not an encoding.
+        JsonBytes body = new JsonBytes(events.size() * 720 + 16);
+        body.raw("\"entries\":[");
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                body.raw(',');
+            }
+            body.raw(EventJson.writeBytes(events.get(i)));
+        }
+        body.raw("]}");
+        Frames frames = new Frames("{\"type\":\"entries\",\"dropped\":", body);
+        for (Client client : clients.values()) {
+            if (client.channel != Channel.ACCESS_LOG || skipBusy(client, events.size(), now)) {
+                continue;
+            }
+            long dropped = client.dropped + overflow;
+            if (events.isEmpty() && dropped == 0) {
+                continue;
+            }
+            client.dropped = 0;
+            send(client, frames.with(dropped));
+        }
+    }
+
+    // ------------------------------------------------------------------ /ws/graph
+
+    private void flushGraph(long now) {
         long rateNow = pipeline.rateClock();
         boolean refreshRates = ++graphTicks % RATE_REFRESH_TICKS == 0;
+        List<Node> changedNodes = new ArrayList<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
-        List<Map<String, Object>> edges = new ArrayList<>();
+        JsonBytes edges = new JsonBytes(1024);
+        edges.raw('[');
         pipeline.readGraph(graph -> {
             TrafficGraph.Changes changes = graph.drainChanges();
             for (Node n : changes.nodes()) {
-                nodes.add(NetworkInfo.node(n));
+                changedNodes.add(n);
+                nodes.add(nodeJson(n));
             }
+            // A new edge goes out at once (a request is about to cross it); the statistics of known ones at most once
+            // a second, which is as often as the page redraws them. Rendering an edge (three percentile scans) runs
+            // under the pipeline lock, and was most of each batch's bytes.
             Set<Edge> sent = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Edge e : changes.edges()) {
-                edges.add(NetworkInfo.edge(e, rateNow));
-                sent.add(e);
+                if (announcedEdges.add(e)) {
+                    edgeRow(edges, e, rateNow, changedNodes, nodes);
+                    sent.add(e);
+                } else {
+                    staleEdges.add(e);
+                }
             }
             if (refreshRates) {
+                for (Edge e : staleEdges) {
+                    if (sent.add(e)) {
+                        edgeRow(edges, e, rateNow, changedNodes, nodes);
+                    }
+                }
+                staleEdges.clear();
                 // Rates fall after traffic stops, with no request to carry the news: resend recently busy edges.
                 for (Edge e : graph.hopEdges()) {
-                    if (!sent.contains(e) && rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS) {
-                        edges.add(NetworkInfo.edge(e, rateNow));
+                    if (rateNow - e.stats().lastSeenMillis() <= RATE_WINDOW_MILLIS && sent.add(e)) {
+                        edgeRow(edges, e, rateNow, changedNodes, nodes);
                     }
                 }
             }
             return null;
         });
-        List<Rendered> batch = graphEvents;
+        edges.raw(']');
+        List<RequestEvent> batch = graphEvents;
         long batchOverflow = graphOverflow;
         graphEvents = new ArrayList<>();
         graphOverflow = 0;
-        if (batch.isEmpty() && nodes.isEmpty() && edges.isEmpty() && batchOverflow == 0) {
+        // Every node an event mentions was announced in a hello or a batch before it (it existed before its event,
+        // and was drained by now). Should one not have been, it is looked up and announced with this batch.
+        for (RequestEvent e : batch) {
+            announceIfNew(e.fromId(), changedNodes, nodes);
+            announceIfNew(e.proxyId(), changedNodes, nodes);
+            announceIfNew(e.toId(), changedNodes, nodes);
+        }
+        if (batch.isEmpty() && nodes.isEmpty() && edges.length() == 2 && batchOverflow == 0) {
             return;
         }
-        send(Channel.GRAPH, batch, batchOverflow, nodes.isEmpty() ? "[]" : toJson(nodes),
-                edges.isEmpty() ? "[]" : toJson(edges), now);
-    }
-
-    /** Sends one message to every client of {@code channel} that is not still busy with its previous one. */
-    private void send(Channel channel, List<Rendered> events, long overflow, String nodesJson, String edgesJson,
-                      long now) {
-        List<String> allJson = null;
-        List<String> errorsFirst = null;
-        String shared = null;
-        List<String> sharedEvents = null;
-        long sharedDropped = -1;
+        byte[] nodesJson = nodes.isEmpty() ? EMPTY_ARRAY : toJsonBytes(nodes);
+        byte[] edgesJson = edges.toArray();
+        Frames frames = null; // built for the first client that is free: the same for all of them
         for (Client client : clients.values()) {
-            if (client.channel != channel) {
+            if (client.channel != Channel.GRAPH) {
                 continue;
             }
-            if (client.inFlight) {
-                client.dropped += events.size();
-                droppedEvents.addAndGet(events.size());
-                if (now - client.inFlightSince > STALL_MILLIS) {
-                    disconnectedSlow.incrementAndGet();
-                    clients.remove(client.ctx);
-                    client.ctx.closeSession(1008, "too slow: could not keep up with the live stream");
-                }
-                // A stalled graph client loses deltas; it gets a fresh hello when it reconnects.
+            if (skipBusy(client, batch.size(), now)) {
+                client.owedNodes.addAll(changedNodes);
                 continue;
             }
-            List<String> chosen;
-            long dropped = client.dropped + overflow;
-            if (events.size() <= BATCH_BUDGET) {
-                if (allJson == null) {
-                    allJson = new ArrayList<>(events.size());
-                    for (Rendered r : events) {
-                        allJson.add(r.json());
-                    }
-                }
-                chosen = allJson;
-            } else {
-                // Keep arrival order within each outcome; errors are placed first when the budget bites.
-                if (errorsFirst == null) {
-                    errorsFirst = new ArrayList<>(BATCH_BUDGET);
-                    for (Rendered r : events) {
-                        if (r.error() && errorsFirst.size() < BATCH_BUDGET) {
-                            errorsFirst.add(r.json());
-                        }
-                    }
-                    for (Rendered r : events) {
-                        if (!r.error() && errorsFirst.size() < BATCH_BUDGET) {
-                            errorsFirst.add(r.json());
-                        }
-                    }
-                }
-                chosen = errorsFirst;
-                dropped += events.size() - chosen.size();
-                droppedEvents.addAndGet(events.size() - chosen.size());
-            }
-            if (channel == Channel.ACCESS_LOG && chosen.isEmpty() && dropped == 0) {
-                continue;
-            }
-            // Clients that kept up get byte-identical messages (same events, same dropped count): build it once.
-            String message;
-            if (shared != null && sharedEvents == chosen && sharedDropped == dropped) {
-                message = shared;
-            } else {
-                message = render(channel, chosen, dropped, nodesJson, edgesJson);
-                shared = message;
-                sharedEvents = chosen;
-                sharedDropped = dropped;
+            long dropped = client.dropped + batchOverflow;
+            if (frames == null) {
+                frames = graphFrames(nodesJson, edgesJson, batch);
             }
             client.dropped = 0;
-            send(client, message);
-        }
-    }
-
-    private static String render(Channel channel, List<String> chosen, long dropped, String nodesJson,
-                                 String edgesJson) {
-        int size = 64 + (nodesJson == null ? 0 : nodesJson.length() + edgesJson.length());
-        for (String json : chosen) {
-            size += json.length() + 1;
-        }
-        StringBuilder msg = new StringBuilder(size);
-        if (channel == Channel.GRAPH) {
-            msg.append("{\"type\":\"batch\",\"nodes\":").append(nodesJson)
-                    .append(",\"edges\":").append(edgesJson).append(",\"events\":");
-        } else {
-            msg.append("{\"type\":\"entries\",\"entries\":");
-        }
-        msg.append('[');
-        for (int i = 0; i < chosen.size(); i++) {
-            if (i > 0) {
-                msg.append(',');
+            if (client.owedNodes.isEmpty()) {
+                send(client, frames.with(dropped));
+            } else {
+                // This client missed batches that announced nodes: tell it about them along with this one's.
+                client.owedNodes.addAll(changedNodes);
+                List<Map<String, Object>> owed = new ArrayList<>();
+                pipeline.readGraph(g -> {
+                    for (Node n : client.owedNodes) {
+                        owed.add(nodeJson(n));
+                    }
+                    return null;
+                });
+                client.owedNodes.clear();
+                send(client, frames.withNodes(dropped, toJsonBytes(owed)));
             }
-            msg.append(chosen.get(i));
         }
-        msg.append("],\"dropped\":").append(dropped).append('}');
-        return msg.toString();
     }
 
-    private void send(Client client, String message) {
+    private Map<String, Object> nodeJson(Node n) {
+        Map<String, Object> m = NetworkInfo.node(n);
+        m.put("ix", ix(n.id()));
+        return m;
+    }
+
+    /**
+     * One edge's statistics as a row (docs/protocol.md, "Edge rows"): {@code [source ix, target ix, requests,
+     * errors, 1xx, 2xx, 3xx, 4xx, 5xx, ratePerSec, rate1m, rate5m, p50Ms, p95Ms, p99Ms, bytes, lastSeen]}. Called
+     * under the pipeline lock.
+     */
+    private void edgeRow(JsonBytes out, Edge e, long now, List<Node> changedNodes, List<Map<String, Object>> nodes) {
+        announceIfNew(e.source(), changedNodes, nodes);
+        announceIfNew(e.target(), changedNodes, nodes);
+        EdgeStats s = e.stats();
+        if (out.length() > 1) {
+            out.raw(',');
+        }
+        out.raw('[').number(ix(e.source().id())).raw(',').number(ix(e.target().id()))
+                .raw(',').number(s.requests()).raw(',').number(s.errors());
+        for (int c = 1; c <= 5; c++) {
+            out.raw(',').number(s.statusClass(c));
+        }
+        out.raw(',').decimal(s.ratePerSecond(now, 10)).raw(',').decimal(s.ratePerSecond(now, 60))
+                .raw(',').decimal(s.ratePerSecond(now, 300))
+                .raw(',').decimal(s.percentileMillis(50)).raw(',').decimal(s.percentileMillis(95))
+                .raw(',').decimal(s.percentileMillis(99))
+                .raw(',').number(s.bytes()).raw(',').number(s.lastSeenMillis()).raw(']');
+    }
+
+    private void announceIfNew(Node n, List<Node> changedNodes, List<Map<String, Object>> nodes) {
+        if (!nodeIx.containsKey(n.id())) {
+            changedNodes.add(n);
+            nodes.add(nodeJson(n));
+        }
+    }
+
+    private void announceIfNew(String id, List<Node> changedNodes, List<Map<String, Object>> nodes) {
+        if (nodeIx.containsKey(id)) {
+            return;
+        }
+        Node n = pipeline.readGraph(g -> g.node(id));
+        if (n == null) {
+            ix(id); // unknown to the graph: an index without a description (the client skips its flash)
+            return;
+        }
+        changedNodes.add(n);
+        nodes.add(pipeline.readGraph(g -> nodeJson(n)));
+    }
+
+    /** The events of an over-budget batch sent one by one: failures first, each outcome in arrival order. */
+    private static List<RequestEvent> errorsFirst(List<RequestEvent> batch, List<RequestEvent> rest) {
+        List<RequestEvent> chosen = new ArrayList<>(BATCH_BUDGET);
+        for (RequestEvent e : batch) {
+            if (e.error()) {
+                (chosen.size() < BATCH_BUDGET ? chosen : rest).add(e);
+            }
+        }
+        for (RequestEvent e : batch) {
+            if (!e.error()) {
+                (chosen.size() < BATCH_BUDGET ? chosen : rest).add(e);
+            }
+        }
+        return chosen;
+    }
+
+    private static final byte[] EMPTY_ARRAY = {'[', ']'};
+    private static final byte[] NODES_KEY = ",\"nodes\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A batch: {@code {"type":"batch","dropped":D,"nodes":[..],"edges":[..],"strings":[..],"events":[..]}}. */
+    private Frames graphFrames(byte[] nodesJson, byte[] edgesJson, List<RequestEvent> batch) {
+        List<RequestEvent> folded = new ArrayList<>();
+        List<RequestEvent> events = batch.size() <= BATCH_BUDGET ? batch : errorsFirst(batch, folded);
+        JsonBytes rest = new JsonBytes(edgesJson.length + events.size() * 96 + 64);
+        rest.raw(",\"edges\":").raw(edgesJson).raw(',');
+        CompactEvents.write(rest, events, this::ix);
+        if (!folded.isEmpty()) {
+            CompactEvents.writeFolded(rest, folded, this::ix);
+        }
+        rest.raw('}');
+        return new Frames("{\"type\":\"batch\",\"dropped\":", nodesJson, rest);
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /**
+     * The messages of one flush for one channel: a head that differs by dropped count (a few bytes), then a body
+     * encoded once. Clients with the same count share one buffer; another count costs a copy of the body.
+     */
+    private static final class Frames {
+        private final String head;
+        private final byte[] nodes; // graph batches: the "nodes" part, which lagging clients get more of
+        private final JsonBytes body;
+        private final Map<Long, ByteBuffer> byDropped = new HashMap<>(4);
+
+        Frames(String head, JsonBytes body) {
+            this(head, null, body);
+        }
+
+        Frames(String head, byte[] nodes, JsonBytes body) {
+            this.head = head;
+            this.nodes = nodes;
+            this.body = body;
+        }
+
+        ByteBuffer with(long dropped) {
+            ByteBuffer shared = byDropped.computeIfAbsent(dropped, d -> build(d, nodes));
+            return shared.duplicate(); // same bytes, this client's own position
+        }
+
+        ByteBuffer withNodes(long dropped, byte[] nodesJson) {
+            return build(dropped, nodesJson);
+        }
+
+        private ByteBuffer build(long dropped, byte[] nodesJson) {
+            JsonBytes out = new JsonBytes(head.length() + 24 + (nodesJson == null ? 0 : nodesJson.length + 10)
+                    + body.length());
+            out.raw(head).number(dropped);
+            if (nodesJson != null) {
+                out.raw(NODES_KEY).raw(nodesJson);
+            } else {
+                out.raw(',');
+            }
+            out.raw(body.array(), 0, body.length());
+            return ByteBuffer.wrap(out.array(), 0, out.length());
+        }
+    }
+
+    /**
+     * Whether {@code client} is still busy with its previous message: then it gets nothing now, and the {@code
+     * events} it misses are counted for it. One stalled past {@value #STALL_MILLIS} ms is disconnected.
+     */
+    private boolean skipBusy(Client client, int events, long now) {
+        if (!client.inFlight) {
+            return false;
+        }
+        client.dropped += events;
+        droppedEvents.addAndGet(events);
+        if (now - client.inFlightSince > STALL_MILLIS) {
+            disconnectedSlow.incrementAndGet();
+            clients.remove(client.key);
+            client.peer.close(1008, "too slow: could not keep up with the live stream");
+        }
+        return true;
+    }
+
+    private void send(Client client, ByteBuffer message) {
         client.inFlight = true;
         client.inFlightSince = System.currentTimeMillis();
+        int bytes = message.remaining();
         try {
-            client.ctx.session.getRemote().sendString(message, new WriteCallback() {
-                @Override
-                public void writeSuccess() {
-                    client.inFlight = false;
+            client.peer.sendText(message, ok -> {
+                client.inFlight = false;
+                if (ok) {
                     sentMessages.incrementAndGet();
-                }
-
-                @Override
-                public void writeFailed(Throwable x) {
-                    client.inFlight = false;
-                    clients.remove(client.ctx);
+                    sentBytes.addAndGet(bytes);
+                } else {
+                    clients.remove(client.key);
                 }
             });
         } catch (RuntimeException e) {
             client.inFlight = false;
-            clients.remove(client.ctx);
+            clients.remove(client.key);
         }
     }
 
-    private static String toJson(Object value) {
+    private static byte[] toJsonBytes(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return JSON.writeValueAsBytes(value);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -355,6 +589,11 @@ public final class LiveHub implements EventListener, AutoCloseable {
         return sentMessages.get();
     }
 
+    /** Bytes of the messages written to clients (each client's copy counted). */
+    public long sentBytes() {
+        return sentBytes.get();
+    }
+
     public long droppedEvents() {
         return droppedEvents.get();
     }
@@ -365,6 +604,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     @Override
     public void close() {
-        flusher.shutdownNow();
+        if (flusher != null) {
+            flusher.shutdownNow();
+        }
     }
 }

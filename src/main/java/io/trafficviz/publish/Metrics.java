@@ -42,6 +42,9 @@ public final class Metrics {
         }
         help(b, "trafficviz_live_dropped_events_total", "counter", "Events not sent to slow or overloaded clients.");
         b.append("trafficviz_live_dropped_events_total ").append(app.hub().droppedEvents()).append('\n');
+        help(b, "trafficviz_live_sent_bytes_total", "counter",
+                "Bytes of live messages written to WebSocket clients (each client's copy counted).");
+        b.append("trafficviz_live_sent_bytes_total ").append(app.hub().sentBytes()).append('\n');
         help(b, "trafficviz_live_slow_disconnects_total", "counter", "Clients disconnected for not keeping up.");
         b.append("trafficviz_live_slow_disconnects_total ").append(app.hub().disconnectedSlow()).append('\n');
         help(b, "trafficviz_outsider_requests_total", "counter",

@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,7 @@ public final class WebServer implements AutoCloseable {
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
                      Consumer<Javalin> extraRoutes) {
+        ServletContextHandler[] context = new ServletContextHandler[1];
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson());
@@ -36,6 +39,13 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.staticFiles.enableWebjars();
             cfg.http.defaultContentType = "application/json";
+            cfg.jetty.modifyServletContextHandler(handler -> context[0] = handler);
+            // No permessage-deflate (which browsers always ask for): it compresses every message once per client, so
+            // a hundred viewers would cost a hundred compressions of the same bytes. The live streams are encoded once
+            // and shared (see LiveHub); the graph stream's compact form is what keeps it small instead.
+            cfg.jetty.modifyWebSocketServletFactory(factory -> WebSocketServerComponents
+                    .getWebSocketComponents(context[0].getServletContext()).getExtensionRegistry()
+                    .unregister("permessage-deflate"));
         });
         app.before(ctx -> {
             ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -86,13 +86,26 @@ class LiveServerTest {
         assertThat(info.path("servers").get(0).path("proxies").get(0).path("api").path("status").asText())
                 .isEqualTo("file");
         // A graph batch carries edge statistics for the edges that changed.
-        boolean sawEdgeDelta = graph.all.stream().anyMatch(m -> m.contains("\"edges\":[{"));
+        boolean sawEdgeDelta = graph.all.stream().anyMatch(m -> m.contains("\"edges\":[["));
         assertThat(sawEdgeDelta).isTrue();
 
         // With no new traffic, busy edges are still resent about every second so clients see their rates fall.
         int before = graph.all.size();
         await(() -> graph.all.stream().skip(before)
-                .anyMatch(m -> m.contains("\"events\":[]") && m.contains("\"edges\":[{")), "rate refresh batch");
+                .anyMatch(m -> m.contains("\"events\":[]") && m.contains("\"edges\":[[")), "rate refresh batch");
+
+        // The graph stream's compact events, decoded, are the access log's entries.
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        List<JsonNode> decoded = new java.util.ArrayList<>();
+        for (String m : graph.all) {
+            decoder.accept(m).forEach(e -> decoded.add(e.path("seq")));
+        }
+        List<JsonNode> entrySeqs = new java.util.ArrayList<>();
+        for (String m : logs.all) {
+            JSON.readTree(m).path("entries").forEach(e -> entrySeqs.add(e.path("seq")));
+        }
+        assertThat(decoded.stream().map(JsonNode::asLong).sorted().toList())
+                .isEqualTo(entrySeqs.stream().map(JsonNode::asLong).sorted().toList());
     }
 
     @Test

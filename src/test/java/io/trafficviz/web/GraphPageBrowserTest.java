@@ -243,15 +243,18 @@ class GraphPageBrowserTest {
         String hostile = "<img src=x onerror=\"window.__pwned=1\">";
         browser.js("""
                 window.trafficviz.injectGraph({generatedAt: 1, view: 'hops', servers: [],
-                  nodes: [{id: 'proxy:evil/p', kind: 'proxy', label: 'p', server: 'evil', network: 'n'},
-                          {id: 'unrecognised:evil/n/x', kind: 'unrecognised', label: arguments[0], server: 'evil', network: 'n'}],
+                  nodes: [{id: 'proxy:evil/p', ix: 0, kind: 'proxy', label: 'p', server: 'evil', network: 'n'},
+                          {id: 'unrecognised:evil/n/x', ix: 1, kind: 'unrecognised', label: arguments[0],
+                           server: 'evil', network: 'n'}],
                   edges: [{id: 'e', source: 'unrecognised:evil/n/x', target: 'proxy:evil/p', requests: 1, errors: 1,
                            status: {'4xx': 1}, ratePerSec: 1, p95Ms: 3}]});
-                window.trafficviz.injectBatch({nodes: [], edges: [], dropped: 0, events: [{seq: 1, time: Date.now(),
-                  server: 'evil', network: 'n', proxy: 'p', from: arguments[0], to: 'p', fromId: 'unrecognised:evil/n/x',
-                  proxyId: 'proxy:evil/p', toId: 'proxy:evil/p', hops: ['unrecognised:evil/n/x', 'proxy:evil/p'],
-                  method: 'GET', host: arguments[0], path: '/' + arguments[0], status: 404, durationMs: 1,
-                  outcome: 'error', answeredBy: 'proxy', outsider: true}]});
+                // As /ws/graph sends it: [seq, time, from ix, proxy ix, to ix, status, µs, flags (error, answered by
+                // proxy, outsider, hops end at proxy), method, host, path], text by index into strings.
+                window.trafficviz.injectBatch({nodes: [], edges: [], dropped: 0,
+                  strings: ['GET', arguments[0], '/' + arguments[0]],
+                  events: [[1, Date.now(), 1, 0, 0, 404, 1000, 1 | 2 | 4 | 8, 0, 1, 2]],
+                  // and 5 successful requests the server folded into a count: [from, proxy, to, flags, count]
+                  folded: [[1, 0, 0, 2 | 8, 5]]});
                 window.trafficviz.select('unrecognised:evil/n/x');
                 """, hostile);
         WebElement panel = browser.driver.findElement(By.id("panel"));
@@ -261,7 +264,8 @@ class GraphPageBrowserTest {
         assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
         assertThat(browser.js("return window.__pwned === undefined")).isEqualTo(true);
         Map<String, Object> flashes = flashes();
-        assertThat(number(flashes.get("received"))).isEqualTo(1);
+        assertThat(number(flashes.get("received"))).isEqualTo(6);
+        assertThat(number(flashes.get("aggregated"))).isEqualTo(5);
         assertThat(number(((Map<?, ?>) flashes.get("started")).get("error"))).isEqualTo(1);
     }
 

@@ -1,0 +1,289 @@
+package io.trafficviz.publish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.source.LogLine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hub's two streams, driven by hand (no flusher thread, no sockets): what each client is sent, and how much of it
+ * is shared. Lines go through the real pipeline, so nodes and events are what serve would produce.
+ */
+class LiveHubTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path dir;
+    private TrafficvizApp app;
+    private LiveHub hub;
+    private String privLog;
+    private String pubLog;
+
+    @BeforeEach
+    void start() throws Exception {
+        for (String f : List.of("pub.log", "priv.log")) {
+            Files.createFile(dir.resolve(f));
+        }
+        app = TrafficvizApp.create(ConfigLoader.parse("""
+                listen: 127.0.0.1:0
+                servers:
+                  - name: server-a
+                    proxies:
+                      - {name: pub, role: public, network: pub-net, accessLog: pub.log, addresses: [172.25.0.2]}
+                      - {name: priv, role: private, network: priv-net, accessLog: priv.log}
+                names:
+                  172.25.0.3: api
+                """, dir), false);
+        // The app's own hub would drain the graph's changes from its flusher thread: only this one may.
+        app.hub().close();
+        hub = new LiveHub(app.pipeline(), () -> app.networkInfo().document(false, app.pipeline().rateClock()), false);
+        app.pipeline().setListener(hub);
+        for (String log : app.logFiles().keySet()) {
+            if (log.endsWith("priv.log")) {
+                privLog = log;
+            } else {
+                pubLog = log;
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+        app.close();
+    }
+
+    @Test
+    void graphBatchesDecodeToTheSameEventsAsTheAccessLogSends() throws Exception {
+        FakePeer graph = new FakePeer(true);
+        FakePeer table = new FakePeer(true);
+        hub.connect("graph", graph, LiveHub.Channel.GRAPH);
+        hub.connect("table", table, LiveHub.Channel.ACCESS_LOG);
+
+        feed(privLog, line("172.25.0.3", "GET", "/orders?id=1", 200, "db@file"));
+        feed(privLog, line("172.25.0.2", "POST", "/orders", 503, "db@file"));
+        // Log text is attacker-controlled: quotes, markup, control characters, non-ASCII and a lone surrogate.
+        feed(privLog, line("192.168.99.7", "GET", "/caf\u00e9/\"<img src=x>\"\\\n\t\u2028/\uD83D\uDE00/\uD800x", 403,
+                "db@file"));
+        feed(pubLog, line("203.0.113.9", "GET", "/no-router", 404, null)); // Traefik answered itself
+        feed(pubLog, line("203.0.113.9", "GET", "/orders?id=1", 200, "api@file"));
+        graphTurn();
+
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        List<JsonNode> decoded = new ArrayList<>();
+        for (String text : graph.texts()) {
+            decoder.accept(text).forEach(e -> decoded.add(normal(e)));
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        for (String text : table.texts()) {
+            JsonNode msg = JSON.readTree(text);
+            assertThat(msg.path("type").asText()).isEqualTo("entries");
+            msg.path("entries").forEach(e -> entries.add(normal(e)));
+        }
+        assertThat(entries).hasSize(5);
+        assertThat(decoded).isEqualTo(entries);
+        assertThat(entries.get(2).path("path").asText()).startsWith("/caf\u00e9/\"<img src=x>\"");
+        assertThat(entries.get(2).path("outsider").asBoolean()).isTrue();
+        assertThat(entries.get(3).path("answeredBy").asText()).isEqualTo("proxy");
+        assertThat(entries.get(3).path("hops")).hasSize(2);
+        assertThat(decoder.dropped).isZero();
+
+        // New edges came with the batch, as rows; their counts are the graph's.
+        JsonNode info = normal(JSON.valueToTree(app.networkInfo().document(false, app.pipeline().rateClock())));
+        int compared = 0;
+        for (JsonNode e : info.path("edges")) {
+            assertThat(decoder.edges).as("edges sent").containsKey(e.path("id").asText());
+            JsonNode row = normal(decoder.edges.get(e.path("id").asText()));
+            assertThat(row.path("requests")).isEqualTo(e.path("requests"));
+            assertThat(row.path("errors")).isEqualTo(e.path("errors"));
+            assertThat(row.path("status").path("4xx")).isEqualTo(e.path("status").path("4xx"));
+            compared++;
+        }
+        assertThat(compared).isPositive();
+    }
+
+    @Test
+    void clientsThatKeptUpShareOneEncodedMessage() {
+        FakePeer a = new FakePeer(true);
+        FakePeer b = new FakePeer(true);
+        FakePeer tableA = new FakePeer(true);
+        FakePeer tableB = new FakePeer(true);
+        hub.connect("a", a, LiveHub.Channel.GRAPH);
+        hub.connect("b", b, LiveHub.Channel.GRAPH);
+        hub.connect("ta", tableA, LiveHub.Channel.ACCESS_LOG);
+        hub.connect("tb", tableB, LiveHub.Channel.ACCESS_LOG);
+        for (int i = 0; i < 20; i++) {
+            feed(privLog, line("172.25.0.3", "GET", "/orders/" + i, 200, "db@file"));
+        }
+        graphTurn();
+
+        // frame 0 is each graph client's own hello; then one batch, the same bytes for both
+        assertThat(a.frames).hasSize(2);
+        assertThat(b.frames).hasSize(2);
+        assertThat(a.frames.get(1).array()).isSameAs(b.frames.get(1).array());
+        assertThat(a.texts().get(1)).isEqualTo(b.texts().get(1));
+        assertThat(tableA.frames).hasSize(1);
+        assertThat(tableA.frames.get(0).array()).isSameAs(tableB.frames.get(0).array());
+    }
+
+    @Test
+    void aBusyClientMissesBatchesCountedAsDroppedAndStillLearnsEveryNodeItsEventsMention() {
+        FakePeer fast = new FakePeer(true);
+        FakePeer slow = new FakePeer(false);
+        hub.connect("fast", fast, LiveHub.Channel.GRAPH);
+        hub.connect("slow", slow, LiveHub.Channel.GRAPH); // its hello stays in flight
+        // New callers: new nodes, announced in the batch the slow client misses.
+        for (int i = 0; i < 7; i++) {
+            feed(privLog, line("10.9.0." + i, "GET", "/x", 200, "db@file"));
+        }
+        graphTurn();
+        assertThat(slow.frames).hasSize(1);
+        assertThat(hub.droppedEvents()).isEqualTo(7);
+
+        slow.completeAll();
+        for (int i = 0; i < 7; i++) {
+            feed(privLog, line("10.9.0." + i, "GET", "/y", 500, "db@file")); // the same callers again
+        }
+        graphTurn();
+        slow.completeAll();
+
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        List<ObjectNode> events = new ArrayList<>();
+        for (String text : slow.texts()) {
+            events.addAll(decoder.accept(text)); // fails on an index it was never told about
+        }
+        assertThat(events).hasSize(7);
+        assertThat(events).allMatch(e -> e.path("path").asText().equals("/y"));
+        assertThat(decoder.dropped).isEqualTo(7);
+
+        GraphStreamDecoder fastDecoder = new GraphStreamDecoder();
+        long fastEvents = 0;
+        for (String text : fast.texts()) {
+            fastEvents += fastDecoder.accept(text).size();
+        }
+        assertThat(fastEvents).isEqualTo(14);
+        assertThat(fastDecoder.dropped).isZero();
+    }
+
+    @Test
+    void overBudgetBatchesSendEveryErrorAndTheRestAsCountsPerRoute() throws Exception {
+        FakePeer peer = new FakePeer(true);
+        hub.connect("p", peer, LiveHub.Channel.GRAPH);
+        int total = LiveHub.BATCH_BUDGET + 300;
+        for (int i = 0; i < total; i++) {
+            feed(privLog, line("172.25.0.3", "GET", "/z", i % 100 == 0 ? 502 : 200, "db@file"));
+        }
+        graphTurn();
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        List<ObjectNode> events = new ArrayList<>();
+        peer.texts().forEach(t -> events.addAll(decoder.accept(t)));
+        assertThat(events).hasSize(LiveHub.BATCH_BUDGET);
+        assertThat(events.stream().filter(e -> e.path("outcome").asText().equals("error"))).hasSize(total / 100);
+        assertThat(decoder.dropped).isZero();
+        // The rest: one route (api -> priv -> db), all successful, counted.
+        JsonNode folded = JSON.readTree(peer.texts().get(1)).path("folded");
+        assertThat(folded).hasSize(1);
+        assertThat(folded.get(0).get(3).asInt() & CompactEvents.ERROR).isZero();
+        assertThat(folded.get(0).get(4).asLong()).isEqualTo(300);
+        assertThat(decoder.folded).isEqualTo(300);
+        assertThat(hub.droppedEvents()).isZero();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void graphTurn() {
+        for (long i = 0; i < LiveHub.FLUSH_MILLIS / LiveHub.ACCESS_LOG_FLUSH_MILLIS; i++) {
+            hub.flush();
+        }
+    }
+
+    private void feed(String origin, String line) {
+        app.pipeline().accept(new LogLine(origin, null, null, line));
+    }
+
+    private static String line(String client, String method, String path, int status, String service) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ClientHost", client);
+        m.put("DownstreamStatus", status);
+        m.put("OriginStatus", status);
+        m.put("Duration", 2_345_678);
+        m.put("RequestMethod", method);
+        m.put("RequestPath", path);
+        m.put("RequestHost", "shop.example");
+        if (service != null) {
+            m.put("ServiceName", service);
+            m.put("ServiceURL", "http://172.25.0.9:80");
+            m.put("RouterName", "r@file");
+        }
+        m.put("StartUTC", "2025-07-15T13:14:33.5Z");
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Number types differ between parsers (int vs long nodes); compare the JSON text's meaning instead. */
+    private static JsonNode normal(JsonNode n) {
+        try {
+            return JSON.readTree(JSON.writeValueAsString(n));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records frames; completes writes at once or when told (a client that has not read yet). */
+    static final class FakePeer implements Peer {
+        final List<ByteBuffer> frames = new ArrayList<>();
+        private final List<Done> inFlight = new ArrayList<>();
+        private final boolean completeAtOnce;
+
+        FakePeer(boolean completeAtOnce) {
+            this.completeAtOnce = completeAtOnce;
+        }
+
+        @Override
+        public void sendText(ByteBuffer utf8, Done done) {
+            frames.add(utf8);
+            if (completeAtOnce) {
+                done.done(true);
+            } else {
+                inFlight.add(done);
+            }
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        void completeAll() {
+            List<Done> done = new ArrayList<>(inFlight);
+            inFlight.clear();
+            done.forEach(d -> d.done(true));
+        }
+
+        List<String> texts() {
+            List<String> out = new ArrayList<>();
+            for (ByteBuffer b : frames) {
+                out.add(StandardCharsets.UTF_8.decode(b.duplicate()).toString());
+            }
+            return out;
+        }
+    }
+}
