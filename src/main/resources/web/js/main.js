@@ -447,6 +447,7 @@ function timed(phase, fn) {
 
 let lastCounterUpdate = 0;
 let drawnStatsVersion = -1;
+let drawnBandsVersion = -1;
 let lastStatsRedraw = 0;
 let lastFrameError = 0;
 function frame(now) {
@@ -469,9 +470,12 @@ function renderFrame(now) {
     if (autoFit) fitToView(false);
     invalidateMap();
   }
-  // Edge colours, widths and labels follow the statistics; once a second is plenty for those.
-  if (model.statsVersion !== drawnStatsVersion && now - lastStatsRedraw > 1000) {
+  // Edge colours, widths and labels follow the statistics, the rate bands the folded traffic; once a second is
+  // plenty for those.
+  const bandsChanged = flashes.bandsVersion !== drawnBandsVersion;
+  if ((model.statsVersion !== drawnStatsVersion || bandsChanged) && now - lastStatsRedraw > 1000) {
     drawnStatsVersion = model.statsVersion;
+    drawnBandsVersion = flashes.bandsVersion;
     lastStatsRedraw = now;
     invalidateMap();
   }
@@ -543,6 +547,7 @@ window.trafficviz = {
       layoutRunning: layout.running,
       timingsMs: { ...timings, drawPhases: { ...renderer.phaseTimings } },
       mapRedraws: renderer.stats.mapRedraws,
+      mapBands: renderer.stats.mapBands,
     };
   },
   /** Replaces the graph with a hello message or a bare /network_info document; stops the live connection. */

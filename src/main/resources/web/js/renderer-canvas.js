@@ -50,7 +50,8 @@ export function createRenderer(canvas) {
   let pixelRatio = 1;
   let drawnMapKey = '';
   const phaseTimings = {};
-  const stats = { mapRedraws: 0 };
+  // mapBands: how many rate bands the map layer shows.
+  const stats = { mapRedraws: 0, mapBands: 0 };
 
   /** Smoothed milliseconds per drawing phase, exposed for benchmarks. */
   function phase(name, fn) {
@@ -92,6 +93,10 @@ export function createRenderer(canvas) {
       clear(map, frame);
       phase('groups', () => drawGroups(map, frame));
       phase('edges', () => drawEdges(map, frame));
+      // Rate bands under folded streams change a few times a second at most: part of the map, not of every frame.
+      phase('bands', () => {
+        stats.mapBands = scene.flashes.drawBands(map, k, frame.colors, scene.isNodeVisible, scene.positionsVersion);
+      });
       phase('nodes', () => drawNodes(map, frame));
       phase('outsiders', () => drawOutsiders(map, frame));
       phase('labels', () => drawNodeLabels(map, frame));
@@ -102,7 +107,8 @@ export function createRenderer(canvas) {
     screen.drawImage(mapCanvas, 0, 0);
     toWorld(screen, t);
     phase('highlights', () => drawHighlights(screen, frame));
-    phase('flashes', () => scene.flashes.draw(screen, k, frame.colors, scene.isNodeVisible, scene.positionsVersion));
+    const flashView = { k, x: t.x, y: t.y, ratio: pixelRatio, width: canvas.width, height: canvas.height };
+    phase('flashes', () => scene.flashes.draw(screen, flashView, frame.colors, scene.isNodeVisible, scene.positionsVersion));
     phase('focus', () => drawFocus(screen, frame));
   }
 
