@@ -448,6 +448,8 @@ function timed(phase, fn) {
 let lastCounterUpdate = 0;
 let drawnStatsVersion = -1;
 let drawnBandsVersion = -1;
+let layoutMoved = false;
+let lastLayoutRedraw = 0;
 let lastStatsRedraw = 0;
 let lastFrameError = 0;
 function frame(now) {
@@ -465,7 +467,13 @@ function renderFrame(now) {
   fps.tick(now);
   scene.now = now;
   if (structureDirty) applyStructure();
-  if (timed('layout', () => layout.step(10))) {
+  if (timed('layout', () => layout.step(10))) layoutMoved = true;
+  // While the layout runs, positions change every frame, but a big map costs more to redraw than a frame lasts:
+  // take the new positions (map and comets together) at most every few map-redraw durations, so comets stay smooth
+  // and the simulation gets the time to settle. A small map is still redrawn every frame.
+  if (layoutMoved && (!layout.running || now - lastLayoutRedraw >= Math.min(250, 3 * renderer.stats.mapMs))) {
+    layoutMoved = false;
+    lastLayoutRedraw = now;
     scene.positionsVersion++;
     if (autoFit) fitToView(false);
     invalidateMap();
