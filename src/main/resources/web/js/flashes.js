@@ -15,7 +15,7 @@ const PER_EDGE_BUDGET = 12;
 const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
 const SPREAD_WINDOW_MS = 100; // events of one batch are spread over this much time instead of pulsing together
 const AGGREGATE_TICK_MS = 250;
-const BAND_HYSTERESIS = 0.15; // in log10 of the rate: a band changes width only when the rate clearly moved (±40%)
+const BAND_HYSTERESIS = 0.3; // in log10 of the rate: a band changes width only when the rate clearly moved (×2)
 
 export function createFlashes({ model }) {
   const flashes = [];
