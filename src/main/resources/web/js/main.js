@@ -553,7 +553,8 @@ window.trafficviz = {
       transform: { x: t.x, y: t.y, k: t.k },
       canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
       layoutRunning: layout.running,
-      timingsMs: { ...timings, drawPhases: { ...renderer.phaseTimings } },
+      // map: the last redraw of the cached map layer, its rasterisation included (drawPhases are recording times).
+      timingsMs: { ...timings, map: renderer.stats.mapMs, drawPhases: { ...renderer.phaseTimings } },
       mapRedraws: renderer.stats.mapRedraws,
       mapBands: renderer.stats.mapBands,
     };
