@@ -7,18 +7,15 @@
 //  * failed requests always get their own comet (an error must never be hidden by aggregation);
 //  * the toolbar counter says how many requests got their own comet out of how many the server saw.
 
-import { cachedEdgeSegment, edgeSegment } from './geometry.js';
+import { BURST_MS, MANY_BURSTS, SEGMENT_MS, drawBands, drawFlashes } from './flash-render.js';
 
-export const SEGMENT_MS = 700; // time a comet needs to cross one hop
-const BURST_MS = 750;
+export { SEGMENT_MS };
 const BURST_MERGE_MS = 150;
 const PER_EDGE_BUDGET = 12;
 const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
-const MAX_PARTICLES = 3000; // same for the aggregated streams
-const MANY_COMETS = 600; // above this, heads are drawn as pixel-aligned squares: far cheaper to rasterise than arcs
-const TAIL = 0.16; // comet tail length, as a fraction of the hop
 const SPREAD_WINDOW_MS = 100; // events of one batch are spread over this much time instead of pulsing together
 const AGGREGATE_TICK_MS = 250;
+const BAND_HYSTERESIS = 0.3; // in log10 of the rate: a band changes width only when the rate clearly moved (×2)
 
 export function createFlashes({ model }) {
   const flashes = [];
@@ -29,6 +26,7 @@ export function createFlashes({ model }) {
   let paused = false;
   let okInFlight = 0;
   let lastAggregateTick = 0;
+  let bandsVersion = 0; // bumped when a rate band appears, disappears or changes width: the map layer redraws them
 
   const counters = { received: 0, dropped: 0, startedOk: 0, startedError: 0, aggregated: 0, filtered: 0 };
 
@@ -107,11 +105,15 @@ export function createFlashes({ model }) {
     }
   }
 
-  /** One burst per node per BURST_MERGE_MS: a thousand identical rings on one proxy would only cost frames. */
+  /**
+   * One burst per node per BURST_MERGE_MS: a thousand identical rings on one proxy would only cost frames. When
+   * many are showing (errors ending on hundreds of nodes), one per node at a time: every such node still pulses.
+   */
   function addBurst(node, flash) {
     const strong = flash.answeredByProxy;
     const key = strong ? (flash.isError ? 'lastStrongErrorBurst' : 'lastStrongOkBurst') : 'lastErrorBurst';
-    if (node[key] != null && clock - node[key] < BURST_MERGE_MS && node[key] <= clock) return;
+    const merge = bursts.length > MANY_BURSTS ? BURST_MS : BURST_MERGE_MS;
+    if (node[key] != null && clock - node[key] < merge && node[key] <= clock) return;
     node[key] = clock;
     bursts.push({ node, start: clock, isError: flash.isError, strong });
   }
@@ -157,132 +159,25 @@ export function createFlashes({ model }) {
           edge.aggregateRate = 0;
           aggregatedEdges.delete(edge);
         }
+        const band = edge.aggregateRate ? bandOf(edge) : null;
+        if (band !== (edge.foldedBand ?? null)) {
+          edge.foldedBand = band;
+          bandsVersion++;
+        }
       }
     }
     return flashes.length > 0 || bursts.length > 0 || aggregatedEdges.size > 0;
   }
 
+  const drawState = { flashes, bursts, aggregatedEdges, clock: 0 };
+
   /**
-   * Draws in world coordinates (the caller has applied the zoom transform). `k` is the zoom scale, used to keep
-   * dots a constant size on screen; `isNodeVisible` hides comets on filtered-out parts of the graph.
+   * Draws the moving parts (see flash-render.js). The context has the world transform applied; `view` is
+   * {k, x, y, ratio, width, height}; `isNodeVisible` hides comets on filtered-out parts of the graph.
    */
-  function draw(ctx, k, colors, isNodeVisible, positionsVersion) {
-    const px = (n) => n / k;
-    const cheap = flashes.length > MANY_COMETS;
-    // Many comets at once: smaller ones, so a crowd of them does not paint over everything else.
-    const headRadius = px(Math.max(2, Math.min(4.5, 3.2 * Math.sqrt(k))) * (cheap ? 0.7 : 1));
-    const scratch = {};
-
-    // Rate-shaped particle streams first, so individual comets are drawn on top of them. Density follows the
-    // overflow rate on a log scale, and the total is capped so a thousand busy edges stay affordable.
-    if (aggregatedEdges.size) {
-      // Density grows with the log of the folded rate, so a busy healthy edge reads as a thick green stream
-      // next to however many individual red comets its errors produce.
-      const perEdge = (edge) => Math.max(2, Math.min(24, Math.round(2.5 * Math.log2(1 + (edge.aggregateRate || 0)))));
-      let wanted = 0;
-      for (const edge of aggregatedEdges) wanted += perEdge(edge);
-      const thin = Math.min(1, MAX_PARTICLES / wanted);
-      const size = px(3);
-      const phase = (clock / SEGMENT_MS) % 1;
-      const particles = new Path2D();
-      // Under the particles, a translucent green band whose width follows the folded rate: the volume of healthy
-      // traffic stays visible even when an edge's (never folded) errors put many red comets on top of it.
-      const bands = [new Path2D(), new Path2D(), new Path2D(), new Path2D()];
-      for (const edge of aggregatedEdges) {
-        if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
-        const segment = cachedEdgeSegment(edge, positionsVersion);
-        const band = bands[Math.min(3, Math.floor(Math.log10(1 + (edge.aggregateRate || 0))))];
-        band.moveTo(segment.x1, segment.y1);
-        band.lineTo(segment.x2, segment.y2);
-      }
-      ctx.globalAlpha = 0.4;
-      ctx.strokeStyle = colors.ok;
-      ctx.lineCap = 'butt';
-      for (let b = 0; b < bands.length; b++) {
-        ctx.lineWidth = px(3 + b * 3);
-        ctx.stroke(bands[b]);
-      }
-      ctx.globalAlpha = 1;
-      for (const edge of aggregatedEdges) {
-        if (!isNodeVisible(edge.sourceNode) || !isNodeVisible(edge.targetNode)) continue;
-        const count = Math.max(1, Math.round(perEdge(edge) * thin));
-        const segment = cachedEdgeSegment(edge, positionsVersion);
-        for (let p = 0; p < count; p++) {
-          const t = (phase + p / count) % 1;
-          particles.rect(segment.x1 + (segment.x2 - segment.x1) * t - size / 2,
-            segment.y1 + (segment.y2 - segment.y1) * t - size / 2, size, size);
-        }
-      }
-      ctx.globalAlpha = 0.8;
-      ctx.fillStyle = colors.ok;
-      ctx.fill(particles);
-      ctx.globalAlpha = 1;
-    }
-
-    // Comets: OK ones first, errors last so they stay on top. Tails are hairlines (the cheapest stroke there is).
-    for (const wantError of [false, true]) {
-      const tails = new Path2D();
-      const heads = new Path2D();
-      let any = false;
-      for (const flash of flashes) {
-        if (flash.isError !== wantError) continue;
-        const elapsed = clock - flash.start;
-        if (elapsed < 0) continue;
-        const hop = Math.floor(elapsed / SEGMENT_MS);
-        if (hop >= flash.nodes.length - 1) continue;
-        const from = flash.nodes[hop];
-        const to = flash.nodes[hop + 1];
-        if (!isNodeVisible(from) || !isNodeVisible(to)) continue;
-        const edge = flash.edges[hop];
-        const segment = edge ? cachedEdgeSegment(edge, positionsVersion) : edgeSegment(from, to, false, scratch);
-        const t = easeInOut((elapsed - hop * SEGMENT_MS) / SEGMENT_MS);
-        const tailT = Math.max(0, t - TAIL);
-        const dx = segment.x2 - segment.x1;
-        const dy = segment.y2 - segment.y1;
-        const x = segment.x1 + dx * t;
-        const y = segment.y1 + dy * t;
-        if (!cheap) {
-          // In a crowd, tails merge into solid lines that hide the edge colour: heads alone read better.
-          tails.moveTo(segment.x1 + dx * tailT, segment.y1 + dy * tailT);
-          tails.lineTo(x, y);
-        }
-        if (cheap) heads.rect(x - headRadius, y - headRadius, headRadius * 2, headRadius * 2);
-        else {
-          heads.moveTo(x + headRadius, y);
-          heads.arc(x, y, headRadius, 0, Math.PI * 2);
-        }
-        any = true;
-      }
-      if (!any) continue;
-      const color = wantError ? colors.error : colors.ok;
-      ctx.strokeStyle = color;
-      ctx.lineWidth = px(cheap ? 1 : 2);
-      ctx.lineCap = 'butt';
-      ctx.globalAlpha = 0.6;
-      ctx.stroke(tails);
-      ctx.globalAlpha = 1;
-      ctx.fillStyle = color;
-      ctx.fill(heads);
-    }
-
-    // Bursts: where a failed request ended, and (stronger, double ring) where a proxy answered by itself.
-    for (const burst of bursts) {
-      if (!isNodeVisible(burst.node)) continue;
-      const progress = (clock - burst.start) / BURST_MS;
-      const radius = burst.node.kind === 'proxy' || burst.node.kind === 'gateway' ? 14 : 9;
-      const ring = radius + px(4) + (burst.strong ? px(20) : px(12)) * progress;
-      ctx.globalAlpha = Math.max(0, 1 - progress);
-      ctx.strokeStyle = burst.isError ? colors.error : colors.ok;
-      ctx.lineWidth = px(burst.strong ? 3 : 2);
-      ctx.beginPath();
-      ctx.arc(burst.node.x, burst.node.y, ring, 0, Math.PI * 2);
-      if (burst.strong) {
-        ctx.moveTo(burst.node.x + ring * 0.6, burst.node.y);
-        ctx.arc(burst.node.x, burst.node.y, ring * 0.6, 0, Math.PI * 2);
-      }
-      ctx.stroke();
-    }
-    ctx.globalAlpha = 1;
+  function draw(ctx, view, colors, isNodeVisible, positionsVersion) {
+    drawState.clock = clock;
+    drawFlashes(ctx, view, drawState, colors, isNodeVisible, positionsVersion);
   }
 
   return {
@@ -290,6 +185,13 @@ export function createFlashes({ model }) {
     ingestFolded,
     step,
     draw,
+    /** The rate bands under folded streams, for the renderer's cached map layer (world transform applied). */
+    drawBands(ctx, k, colors, isNodeVisible, positionsVersion) {
+      return drawBands(ctx, k, aggregatedEdges, colors, isNodeVisible, positionsVersion);
+    },
+    get bandsVersion() {
+      return bandsVersion;
+    },
     counters,
     addDropped(n) {
       if (Number.isFinite(n) && n > 0) counters.dropped += n;
@@ -308,13 +210,26 @@ export function createFlashes({ model }) {
       for (const flash of flashes) for (const edge of flash.edges) if (edge) edge.activeOk = 0;
       flashes.length = 0;
       bursts.length = 0;
-      for (const edge of aggregatedEdges) edge.aggregateRate = 0;
+      for (const edge of aggregatedEdges) {
+        edge.aggregateRate = 0;
+        edge.foldedBand = null;
+      }
+      if (aggregatedEdges.size) bandsVersion++;
       aggregatedEdges.clear();
       okInFlight = 0;
     },
   };
 }
 
-function easeInOut(t) {
-  return t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2;
+/**
+ * Width bucket of an edge's rate band: log10 of the folded rate (0: < 9/s, 1: < 99/s, 2: < 999/s, 3: more), kept
+ * until the rate is clearly in another bucket, so a rate hovering at a boundary does not redraw the map every tick.
+ */
+function bandOf(edge) {
+  const level = Math.log10(1 + edge.aggregateRate);
+  const current = edge.foldedBand;
+  if (current == null) return Math.min(3, Math.floor(level));
+  if (level >= current + 1 + BAND_HYSTERESIS) return Math.min(3, Math.floor(level - BAND_HYSTERESIS));
+  if (level < current - BAND_HYSTERESIS) return Math.max(0, Math.floor(level + BAND_HYSTERESIS));
+  return current;
 }

@@ -454,6 +454,9 @@ function timed(phase, fn) {
 
 let lastCounterUpdate = 0;
 let drawnStatsVersion = -1;
+let drawnBandsVersion = -1;
+let layoutMoved = false;
+let lastLayoutRedraw = 0;
 let lastStatsRedraw = 0;
 let lastFrameError = 0;
 function frame(now) {
@@ -471,14 +474,23 @@ function renderFrame(now) {
   fps.tick(now);
   scene.now = now;
   if (structureDirty) applyStructure();
-  if (timed('layout', () => layout.step(10))) {
+  if (timed('layout', () => layout.step(10))) layoutMoved = true;
+  // While the layout runs, positions change every frame, but a big map costs more to redraw than a frame lasts:
+  // take the new positions (map and comets together) at most every few map-redraw durations, so comets stay smooth
+  // and the simulation gets the time to settle. A small map is still redrawn every frame.
+  if (layoutMoved && (!layout.running || now - lastLayoutRedraw >= Math.min(250, 3 * renderer.stats.mapMs))) {
+    layoutMoved = false;
+    lastLayoutRedraw = now;
     scene.positionsVersion++;
     if (autoFit) fitToView(false);
     invalidateMap();
   }
-  // Edge colours, widths and labels follow the statistics; once a second is plenty for those.
-  if (model.statsVersion !== drawnStatsVersion && now - lastStatsRedraw > 1000) {
+  // Edge colours, widths and labels follow the statistics, the rate bands the folded traffic; once a second is
+  // plenty for those.
+  const bandsChanged = flashes.bandsVersion !== drawnBandsVersion;
+  if ((model.statsVersion !== drawnStatsVersion || bandsChanged) && now - lastStatsRedraw > 1000) {
     drawnStatsVersion = model.statsVersion;
+    drawnBandsVersion = flashes.bandsVersion;
     lastStatsRedraw = now;
     invalidateMap();
   }
@@ -548,8 +560,10 @@ window.trafficviz = {
       transform: { x: t.x, y: t.y, k: t.k },
       canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
       layoutRunning: layout.running,
-      timingsMs: { ...timings, drawPhases: { ...renderer.phaseTimings } },
+      // map: the last redraw of the cached map layer, its rasterisation included (drawPhases are recording times).
+      timingsMs: { ...timings, map: renderer.stats.mapMs, drawPhases: { ...renderer.phaseTimings } },
       mapRedraws: renderer.stats.mapRedraws,
+      mapBands: renderer.stats.mapBands,
     };
   },
   /** Replaces the graph with a hello message or a bare /network_info document; stops the live connection. */

@@ -5,34 +5,49 @@
 //   external     triangle     (a caller from outside, pointing at what it calls)
 //   unrecognised square       (an address we could not attribute)
 
+// Polygons are closed by drawing back to the first corner and on to the second (so the stroke joins there as at
+// every other corner) instead of closePath(): in Chromium closePath() costs time proportional to the whole path, and
+// all nodes of a kind share one path (1,000 shapes: ~5 ms; 6,000: ~120 ms).
+function closeShape(path, xs, ys) {
+  path.lineTo(xs[0], ys[0]);
+  path.lineTo(xs[1], ys[1]);
+}
+
+const xs = new Float64Array(6);
+const ys = new Float64Array(6);
+
+function polygon(path, count) {
+  path.moveTo(xs[0], ys[0]);
+  for (let i = 1; i < count; i++) path.lineTo(xs[i], ys[i]);
+  closeShape(path, xs, ys);
+}
+
 export function addNodeShape(path, kind, x, y, r) {
   switch (kind) {
     case 'proxy': {
       for (let i = 0; i < 6; i++) {
         const angle = Math.PI / 6 + (i * Math.PI) / 3;
-        const px = x + r * Math.cos(angle);
-        const py = y + r * Math.sin(angle);
-        if (i === 0) path.moveTo(px, py);
-        else path.lineTo(px, py);
+        xs[i] = x + r * Math.cos(angle);
+        ys[i] = y + r * Math.sin(angle);
       }
-      path.closePath();
+      polygon(path, 6);
       break;
     }
     case 'gateway': {
       const d = r * 1.15;
-      path.moveTo(x, y - d);
-      path.lineTo(x + d, y);
-      path.lineTo(x, y + d);
-      path.lineTo(x - d, y);
-      path.closePath();
+      xs[0] = x; ys[0] = y - d;
+      xs[1] = x + d; ys[1] = y;
+      xs[2] = x; ys[2] = y + d;
+      xs[3] = x - d; ys[3] = y;
+      polygon(path, 4);
       break;
     }
     case 'external': {
       const d = r * 1.25;
-      path.moveTo(x + d, y);
-      path.lineTo(x - d * 0.6, y - d * 0.9);
-      path.lineTo(x - d * 0.6, y + d * 0.9);
-      path.closePath();
+      xs[0] = x + d; ys[0] = y;
+      xs[1] = x - d * 0.6; ys[1] = y - d * 0.9;
+      xs[2] = x - d * 0.6; ys[2] = y + d * 0.9;
+      polygon(path, 3);
       break;
     }
     case 'unrecognised': {

@@ -100,12 +100,17 @@ public final class BrowserBench {
                     }, 50);
                     """, JSON.writeValueAsString(g.routes), rate / 20);
             Thread.sleep(5000); // layout settles, JIT warms
+            Object layoutRunning = js.executeScript("return window.trafficviz.snapshot().layoutRunning;");
+            // The cached map layer is redrawn when the layout, statistics or rate bands change: how often that
+            // happened while sampling, since each redraw costs several frames' worth of drawing.
+            Object redrawsBefore = js.executeScript("return window.trafficviz.snapshot().mapRedraws || 0;");
             List<Double> fps = new ArrayList<>();
             for (int i = 0; i < seconds; i++) {
                 Thread.sleep(1000);
                 Object v = js.executeScript("return window.trafficviz.snapshot().fps;");
                 fps.add(((Number) v).doubleValue());
             }
+            Object redrawsAfter = js.executeScript("return window.trafficviz.snapshot().mapRedraws || 0;");
             Object batches = js.executeScript("clearInterval(window.__benchTimer); return window.__benchBatches;");
             Object shown = js.executeScript("const s = window.trafficviz.snapshot(); "
                     + "return [s.nodes.length, s.edges.length, s.flashes ? s.flashes.events : null];");
@@ -121,6 +126,8 @@ public final class BrowserBench {
             out.put("eventsPerSecond", rate);
             out.put("batchesInjected", batches);
             out.put("shownNodesEdgesEvents", shown);
+            out.put("layoutRunningAtStart", layoutRunning);
+            out.put("mapRedrawsWhileSampling", ((Number) redrawsAfter).longValue() - ((Number) redrawsBefore).longValue());
             out.put("uiTimingsMs", JSON.readTree(String.valueOf(timings)));
             out.put("load", Bench.loadAverage());
             System.out.println(JSON.writeValueAsString(out));

@@ -269,6 +269,74 @@ class GraphPageBrowserTest {
         assertThat(number(((Map<?, ?>) flashes.get("started")).get("error"))).isEqualTo(1);
     }
 
+    /**
+     * Thousands of requests in flight take the cheap drawing paths (comet heads as pixel squares, folded streams,
+     * their rate band cached in the map layer): every failed request must still get its own, visible comet, and the
+     * cached band must come and go with the folded traffic.
+     */
+    @Test
+    void aCrowdOfRequestsIsDrawnCheaplyWithEveryErrorVisibleAndTheRateBandCached() {
+        browser.open(demo.url("/?offline"));
+        browser.js("""
+                const edge = (source, target) => ({id: source + '->' + target, source, target, requests: 100,
+                  errors: 20, status: {'2xx': 80, '5xx': 20}, ratePerSec: 4000, p95Ms: 3});
+                const graph = {generatedAt: 1, view: 'hops', servers: [],
+                  nodes: [{id: 'external:s/n', kind: 'external', label: 'callers', server: 's', network: 'n'},
+                          {id: 'proxy:s/p', kind: 'proxy', label: 'p', server: 's', network: 'n'},
+                          {id: 'service:s/a', kind: 'service', label: 'a', server: 's', network: 'n'}],
+                  edges: [edge('external:s/n', 'proxy:s/p'), edge('proxy:s/p', 'service:s/a')]};
+                window.__crowdGraph = graph;
+                window.trafficviz.injectGraph(graph);
+                """);
+        // Settled first, so nothing but the folded traffic can be what redraws the map with the bands.
+        awaitLayoutSettled();
+        browser.js("""
+                let seq = 0;
+                window.__crowdErrors = 0;
+                window.__crowdTimer = setInterval(() => {
+                  const events = [];
+                  for (let i = 0; i < 400; i++) {
+                    const status = i % 5 === 0 ? 502 : 200;
+                    if (status >= 400) window.__crowdErrors++;
+                    events.push({seq: ++seq, time: Date.now(), server: 's', network: 'n', proxy: 'p', from: 'callers',
+                      to: 'a', fromId: 'external:s/n', proxyId: 'proxy:s/p', toId: 'service:s/a',
+                      hops: ['external:s/n', 'proxy:s/p', 'service:s/a'], method: 'GET', host: 'h', path: '/x',
+                      status, durationMs: 1, outcome: status >= 400 ? 'error' : 'ok', answeredBy: 'service',
+                      outsider: false});
+                  }
+                  window.trafficviz.injectBatch({nodes: [], edges: [], dropped: 0, events});
+                }, 50);
+                """);
+        await(() -> number(flashes().get("inFlight")) > 600, "a crowd of comets in flight");
+        await(() -> number(browser.snapshot().get("mapBands")) == 2, "both busy edges' rate bands in the map layer");
+        // Errors are never folded: every one received got its own comet ...
+        @SuppressWarnings("unchecked")
+        List<Object> errors = (List<Object>) browser.js(
+                "return [window.trafficviz.snapshot().flashes.started.error, window.__crowdErrors];");
+        assertThat(number(errors.get(0))).isEqualTo(number(errors.get(1))).isPositive();
+        assertThat(number(flashes().get("aggregated"))).isPositive();
+        // ... and their heads are on the canvas, in the error colour, over the OK ones.
+        Object errorPixels = browser.js("""
+                const canvas = document.getElementById('graph');
+                const probe = document.createElement('canvas').getContext('2d');
+                probe.fillStyle = getComputedStyle(document.documentElement).getPropertyValue('--error').trim();
+                probe.fillRect(0, 0, 1, 1);
+                const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+                const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                let count = 0;
+                for (let i = 0; i < pixels.length; i += 4) {
+                  if (pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b) count++;
+                }
+                return count;
+                """);
+        assertThat(number(errorPixels)).isGreaterThan(100);
+        browser.screenshot("graph-crowd");
+
+        // The folded traffic stops and the graph is replaced: the cached band must go with it.
+        browser.js("clearInterval(window.__crowdTimer); window.trafficviz.injectGraph(window.__crowdGraph);");
+        await(() -> number(browser.snapshot().get("mapBands")) == 0, "rate bands gone from the map layer");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void awaitGraph() {
