@@ -16,6 +16,11 @@ import java.util.Arrays;
 final class ByteValueCache {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long MIX = 0x9E3779B97F4A7C15L;
+    /**
+     * Longer values are copied but not kept: a repeating value is short (addresses, names, URLs), and a long one (a
+     * client-controlled X-Forwarded-For list, say) must not make the cache hold megabytes.
+     */
+    static final int MAX_CACHED_LENGTH = 256;
 
     private final byte[][] keys;
     private final String[] values;
@@ -33,6 +38,9 @@ final class ByteValueCache {
 
     /** The String of ASCII {@code bytes[from, from+length)}: a cached one if an equal value is in its slot. */
     String get(byte[] bytes, int from, int length) {
+        if (length == 0 || length > MAX_CACHED_LENGTH) {
+            return new String(bytes, from, length, StandardCharsets.ISO_8859_1);
+        }
         int slot = hash(bytes, from, length) & mask;
         byte[] key = keys[slot];
         if (key != null && key.length == length && Arrays.equals(key, 0, length, bytes, from, from + length)) {

@@ -53,8 +53,12 @@ final class JsonByteScanner {
 
     private static final Fallback FALLBACK = new Fallback();
 
-    /** Distinct keys remembered per scanner; a line with more new ones takes the general path. */
+    /**
+     * Distinct keys remembered per scanner, and their longest spelling; a line with more new keys, or a longer one,
+     * takes the general path, so what a scanner remembers stays small whatever a file holds.
+     */
     private static final int MAX_KEYS = 128;
+    private static final int MAX_KEY_LENGTH = 256;
     private static final int LINE_START = MAX_KEYS;
 
     /** See {@link JsonLineScanner#essentialOnly}; the same fields are left null here. */
@@ -294,6 +298,9 @@ final class JsonByteScanner {
                 throw FALLBACK; // escaped or non-ASCII key: the general path decodes it
             }
             close++;
+        }
+        if (close - start > MAX_KEY_LENGTH) {
+            throw FALLBACK;
         }
         pos = close + 1;
         String key = new String(b, start, close - start, StandardCharsets.ISO_8859_1);

@@ -91,6 +91,9 @@ class JsonByteScannerTest {
                 base.replace("\"ClientHost\":\"172.24.0.1\"", "\"ClientHost\":\"203.0.113.7, 10.0.0.2\""),
                 base.replace("\"ClientHost\":\"172.24.0.1\"", "\"ClientHost\":\" , 10.0.0.2\""),
                 base.replace("\"ClientHost\":\"172.24.0.1\"", "\"ClientHost\":null"),
+                base.replace("\"ClientHost\":\"172.24.0.1\"",
+                        "\"ClientHost\":\"" + "203.0.113.7, ".repeat(200) + "10.0.0.2\""), // too long to cache
+                base.replace("\"level\":\"info\"", "\"request_X-" + "Long".repeat(100) + "\":\"v\""), // key too long
                 base.replace("\"ClientHost\":\"172.24.0.1\"", "\"ClientHost\":17"),
                 base.replace("\"ServiceURL\":\"http://public-communicating-service\"",
                         "\"ServiceURL\":{\"Scheme\":\"http\",\"Host\":\"10.0.0.1:80\",\"Path\":\"\"}"),
