@@ -117,7 +117,8 @@ public final class Pipeline implements LineSink {
 
     /**
      * Processes the lines of the next buffer of {@code chunks} (read from {@code origin}) under one lock acquisition,
-     * straight from the file's bytes; returns false once the file is finished.
+     * straight from the file's bytes; returns false once the file is finished. The buffer is read under the lock too,
+     * because its lines are only valid until the next read: for replay, whose files are usually in the page cache.
      */
     public boolean acceptChunk(String origin, FileReader.Chunks chunks) throws IOException {
         synchronized (lock) {
