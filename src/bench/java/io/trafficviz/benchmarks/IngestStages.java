@@ -6,6 +6,7 @@ import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.source.FileReader;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,12 @@ import java.util.Map;
 
 /**
  * Where ingest time goes, one thread, lines already in memory: parse only, then parse + resolve + graph through the
- * pipeline. Usage: {@code IngestStages CONFIG [ROUNDS]}. Prints one line per stage and round.
+ * pipeline. Usage: {@code IngestStages CONFIG [ROUNDS [replay]]}. Prints one line per stage and round.
+ *
+ * <p>With {@code replay}, each round instead reads the files (from the page cache) through the pipeline twice, the way
+ * {@code replay --speed max} did before reading bytes in place (each line decoded into a String, batches of Strings)
+ * and the way it does now ({@code Pipeline.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
+ * that other load on the machine and the JIT's warm-up weigh on both alike (compare the later rounds).
  */
 public final class IngestStages {
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -28,6 +34,11 @@ public final class IngestStages {
         app.startDiscovery();
         Bench.awaitDiscovery(app);
         Map<String, String> files = app.logFiles();
+        if (args.length > 2 && args[2].equals("replay")) {
+            replayRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            app.close();
+            return;
+        }
         List<String> origins = new ArrayList<>();
         List<List<String>> texts = new ArrayList<>();
         long total = 0;
@@ -71,6 +82,47 @@ public final class IngestStages {
             report("pipeline", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, pipeline.totals().lines());
         }
         app.close();
+    }
+
+    private static void replayRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+        for (int round = 0; round < rounds; round++) {
+            for (boolean inPlace : new boolean[]{false, true}) {
+                long lines = pipeline.totals().lines();
+                long t0 = System.nanoTime();
+                long c0 = CPU.getCurrentThreadCpuTime();
+                List<FileReader.Chunks> open = new ArrayList<>();
+                for (String path : paths) {
+                    open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
+                }
+                List<String> batch = new ArrayList<>(1024);
+                List<Integer> active = new ArrayList<>();
+                for (int i = 0; i < paths.size(); i++) {
+                    active.add(i);
+                }
+                while (!active.isEmpty()) {
+                    for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
+                        int i = it.next();
+                        boolean more;
+                        if (inPlace) {
+                            more = pipeline.acceptChunk(paths.get(i), open.get(i));
+                        } else {
+                            more = open.get(i).next(batch::add);
+                            pipeline.acceptAll(paths.get(i), batch);
+                            batch.clear();
+                        }
+                        if (!more) {
+                            it.remove();
+                        }
+                    }
+                }
+                for (FileReader.Chunks c : open) {
+                    c.close();
+                }
+                long n = pipeline.totals().lines() - lines;
+                report(inPlace ? "bytes" : "strings", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
+                        pipeline.totals().malformed());
+            }
+        }
     }
 
     private static void report(String stage, long lines, long nanos, long cpuNanos, long sink) {

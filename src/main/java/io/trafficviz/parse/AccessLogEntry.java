@@ -42,6 +42,8 @@ public final class AccessLogEntry {
     public String requestPort;
     public String requestMethod;
     public String requestPath;
+    /** requestPath without its query, when the parser had it at hand (from a cache); see {@link #pathWithoutQuery}. */
+    String pathBeforeQuery;
     public String requestProtocol;
     public String requestScheme;
     public long requestContentSize;
@@ -105,6 +107,7 @@ public final class AccessLogEntry {
         requestPort = null;
         requestMethod = null;
         requestPath = null;
+        pathBeforeQuery = null;
         requestProtocol = null;
         requestScheme = null;
         requestContentSize = 0;
@@ -130,6 +133,19 @@ public final class AccessLogEntry {
     /** The address the request came from: the first of an X-Forwarded-For style list, whoever filled this entry. */
     public String callerAddress() {
         return firstClientHost != null ? firstClientHost : ForwardedFor.first(clientHost);
+    }
+
+    /** The request path without its query string (the graph counts paths, and queries would make them unbounded). */
+    public String pathWithoutQuery() {
+        if (pathBeforeQuery != null) {
+            return pathBeforeQuery;
+        }
+        String path = requestPath;
+        if (path == null) {
+            return null;
+        }
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
     }
 
     /** A kept request header, e.g. {@code requestHeader("X-Network-Name")}. */

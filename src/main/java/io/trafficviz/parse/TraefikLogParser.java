@@ -1,5 +1,7 @@
 package io.trafficviz.parse;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Parses Traefik access-log lines ({@code json}, {@code common} or {@code genericCLF}) into {@link AccessLogEntry}s.
  *
@@ -13,6 +15,9 @@ package io.trafficviz.parse;
 public final class TraefikLogParser {
     private final InputFormat format;
     private final JsonLineScanner json = new JsonLineScanner();
+    /** Created on the first line given as bytes: its caches are not small, and most parsers only ever see Strings. */
+    private JsonByteScanner jsonBytes;
+    private final ValueCaches sharedCaches;
     private final ClfLineParser clf = new ClfLineParser();
 
     /** A parser that detects the format of each line. */
@@ -22,10 +27,15 @@ public final class TraefikLogParser {
 
     /** A parser that expects every line in {@code format} ({@link InputFormat#AUTO} to detect per line). */
     public TraefikLogParser(InputFormat format) {
+        this(format, null);
+    }
+
+    private TraefikLogParser(InputFormat format, ValueCaches caches) {
         if (format == null) {
             throw new IllegalArgumentException("format must not be null (use InputFormat.AUTO to detect it)");
         }
         this.format = format;
+        this.sharedCaches = caches;
     }
 
     /**
@@ -44,7 +54,15 @@ public final class TraefikLogParser {
      * {@link #forFormat} does.
      */
     public static TraefikLogParser forPipeline(String configName, boolean needHeaders) {
-        TraefikLogParser parser = forFormat(configName);
+        return forPipeline(configName, needHeaders, null);
+    }
+
+    /**
+     * As {@link #forPipeline(String, boolean)}, reading repeated values of lines given as bytes through {@code shared}
+     * caches (null: its own); every parser sharing them must be used by the same thread, or under one lock.
+     */
+    public static TraefikLogParser forPipeline(String configName, boolean needHeaders, ValueCaches shared) {
+        TraefikLogParser parser = new TraefikLogParser(InputFormat.fromConfig(configName), shared);
         parser.json.essentialOnly = true;
         parser.json.keepHeaders = needHeaders;
         return parser;
@@ -97,6 +115,48 @@ public final class TraefikLogParser {
             // this message, so such bugs do not go unnoticed.
             throw new MalformedLineException("internal parser error (" + bug + ")");
         }
+    }
+
+    /**
+     * {@link #parseInto(String, AccessLogEntry)} for a line still in its file's bytes, {@code bytes[from, from+length)}
+     * as UTF-8: the same entry or the same error. JSON lines in the shape Traefik writes are read in place without a
+     * String; any other line (CLF, escapes in kept values, non-ASCII ones, odd or malformed JSON) is decoded and parsed
+     * as a String.
+     */
+    public void parseInto(byte[] bytes, int from, int length, AccessLogEntry into) throws MalformedLineException {
+        if (format == InputFormat.AUTO || format == InputFormat.JSON) {
+            int start = from;
+            int end = from + length;
+            while (start < end && isBlank(bytes[start])) {
+                start++;
+            }
+            while (end > start && isBlank(bytes[end - 1])) {
+                end--;
+            }
+            if (start < end && bytes[start] == '{') {
+                into.reset();
+                if (byteScanner().scan(bytes, start, end, into)) {
+                    return;
+                }
+            }
+        }
+        parseInto(new String(bytes, from, length, StandardCharsets.UTF_8), into);
+    }
+
+    private JsonByteScanner byteScanner() {
+        JsonByteScanner scanner = jsonBytes;
+        if (scanner == null) {
+            scanner = new JsonByteScanner(sharedCaches != null ? sharedCaches : new ValueCaches());
+            scanner.essentialOnly = json.essentialOnly;
+            scanner.keepHeaders = json.keepHeaders;
+            jsonBytes = scanner;
+        }
+        return scanner;
+    }
+
+    /** Blanks {@link #isBlank(char)} trims that are one byte in UTF-8 (a byte-order mark is left to the String path). */
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 
     /** Whitespace around a line, including a UTF-8 byte-order mark left at the start of a file. */

@@ -6,13 +6,17 @@ import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
+import io.trafficviz.parse.ValueCaches;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestEvent;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.resolve.Resolution;
+import io.trafficviz.source.FileReader;
 import io.trafficviz.source.LineSink;
 import io.trafficviz.source.LogLine;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +37,8 @@ public final class Pipeline implements LineSink {
     private final Map<String, Binding> bindings = new HashMap<>();
     private final List<SourceStats> sources = new ArrayList<>();
     private final AccessLogEntry entry = new AccessLogEntry();
+    /** One set for all sources' parsers (they run under the lock): bounded memory however many files there are. */
+    private final ValueCaches valueCaches = new ValueCaches();
     private final LongSupplier clock;
     private final boolean onLogTime;
     private final OutsiderLog outsiders;
@@ -81,7 +87,7 @@ public final class Pipeline implements LineSink {
             }
             SourceStats stats = new SourceStats(origin, format);
             // Only the fields the pipeline reads are copied out of each line; headers only to tell proxies apart.
-            bindings.put(origin, new Binding(TraefikLogParser.forPipeline(format, proxies.size() > 1),
+            bindings.put(origin, new Binding(TraefikLogParser.forPipeline(format, proxies.size() > 1, valueCaches),
                     List.copyOf(proxies), stats));
             sources.add(stats);
             return stats;
@@ -109,7 +115,19 @@ public final class Pipeline implements LineSink {
         }
     }
 
-    /** The hot path. Returns false when the line was malformed. */
+    /**
+     * Processes the lines of the next buffer of {@code chunks} (read from {@code origin}) under one lock acquisition,
+     * straight from the file's bytes; returns false once the file is finished. The buffer is read under the lock too,
+     * because its lines are only valid until the next read: for replay, whose files are usually in the page cache.
+     */
+    public boolean acceptChunk(String origin, FileReader.Chunks chunks) throws IOException {
+        synchronized (lock) {
+            long now = clock.getAsLong();
+            Binding binding = bindings.get(origin);
+            return chunks.nextBytes((bytes, from, length) -> process(binding, bytes, from, length, now));
+        }
+    }
+
     private boolean process(String origin, String text, long nowMillis) {
         Binding binding = bindings.get(origin);
         if (binding == null) {
@@ -125,13 +143,35 @@ public final class Pipeline implements LineSink {
             binding.stats().malformed(e.getMessage(), text);
             return false;
         }
+        return record(binding, nowMillis);
+    }
+
+    private boolean process(Binding binding, byte[] bytes, int from, int length, long nowMillis) {
+        if (binding == null) {
+            unattributed++;
+            return false;
+        }
+        lines++;
+        binding.stats().lines++;
+        try {
+            binding.parser().parseInto(bytes, from, length, entry);
+        } catch (MalformedLineException e) {
+            malformed++;
+            binding.stats().malformed(e.getMessage(), new String(bytes, from, length, StandardCharsets.UTF_8));
+            return false;
+        }
+        return record(binding, nowMillis);
+    }
+
+    /** The hot path after parsing: resolve the entry and record it in the graph. */
+    private boolean record(Binding binding, long nowMillis) {
         List<ProxyContext> proxies = binding.proxies();
         ProxyContext ctx = proxies.size() == 1 ? proxies.get(0) : resolver.proxyForLine(proxies, entry);
         Resolution r = resolver.resolve(ctx, entry);
         long eventMillis = entry.startMillis != 0 ? entry.startMillis : nowMillis;
         lastLineMillis = eventMillis;
         graph.recordRequest(r.client(), r.proxy(), r.target(), entry.downstreamStatus, entry.durationNanos,
-                entry.originDurationNanos, entry.downstreamContentSize, pathOnly(entry.requestPath),
+                entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
         if (r.outsider()) {
             outsiders.record(new OutsiderLog.Entry(eventMillis, ctx.serverName(), ctx.proxyName(), r.client().label(),
@@ -151,15 +191,6 @@ public final class Pipeline implements LineSink {
                 to.label(), r.client().id(), r.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
                 entry.requestPath, entry.downstreamStatus, entry.durationMillis(), entry.isError(),
                 r.answeredByProxy(), r.outsider());
-    }
-
-    /** Path cardinality is bounded per edge; the query string would make it unbounded for no insight. */
-    private static String pathOnly(String path) {
-        if (path == null) {
-            return null;
-        }
-        int q = path.indexOf('?');
-        return q < 0 ? path : path.substring(0, q);
     }
 
     /** Runs {@code reader} with the graph and ingest state held still. */

@@ -89,12 +89,11 @@ public final class Replayer {
      * As fast as possible: one thread takes a buffer's worth of lines from each file in turn, so files advance together
      * (roughly in log-time order, as one thread per file did) while memory stays one buffer per file. More threads
      * would only queue on the pipeline lock; with one per file, dozens of files meant dozens of line batches alive
-     * at once and a garbage collector copying them.
+     * at once and a garbage collector copying them. Lines go to the pipeline as bytes, straight from the buffer.
      */
     private void replayInterleaved() {
         List<String> paths = new ArrayList<>(files.keySet());
         List<FileReader.Chunks> open = new ArrayList<>();
-        List<String> batch = new ArrayList<>(BATCH);
         try {
             for (String path : paths) {
                 open.add(new FileReader.Chunks(Path.of(path), CHUNK_BYTES));
@@ -106,12 +105,7 @@ public final class Replayer {
             while (!active.isEmpty()) {
                 for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
                     int i = it.next();
-                    boolean more = open.get(i).next(batch::add);
-                    if (!batch.isEmpty()) {
-                        pipeline.acceptAll(paths.get(i), batch);
-                        batch.clear();
-                    }
-                    if (!more) {
+                    if (!pipeline.acceptChunk(paths.get(i), open.get(i))) {
                         it.remove();
                     }
                 }

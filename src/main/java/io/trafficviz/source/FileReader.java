@@ -2,6 +2,7 @@ package io.trafficviz.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -42,6 +43,15 @@ public final class FileReader {
     }
 
     /**
+     * Receives one line as UTF-8 bytes (without its terminator, truncated like a line String would be):
+     * {@code bytes[from, from+length)}, valid only during the call because the buffer is reused.
+     */
+    @FunctionalInterface
+    public interface ByteLineConsumer {
+        void line(byte[] bytes, int from, int length);
+    }
+
+    /**
      * One file read a buffer at a time, so that one thread can interleave many files (replay as fast as possible)
      * without a thread, a buffer and a batch of lines per file. Same line rules as {@link #readAll}.
      */
@@ -61,10 +71,20 @@ public final class FileReader {
          * last line even without its newline. Returns false once the file is finished.
          */
         public boolean next(Consumer<String> consumer) throws IOException {
+            return nextBytes((bytes, from, length) ->
+                    consumer.accept(new String(bytes, from, length, StandardCharsets.UTF_8)));
+        }
+
+        /**
+         * As {@link #next(Consumer)}, handing out each line's bytes in place instead of a String: no copy and no
+         * decoding for a consumer that reads bytes.
+         */
+        public boolean nextBytes(ByteLineConsumer consumer) throws IOException {
             if (done) {
                 return false;
             }
-            LineSplitter.LineHandler handler = (text, truncated, endIndex) -> consumer.accept(text);
+            LineSplitter.ByteLineHandler handler = (bytes, from, length, truncated, endIndex) ->
+                    consumer.line(bytes, from, length);
             int n = in.read(buffer);
             if (n < 0) {
                 splitter.flushPartial(handler);

@@ -20,6 +20,14 @@ final class LineSplitter {
         void line(String text, boolean truncated, int endIndex);
     }
 
+    /**
+     * Receives each line as bytes, {@code \r} and truncation already applied: {@code bytes[from, from+length)} is only
+     * valid during the call (it is the caller's buffer or the splitter's own).
+     */
+    interface ByteLineHandler {
+        void line(byte[] bytes, int from, int length, boolean truncated, int endIndex);
+    }
+
     private final int maxLineBytes;
     /** One byte of slack so a line of exactly maxLineBytes followed by \r\n is not reported as truncated. */
     private final int pendingLimit;
@@ -38,6 +46,11 @@ final class LineSplitter {
 
     /** Splits {@code buf[off, off+len)}, calling the handler for every line completed by it. */
     void feed(byte[] buf, int off, int len, LineHandler handler) {
+        feed(buf, off, len, decoding(handler));
+    }
+
+    /** As {@link #feed(byte[], int, int, LineHandler)}, without decoding lines into Strings. */
+    void feed(byte[] buf, int off, int len, ByteLineHandler handler) {
         int end = off + len;
         int lineStart = off;
         for (int i = indexOfNewline(buf, off, end); i >= 0; i = indexOfNewline(buf, i + 1, end)) {
@@ -90,6 +103,10 @@ final class LineSplitter {
      * rotated away or truncated). Returns whether there was anything to deliver.
      */
     boolean flushPartial(LineHandler handler) {
+        return flushPartial(decoding(handler));
+    }
+
+    boolean flushPartial(ByteLineHandler handler) {
         if (!hasPartial()) {
             return false;
         }
@@ -103,7 +120,13 @@ final class LineSplitter {
         clearPending();
     }
 
-    private void emit(byte[] bytes, int from, int length, boolean alreadyOverflowed, LineHandler handler, int endIndex) {
+    private static ByteLineHandler decoding(LineHandler handler) {
+        return (bytes, from, length, truncated, endIndex) ->
+                handler.line(new String(bytes, from, length, StandardCharsets.UTF_8), truncated, endIndex);
+    }
+
+    private void emit(byte[] bytes, int from, int length, boolean alreadyOverflowed, ByteLineHandler handler,
+                      int endIndex) {
         int n = length;
         // When the line overflowed, its real last byte was skipped, so a \r in the kept part is content.
         if (!alreadyOverflowed && n > 0 && bytes[from + n - 1] == '\r') {
@@ -113,7 +136,7 @@ final class LineSplitter {
         if (truncated) {
             n = Utf8.completePrefixLength(bytes, from, Math.min(n, maxLineBytes));
         }
-        handler.line(new String(bytes, from, n, StandardCharsets.UTF_8), truncated, endIndex);
+        handler.line(bytes, from, n, truncated, endIndex);
     }
 
     private void appendPending(byte[] buf, int from, int length) {

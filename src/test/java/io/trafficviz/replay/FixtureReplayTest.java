@@ -109,6 +109,40 @@ class FixtureReplayTest {
         app.close();
     }
 
+    @Test
+    void replayingBytesBuildsTheSameGraphAsFeedingLineStrings(@TempDir Path dir) throws Exception {
+        Path log = fixture("combined-access.json.log");
+        TrafficvizApp fromBytes = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
+        new Replayer(fromBytes.pipeline(), fromBytes.logFiles(), Double.POSITIVE_INFINITY).run();
+        TrafficvizApp fromStrings = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
+        String origin = fromStrings.logFiles().keySet().iterator().next();
+        assertThat(fromStrings.pipeline().acceptAll(origin, Files.readAllLines(log))).isZero();
+
+        assertThat(graphSummary(fromBytes.pipeline())).isNotEmpty().isEqualTo(graphSummary(fromStrings.pipeline()));
+        fromBytes.close();
+        fromStrings.close();
+    }
+
+    /** Every edge with its counters, latencies and paths, as text. */
+    private static Map<String, String> graphSummary(Pipeline pipeline) {
+        return pipeline.readGraph(g -> {
+            Map<String, String> summary = new TreeMap<>();
+            for (Edge e : g.hopEdges()) {
+                summary.put("hop " + e.id(), describe(e));
+            }
+            for (Edge e : g.logicalEdges()) {
+                summary.put("logical " + e.id(), describe(e));
+            }
+            return summary;
+        });
+    }
+
+    private static String describe(Edge e) {
+        return e.stats().requests() + " " + e.stats().errors() + " " + e.stats().bytes() + " " + statusCounts(e)
+                + " p50=" + e.stats().percentileMillis(50) + " p99=" + e.stats().percentileMillis(99)
+                + " last=" + e.stats().lastSeenMillis() + " paths=" + e.stats().topPaths(1000);
+    }
+
     private static Map<Integer, Long> statusCounts(Edge e) {
         Map<Integer, Long> m = new TreeMap<>();
         for (int c = 1; c <= 5; c++) {

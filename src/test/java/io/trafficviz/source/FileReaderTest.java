@@ -57,4 +57,36 @@ class FileReaderTest {
         Path file = Files.createFile(dir.resolve("empty.log"));
         assertThat(FileReader.readAll(file, line -> { })).isZero();
     }
+
+    @Test
+    void chunksHandOutTheSameLinesAsBytesAsTheyDoAsStrings() throws Exception {
+        Path file = dir.resolve("mixed.log");
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            content.append(i % 7 == 0 ? "caf\u00e9 \ud83d\ude00 " : "line ").append(i).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        content.append("x".repeat(TailerOptions.DEFAULT_MAX_LINE_BYTES + 10)).append('\n').append("last, no newline");
+        Files.writeString(file, content);
+        byte[] invalid = {'b', 'a', (byte) 0xC3, 'd', '\n'};
+        Files.write(file, invalid, java.nio.file.StandardOpenOption.APPEND);
+
+        List<String> asStrings = new ArrayList<>();
+        try (FileReader.Chunks chunks = new FileReader.Chunks(file, 4096)) {
+            while (chunks.next(asStrings::add)) {
+                // until the end
+            }
+        }
+        List<String> asBytes = new ArrayList<>();
+        try (FileReader.Chunks chunks = new FileReader.Chunks(file, 4096)) {
+            while (chunks.nextBytes((bytes, from, length) ->
+                    asBytes.add(new String(bytes, from, length, StandardCharsets.UTF_8)))) {
+                // until the end
+            }
+        }
+
+        assertThat(asBytes).hasSize(20_002).isEqualTo(asStrings);
+        assertThat(asBytes.get(7)).isEqualTo("caf\u00e9 \ud83d\ude00 7");
+        assertThat(asBytes.get(20_000)).hasSize(TailerOptions.DEFAULT_MAX_LINE_BYTES);
+        assertThat(asBytes.get(20_001)).isEqualTo("last, no newlineba\uFFFDd");
+    }
 }

@@ -46,6 +46,46 @@ public class ParserBench {
         }
         parser = TraefikLogParser.forFormat(format);
         pipelineParser = TraefikLogParser.forPipeline(format, false);
+        bytesParser = TraefikLogParser.forPipeline(format, false);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        lineStarts = new int[LINES + 1];
+        for (int i = 0; i < LINES; i++) {
+            lineStarts[i] = all.size();
+            all.writeBytes(lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        lineStarts[LINES] = all.size();
+        file = all.toByteArray();
+    }
+
+    /** The lines back to back, as a file buffer holds them (without newlines), and where each starts. */
+    private byte[] file;
+    private int[] lineStarts;
+    private TraefikLogParser bytesParser;
+
+    /** The pipeline's parser on a line still in the file's bytes, as replay reads it (no String per line). */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long parseBytesForPipeline() throws MalformedLineException {
+        long sink = 0;
+        for (int i = 0; i < LINES; i++) {
+            bytesParser.parseInto(file, lineStarts[i], lineStarts[i + 1] - lineStarts[i], entry);
+            sink += entry.downstreamStatus + entry.startMillis;
+        }
+        return sink;
+    }
+
+    /** What replay did before reading bytes in place: decode each line into a String, then parse that. */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public long decodeThenParseForPipeline() throws MalformedLineException {
+        long sink = 0;
+        for (int i = 0; i < LINES; i++) {
+            String line = new String(file, lineStarts[i], lineStarts[i + 1] - lineStarts[i],
+                    java.nio.charset.StandardCharsets.UTF_8);
+            pipelineParser.parseInto(line, entry);
+            sink += entry.downstreamStatus + entry.startMillis;
+        }
+        return sink;
     }
 
     private static final com.fasterxml.jackson.core.JsonFactory JACKSON = new com.fasterxml.jackson.core.JsonFactory();
