@@ -60,15 +60,16 @@ final class LatencyHistogram {
     }
 
     /**
-     * The value at {@code percentile} (0..100) of {@code total} recorded values, as HdrHistogram computes it: the
-     * highest value of the bucket holding the value of rank round(percentile/100 · total), at least the first; 0 when
-     * empty.
+     * The value at {@code percentile} (0..100) of {@code total} recorded values, exactly as HdrHistogram 2.2 computes
+     * it: the highest value of the bucket holding the value of rank ceil(percentile/100 · total) (the percentile taken
+     * one ulp lower, so that 95% of 20 is rank 19, not 20), at least rank 1; 0 when empty.
      */
     static long valueAtPercentile(int[] counts, long total, double percentile) {
         if (total == 0) {
             return 0;
         }
-        long rank = Math.max(1, (long) (Math.min(100, percentile) / 100 * total + 0.5));
+        double requested = Math.min(Math.max(Math.nextDown(percentile), 0), 100);
+        long rank = Math.max(1, (long) Math.ceil(requested * total / 100));
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
             seen += counts[i];

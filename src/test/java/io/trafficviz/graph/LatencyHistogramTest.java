@@ -38,7 +38,7 @@ class LatencyHistogramTest {
             }
             Arrays.sort(values);
             for (double p : new double[]{0, 1, 50, 90, 95, 99, 99.9, 100}) {
-                long rank = Math.max(1, (long) (p / 100 * n + 0.5));
+                long rank = Math.max(1, (long) Math.ceil(Math.nextDown(p) * n / 100));
                 long exact = values[(int) Math.min(n, rank) - 1];
                 long reported = LatencyHistogram.valueAtPercentile(counts, n, p);
                 assertThat(reported).as("p%s of %s values", p, n)
@@ -48,21 +48,24 @@ class LatencyHistogramTest {
     }
 
     @Test
-    void reportsWhatTheHdrHistogramItReplacesReported() {
+    void reportsExactlyWhatTheHdrHistogramItReplacesReported() {
         SplittableRandom r = new SplittableRandom(5);
-        IntCountsHistogram hdr = new IntCountsHistogram(10, 100_000, 2);
-        hdr.setAutoResize(true);
-        int[] counts = LatencyHistogram.empty();
-        int n = 20_000;
-        for (int i = 0; i < n; i++) {
-            long micros = (long) (Math.exp(1.0 + r.nextGaussian()) * 1000);
-            hdr.recordValue(micros);
-            counts = LatencyHistogram.record(counts, micros);
-        }
-        for (double p : new double[]{50, 95, 99}) {
-            long ours = LatencyHistogram.valueAtPercentile(counts, n, p);
-            long theirs = hdr.getValueAtPercentile(p);
-            assertThat((double) ours).as("p%s", p).isCloseTo(theirs, org.assertj.core.data.Percentage.withPercentage(1));
+        for (int trial = 0; trial < 200; trial++) {
+            IntCountsHistogram hdr = new IntCountsHistogram(10, 100_000, 2);
+            hdr.setAutoResize(true);
+            int[] counts = LatencyHistogram.empty();
+            int n = 1 + r.nextInt(trial < 100 ? 50 : 20_000);
+            double spread = r.nextDouble() * 3;
+            for (int i = 0; i < n; i++) {
+                long micros = (long) (Math.exp(1.0 + spread * r.nextGaussian()) * 1000);
+                hdr.recordValue(micros);
+                counts = LatencyHistogram.record(counts, micros);
+            }
+            for (double p : new double[]{0, 10, 50, 66.6, 90, 95, 99, 99.9, 100}) {
+                assertThat(LatencyHistogram.valueAtPercentile(counts, n, p)).as("p%s of %s", p, n)
+                        .isEqualTo(p == 0 ? hdr.highestEquivalentValue(hdr.getValueAtPercentile(0))
+                                : hdr.getValueAtPercentile(p));
+            }
         }
     }
 
