@@ -26,9 +26,10 @@ public final class EdgeStats {
     private long serverErrors;
     private long bytes;
     private long lastSeenMillis;
-    private int[] latencyMicros = LatencyHistogram.empty();
+    // Allocated in this order, the small objects read on every request land next to this one, the array after them.
     private final RollingRate rate = new RollingRate();
     private final PathCounts paths;
+    private int[] latencyMicros;
     /**
      * The edge is listed in the graph's changed edges since the last drain (a flag check is cheaper than a set insert
      * per line); kept here rather than on {@link Edge}, which the ingest path then never has to read.
@@ -38,6 +39,7 @@ public final class EdgeStats {
     /** Path texts shared with {@code pool} (the graph's, for all its edges). */
     EdgeStats(PathPool pool) {
         paths = new PathCounts(pool);
+        latencyMicros = LatencyHistogram.empty();
     }
 
     /** An edge on its own, with its own path pool (tests). */
@@ -78,9 +80,9 @@ public final class EdgeStats {
         }
     }
 
-    /** See {@link PathCounts#add(int, String, int, int)}: returns the path's number, for the line's next edge. */
-    int countPath(int pathId, String path, int hash, int maxPaths) {
-        return paths.add(pathId, path, hash, maxPaths);
+    /** See {@link PathCounts#add(String, int, int)}: returns the text held, for the line's next edge. */
+    String countPath(String path, int hash, int maxPaths) {
+        return paths.add(path, hash, maxPaths);
     }
 
     public long requests() {

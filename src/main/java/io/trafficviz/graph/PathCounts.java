@@ -10,15 +10,19 @@ import java.util.Map;
  * Request counts per path of one edge: the first {@code maxPaths} distinct paths, then everything else under
  * {@link EdgeStats#OTHER_PATHS}.
  *
- * <p>Keyed by the paths' numbers in the graph's {@link PathPool}, not their texts: each slot is one {@code long}, the
- * number in the high half and the count in the low half, so counting a request reads and writes one slot and never
- * looks at a text (the line's path was looked up in the pool once for all its edges). 8 bytes a slot.
+ * <p>Open addressing in which each slot's path hash and count share one {@code long} (hash in the high half, count in
+ * the low half; the texts in a parallel array): a request reads and writes one slot, looks at a text only when the
+ * hash matches, and an edge that is full turns an unknown path away by hashes alone, with no look-up anywhere else
+ * (most paths of a busy service are rare: most requests of a line's three edges end there). 12 bytes a slot. The text
+ * compare is usually by reference: a table stores {@link PathPool}'s copy of a text, shared by all the edges, and
+ * {@link #add} returns the copy it holds for the graph to hand to the line's next edges.
  */
 final class PathCounts {
     private static final long LOW = 0xFFFF_FFFFL;
 
     private final PathPool pool;
-    /** Per slot: (path number + 1) << 32 | count, the count kept in 1..2^32-1 (carried below); 0 is an empty slot. */
+    private String[] keys = new String[8];
+    /** Per slot: hash << 32 | count, the count kept in 1..2^32-1 (so a used slot is never 0) and carried below. */
     private long[] slots = new long[8];
     /** Lazily: the part of each slot's count that did not fit in its low half (4 billion requests on one path). */
     private long[] carried;
@@ -30,57 +34,50 @@ final class PathCounts {
         this.pool = pool;
     }
 
-    /** Counts one request for {@code path} (looked up in the pool here: for tests and single edges). */
+    /** Counts one request for {@code path}. */
     void add(String path, int maxPaths) {
-        int hash = path.hashCode();
-        add(pool.find(path, hash), path, hash, maxPaths);
+        add(path, path.hashCode(), maxPaths);
     }
 
     /**
-     * Counts one request for {@code path}, whose {@code hashCode()} is {@code hash} and whose number in the pool is
-     * {@code id} (-1: not in the pool). Returns the path's number afterwards (-1 if still unknown: it went to (other)),
-     * for the line's next edge.
+     * Counts one request for {@code path}, whose {@code hashCode()} is {@code hash}; returns the copy of the text this
+     * table holds ({@code path} itself when it went to (other)), to pass to the next edge of the same line.
      */
-    int add(int id, String path, int hash, int maxPaths) {
+    String add(String path, int hash, int maxPaths) {
         long[] s = slots;
+        String[] k = keys;
         int mask = s.length - 1;
-        if (id >= 0) {
-            long key = (long) (id + 1) << 32;
-            int i = mix(id) & mask;
-            long w;
-            while ((w = s[i]) != 0) {
-                if ((w & ~LOW) == key) {
+        int i = mix(hash) & mask;
+        long w;
+        while ((w = s[i]) != 0) {
+            if ((int) (w >>> 32) == hash) {
+                String key = k[i];
+                if (key == path || key.equals(path)) {
                     if ((w & LOW) != LOW) {
                         s[i] = w + 1;
                     } else {
                         carry(i);
                     }
-                    return id;
+                    return key;
                 }
-                i = (i + 1) & mask;
             }
+            i = (i + 1) & mask;
         }
         if (size >= maxPaths) {
             other++;
             hasOther = true;
-            return id;
+            return path;
         }
-        if (id < 0) {
-            id = pool.add(path, hash);
-        }
-        int i = mix(id) & mask;
-        while (s[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        s[i] = (long) (id + 1) << 32 | 1;
+        String key = pool.shared(path, hash);
+        k[i] = key;
+        s[i] = (long) hash << 32 | 1;
         if (++size * 4 > s.length * 3) {
             grow();
         }
-        return id;
+        return key;
     }
 
-    private static int mix(int id) {
-        int h = id * 0x9E3779B1;
+    private static int mix(int h) {
         return h ^ (h >>> 16);
     }
 
@@ -93,27 +90,26 @@ final class PathCounts {
     }
 
     private void grow() {
+        String[] oldKeys = keys;
         long[] oldSlots = slots;
         long[] oldCarried = carried;
+        keys = new String[oldKeys.length * 2];
         slots = new long[oldSlots.length * 2];
         carried = oldCarried == null ? null : new long[slots.length];
         int mask = slots.length - 1;
         for (int j = 0; j < oldSlots.length; j++) {
             if (oldSlots[j] != 0) {
-                int i = mix(id(oldSlots[j])) & mask;
+                int i = mix((int) (oldSlots[j] >>> 32)) & mask;
                 while (slots[i] != 0) {
                     i = (i + 1) & mask;
                 }
+                keys[i] = oldKeys[j];
                 slots[i] = oldSlots[j];
                 if (oldCarried != null) {
                     carried[i] = oldCarried[j];
                 }
             }
         }
-    }
-
-    private static int id(long slot) {
-        return (int) (slot >>> 32) - 1;
     }
 
     /** Distinct paths held, (other) included. */
@@ -126,7 +122,7 @@ final class PathCounts {
     }
 
     private String text(int i) {
-        return pool.text(id(slots[i]));
+        return keys[i];
     }
 
     /** A copy: path → {count}, (other) included when something overflowed. */
@@ -187,9 +183,8 @@ final class PathCounts {
 
     /** For tests: makes the count of the held path {@code path} {@code count} (to reach the carry without 4 billion adds). */
     void setCountForTest(String path, long count) {
-        int id = pool.find(path, path.hashCode());
         for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != 0 && id(slots[i]) == id) {
+            if (keys[i] != null && keys[i].equals(path)) {
                 if (carried == null) {
                     carried = new long[slots.length];
                 }

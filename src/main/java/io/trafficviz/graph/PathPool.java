@@ -3,13 +3,14 @@ package io.trafficviz.graph;
 import java.util.Arrays;
 
 /**
- * The path texts the edges count, each held once and numbered. An edge's path counts are keyed by these numbers, so
- * a line's path is looked up here once (its text hashed and compared once, against a copy that is in cache when the
- * path is a busy one) and each edge then finds its counter by comparing numbers only.
+ * One copy of each path text for all the edges' path counters. Every line brings its own path String; an edge that
+ * starts counting a path keeps the pool's copy, so the same hot path is held once, not once per edge (thousands of
+ * edges × up to {@code maxPathsPerEdge} paths), and the edges of a line compare it by reference. Consulted only when
+ * an edge adds a path, never on the per-line fast path.
  *
- * <p>A text is added when an edge starts counting it, never on a mere look-up, so the pool holds exactly the texts
- * some edge holds: bounded by edges × {@code maxPathsPerEdge}, like the edges' own references before it. Nothing is
- * removed (edges are never removed either).
+ * <p>A text enters when an edge starts counting it, so the pool holds exactly the texts some edge holds: bounded by
+ * edges × {@code maxPathsPerEdge}, like the edges' own references. Nothing is removed (edges are never removed either).
+ * Open addressing over the texts' hashes, so a look-up compares a text only when its hash matches.
  */
 final class PathPool {
     private String[] texts = new String[1024];
@@ -17,8 +18,18 @@ final class PathPool {
     private long[] table = new long[2048];
     private int size;
 
+    /** The pool's copy of {@code path} (whose {@code hashCode()} is {@code hash}), {@code path} itself if new. */
+    String shared(String path, int hash) {
+        int id = find(path, hash);
+        if (id >= 0) {
+            return texts[id];
+        }
+        add(path, hash);
+        return path;
+    }
+
     /** The number of {@code path} (whose {@code hashCode()} is {@code hash}), or -1 if no edge counts it. */
-    int find(String path, int hash) {
+    private int find(String path, int hash) {
         long[] t = table;
         int mask = t.length - 1;
         int i = mix(hash) & mask;
@@ -35,8 +46,7 @@ final class PathPool {
         return -1;
     }
 
-    /** The number of {@code path}, which {@link #find} did not know. */
-    int add(String path, int hash) {
+    private void add(String path, int hash) {
         if (size == texts.length) {
             texts = Arrays.copyOf(texts, size * 2);
         }
@@ -52,7 +62,6 @@ final class PathPool {
             }
             table = bigger;
         }
-        return id;
     }
 
     private static void place(long[] t, long word) {
@@ -62,10 +71,6 @@ final class PathPool {
             i = (i + 1) & mask;
         }
         t[i] = word;
-    }
-
-    String text(int id) {
-        return texts[id];
     }
 
     int size() {

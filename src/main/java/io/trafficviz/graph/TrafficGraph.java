@@ -130,14 +130,13 @@ public final class TrafficGraph {
         EdgeStats logical = route.logicalStats;
         logical.record(statusClass, micros, bytes, nowMillis, second);
         if (path != null) {
-            // The text is hashed and looked up once; the edges count by its number.
+            // Hashed once; each edge hands on the text it holds, the pooled copy the next edges compare by reference.
             int hash = path.hashCode();
-            int id = pathPool.find(path, hash);
-            id = clientHop.countPath(id, path, hash, maxPathsPerEdge);
+            String held = clientHop.countPath(path, hash, maxPathsPerEdge);
             if (targetHop != null) {
-                id = targetHop.countPath(id, path, hash, maxPathsPerEdge);
+                held = targetHop.countPath(held, hash, maxPathsPerEdge);
             }
-            logical.countPath(id, path, hash, maxPathsPerEdge);
+            logical.countPath(held, hash, maxPathsPerEdge);
         }
     }
 
