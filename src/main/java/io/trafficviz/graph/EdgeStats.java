@@ -7,9 +7,9 @@ import java.util.Map;
  * Statistics of one edge. Not thread-safe: owned by the graph, read under its lock.
  *
  * <p>Laid out for the ingest path, which updates three of these per line on thousands of edges, i.e. mostly out of
- * cache: the counters sit in this object, the latency counts are a bare array referenced from here, and the rate
- * writes its ring only when a new second starts, so that a request touches little more than this object and one
- * latency bucket.
+ * cache: the counters and the newest second of the rate are fields of this object, the latency counts and the rate's
+ * ring are bare arrays referenced from here (the ring written only when a new second starts), so that a request
+ * touches little more than this object and one latency bucket.
  */
 public final class EdgeStats {
     static final String OTHER_PATHS = "(other)";
@@ -26,8 +26,11 @@ public final class EdgeStats {
     private long serverErrors;
     private long bytes;
     private long lastSeenMillis;
-    // Allocated in this order, the small objects read on every request land next to this one, the array after them.
-    private final RollingRate rate = new RollingRate();
+    /** The newest second a request was counted in (Long.MIN_VALUE: none yet), and its count; see {@link RollingRate}. */
+    private long rateSecond = Long.MIN_VALUE;
+    private int rateCount;
+    private int[] rateRing;
+    // Allocated in this order, the path table (read on every request) lands next to this object, the array after it.
     private final PathCounts paths;
     private int[] latencyMicros;
     /**
@@ -74,9 +77,26 @@ public final class EdgeStats {
             bytes += byteCount;
         }
         latencyMicros = LatencyHistogram.record(latencyMicros, micros);
-        rate.recordSecond(second);
+        if (second == rateSecond) {
+            rateCount++;
+        } else {
+            countInOtherSecond(second);
+        }
         if (nowMillis > lastSeenMillis) {
             lastSeenMillis = nowMillis;
+        }
+    }
+
+    private void countInOtherSecond(long second) {
+        if (rateSecond == Long.MIN_VALUE) {
+            rateSecond = second;
+            rateCount = 1;
+        } else if (second < rateSecond) {
+            rateRing = RollingRate.countLate(rateRing, rateSecond, second);
+        } else {
+            rateRing = RollingRate.advance(rateRing, rateSecond, rateCount, second);
+            rateSecond = second;
+            rateCount = 1;
         }
     }
 
@@ -116,7 +136,7 @@ public final class EdgeStats {
     }
 
     public double ratePerSecond(long nowMillis, int windowSeconds) {
-        return rate.perSecond(nowMillis, windowSeconds);
+        return RollingRate.perSecond(rateRing, rateSecond, rateCount, nowMillis, windowSeconds);
     }
 
     public long lastSeenMillis() {

@@ -3,79 +3,72 @@ package io.trafficviz.graph;
 import java.util.Arrays;
 
 /**
- * Requests per second over the last 10 s, 1 min and 5 min, from a ring of per-second counters.
- * Time is passed in, not read from a clock, so replay can run on the logs' own time.
+ * Requests per second over the last 10 s, 1 min and 5 min: per-second counts of the last 300 seconds. Time is passed
+ * in, not read from a clock, so replay can run on the logs' own time.
  *
- * <p>The newest second's count is kept in a field and moved into the ring only when a later second arrives: almost
- * every line falls in the newest second, so recording is a compare and an increment on this object, without touching
- * the ring (another cache line) or computing its slot. The ring is allocated on the first such move, so an edge seen
- * within a single second costs no ring.
+ * <p>The state lives in {@link EdgeStats}, not in an object of its own, because the ingest path updates three per line
+ * on thousands of edges: the newest second and its count are two fields there (almost every request is a compare and
+ * an increment on the object already being written), and the ring of the 299 seconds before it is a bare array,
+ * written only when a later second arrives and allocated on the first one (an edge seen within one second has none).
+ * This class holds the ring's rules.
  */
 final class RollingRate {
-    private static final int SLOTS = 300;
-    /** Counts of the seconds before {@link #headSecond} (its own slot is kept at 0: that second is in the field). */
-    private int[] counts;
-    private long headSecond = Long.MIN_VALUE;
-    private int headCount;
+    static final int SLOTS = 300;
 
-    /** Records one request at {@code second} (epoch seconds: the caller divides once for all the edges of a line). */
-    void recordSecond(long second) {
-        if (second == headSecond) {
-            headCount++;
-        } else {
-            recordOtherSecond(second);
-        }
-    }
-
-    void record(long nowMillis) {
-        recordSecond(Math.floorDiv(nowMillis, 1000));
-    }
-
-    private void recordOtherSecond(long second) {
-        if (headSecond == Long.MIN_VALUE) {
-            headSecond = second;
-            headCount = 1;
-            return;
-        }
-        if (second < headSecond) {
-            if (second > headSecond - SLOTS) { // late lines within the window still count; older ones are ignored
-                ring()[slot(second)]++;
-            }
-            return;
-        }
-        int[] ring = ring();
-        if (second - headSecond >= SLOTS) {
-            Arrays.fill(ring, 0);
-        } else {
-            ring[slot(headSecond)] = headCount;
-            for (long s = headSecond + 1; s <= second; s++) {
-                ring[slot(s)] = 0;
-            }
-        }
-        headSecond = second;
-        headCount = 1;
-    }
-
-    private int[] ring() {
-        if (counts == null) {
-            counts = new int[SLOTS];
-        }
-        return counts;
+    private RollingRate() {
     }
 
     private static int slot(long second) {
         return (int) Math.floorMod(second, (long) SLOTS);
     }
 
-    /** Average rate over the {@code windowSeconds} seconds before {@code nowMillis}, the current second included. */
-    double perSecond(long nowMillis, int windowSeconds) {
-        if (headSecond == Long.MIN_VALUE) {
+    /**
+     * Moves the newest second {@code head} (with {@code headCount} requests) into the ring and makes {@code second}
+     * (later than {@code head}) the newest: the seconds in between are zeroed, all of them after a gap of 300 s or more.
+     * Returns the ring, allocated if {@code ring} was null. The newest second's own slot is left at 0.
+     */
+    static int[] advance(int[] ring, long head, int headCount, long second) {
+        if (ring == null) {
+            ring = new int[SLOTS];
+        }
+        if (second - head >= SLOTS) {
+            Arrays.fill(ring, 0);
+        } else {
+            ring[slot(head)] = headCount;
+            for (long s = head + 1; s <= second; s++) {
+                ring[slot(s)] = 0;
+            }
+        }
+        return ring;
+    }
+
+    /**
+     * Counts a late request at {@code second}, before the newest second {@code head}: kept if within the 300 s window,
+     * ignored if older. Returns the ring, allocated if {@code ring} was null.
+     */
+    static int[] countLate(int[] ring, long head, long second) {
+        if (second <= head - SLOTS) {
+            return ring;
+        }
+        if (ring == null) {
+            ring = new int[SLOTS];
+        }
+        ring[slot(second)]++;
+        return ring;
+    }
+
+    /**
+     * Average rate over the {@code windowSeconds} seconds before {@code nowMillis}, the current second included, given
+     * the newest second {@code head} (Long.MIN_VALUE: nothing recorded) and its count.
+     */
+    static double perSecond(int[] ring, long head, int headCount, long nowMillis, int windowSeconds) {
+        if (head == Long.MIN_VALUE) {
             return 0;
         }
         long now = Math.floorDiv(nowMillis, 1000);
         long sum = 0;
-        for (long s = Math.max(now - windowSeconds + 1, headSecond - SLOTS + 1); s <= Math.min(now, headSecond); s++) {
-            sum += s == headSecond ? headCount : counts == null ? 0 : counts[slot(s)];
+        for (long s = Math.max(now - windowSeconds + 1, head - SLOTS + 1); s <= Math.min(now, head); s++) {
+            sum += s == head ? headCount : ring == null ? 0 : ring[slot(s)];
         }
         return sum / (double) windowSeconds;
     }

@@ -15,7 +15,7 @@ class RollingRateTest {
     void agreesWithEveryRequestKept() {
         SplittableRandom r = new SplittableRandom(3);
         for (int trial = 0; trial < 20; trial++) {
-            RollingRate rate = new RollingRate();
+            EdgeStats rate = new EdgeStats();
             List<Long> seconds = new ArrayList<>();
             long head = Long.MIN_VALUE;
             long t = 1_700_000_000_000L + r.nextInt(1000);
@@ -23,14 +23,14 @@ class RollingRateTest {
                 int dice = r.nextInt(100);
                 t += dice < 80 ? r.nextInt(50) : dice < 97 ? r.nextInt(5_000) : r.nextInt(400_000);
                 long at = r.nextInt(20) == 0 ? t - r.nextInt(400_000) : t; // some late lines
-                rate.record(at);
+                rate.record(200, 1_000_000, 1, null, at, 10);
                 long second = Math.floorDiv(at, 1000);
                 head = Math.max(head, second);
                 seconds.add(second);
                 if (r.nextInt(10) == 0) {
                     long now = t + r.nextInt(20_000);
                     for (int window : new int[]{10, 60, 300}) {
-                        assertThat(rate.perSecond(now, window)).as("window %s", window)
+                        assertThat(rate.ratePerSecond(now, window)).as("window %s", window)
                                 .isCloseTo(reference(seconds, head, Math.floorDiv(now, 1000), window), within(1e-9));
                     }
                 }
