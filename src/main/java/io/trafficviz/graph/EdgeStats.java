@@ -65,6 +65,12 @@ public final class EdgeStats {
 
     /** Counts one request. Paths are counted separately ({@link #countPath}). */
     void record(int statusClass, long micros, long byteCount, long nowMillis, long second) {
+        count(statusClass, byteCount, nowMillis, second);
+        recordLatency(micros);
+    }
+
+    /** The counters and the rate of one request: this object's fields (the ring too when a new second starts). */
+    void count(int statusClass, long byteCount, long nowMillis, long second) {
         switch (statusClass) {
             case 2 -> successes++;
             case 3 -> redirects++;
@@ -76,7 +82,6 @@ public final class EdgeStats {
         if (byteCount > 0) {
             bytes += byteCount;
         }
-        latencyMicros = LatencyHistogram.record(latencyMicros, micros);
         if (second == rateSecond) {
             rateCount++;
         } else {
@@ -85,6 +90,11 @@ public final class EdgeStats {
         if (nowMillis > lastSeenMillis) {
             lastSeenMillis = nowMillis;
         }
+    }
+
+    /** The latency of one request (with {@link #count}, which counts it in the total the percentiles are taken of). */
+    void recordLatency(long micros) {
+        latencyMicros = LatencyHistogram.record(latencyMicros, micros);
     }
 
     private void countInOtherSecond(long second) {

@@ -114,21 +114,27 @@ public final class TrafficGraph {
         long second = Math.floorDiv(nowMillis, 1000);
         long micros = durationNanos / 1000;
         EdgeStats clientHop = route.clientHopStats;
-        clientHop.record(statusClass, micros, bytes, nowMillis, second);
+        EdgeStats targetHop = route.targetHopStats;
+        EdgeStats logical = route.logicalStats;
+        // Edge by edge but one kind of memory at a time (the stats objects, then the latency arrays): the edges are
+        // mostly out of cache, and independent misses issued together overlap instead of waiting for one another.
+        clientHop.count(statusClass, bytes, nowMillis, second);
+        if (targetHop != null) {
+            targetHop.count(statusClass, bytes, nowMillis, second);
+        }
+        logical.count(statusClass, bytes, nowMillis, second);
+        clientHop.recordLatency(micros);
+        if (targetHop != null) {
+            // The backend's own time is the latency of the proxy → service hop.
+            targetHop.recordLatency(originDurationNanos > 0 ? originDurationNanos / 1000 : micros);
+        }
+        logical.recordLatency(micros);
         if (!clientHop.dirty) {
             markDirty(route.clientHop);
         }
-        EdgeStats targetHop = route.targetHopStats;
-        if (targetHop != null) {
-            // The backend's own time is the latency of the proxy → service hop.
-            targetHop.record(statusClass, originDurationNanos > 0 ? originDurationNanos / 1000 : micros, bytes,
-                    nowMillis, second);
-            if (!targetHop.dirty) {
-                markDirty(route.targetHop);
-            }
+        if (targetHop != null && !targetHop.dirty) {
+            markDirty(route.targetHop);
         }
-        EdgeStats logical = route.logicalStats;
-        logical.record(statusClass, micros, bytes, nowMillis, second);
         if (path != null) {
             // Hashed once; each edge hands on the text it holds, the pooled copy the next edges compare by reference.
             int hash = path.hashCode();
