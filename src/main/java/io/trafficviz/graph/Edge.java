@@ -5,11 +5,10 @@ public final class Edge {
     private final String id;
     private final Node source;
     private final Node target;
-    private final EdgeStats stats = new EdgeStats();
-    /** Listed in the graph's dirty edges since the last drain (a flag check is cheaper than a set insert per line). */
-    boolean dirty;
+    private final EdgeStats stats;
 
-    Edge(Node source, Node target) {
+    Edge(Node source, Node target, PathPool paths) {
+        this.stats = new EdgeStats(paths);
         this.id = source.id() + "->" + target.id();
         this.source = source;
         this.target = target;

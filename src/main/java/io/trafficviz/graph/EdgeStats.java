@@ -1,67 +1,140 @@
 package io.trafficviz.graph;
 
-import org.HdrHistogram.IntCountsHistogram;
-
+import java.util.List;
 import java.util.Map;
 
-/** Statistics of one edge. Not thread-safe: owned by the graph, read under its lock. */
+/**
+ * Statistics of one edge. Not thread-safe: owned by the graph, read under its lock.
+ *
+ * <p>Laid out for the ingest path, which updates three of these per line on thousands of edges, i.e. mostly out of
+ * cache: the counters and the newest second of the rate are fields of this object, the latency counts and the rate's
+ * ring are bare arrays referenced from here (the ring written only when a new second starts), so that a request
+ * touches little more than this object and one latency bucket.
+ */
 public final class EdgeStats {
-    /** Latencies are recorded in microseconds up to one hour; longer ones are clamped rather than lost. */
-    private static final long MAX_MICROS = 3_600_000_000L;
     static final String OTHER_PATHS = "(other)";
 
-    private long requests;
-    private long errors;
-    private final long[] statusClasses = new long[6]; // index = status / 100; 0 for anything out of range
-    private long bytes;
-    /**
-     * Latency in microseconds, 2 significant digits, 10 µs resolution at the bottom (invisible in ms figures), sized
-     * for what the edge has seen so far and grown on demand: a fixed 1 µs..1 h histogram is ~13 KB per edge, which
-     * with thousands of edges was the largest part of the heap; most edges never see more than seconds (~6 KB).
+    /*
+     * One counter per status class (index = status / 100; 0 for anything out of range) and nothing else per request:
+     * requests and errors are sums of them, so a line updates one counter here instead of three.
      */
-    private final IntCountsHistogram latencyMicros = newLatencyHistogram();
-
-    private static IntCountsHistogram newLatencyHistogram() {
-        IntCountsHistogram h = new IntCountsHistogram(10, 100_000, 2);
-        h.setAutoResize(true);
-        return h;
-    }
-    private final RollingRate rate = new RollingRate();
-    private final PathCounts paths = new PathCounts();
+    private long unknownClass;
+    private long informational;
+    private long successes;
+    private long redirects;
+    private long clientErrors;
+    private long serverErrors;
+    private long bytes;
     private long lastSeenMillis;
+    /** The newest second a request was counted in (Long.MIN_VALUE: none yet), and its count; see {@link RollingRate}. */
+    private long rateSecond = Long.MIN_VALUE;
+    private int rateCount;
+    private int[] rateRing;
+    // Allocated in this order, the path table (read on every request) lands next to this object, the array after it.
+    private final PathCounts paths;
+    private int[] latencyMicros;
+    /**
+     * The edge is listed in the graph's changed edges since the last drain (a flag check is cheaper than a set insert
+     * per line); kept here rather than on {@link Edge}, which the ingest path then never has to read.
+     */
+    boolean dirty;
 
-    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
-        record(status, durationNanos, byteCount, path, nowMillis, maxPaths, null);
+    /** Path texts shared with {@code pool} (the graph's, for all its edges). */
+    EdgeStats(PathPool pool) {
+        paths = new PathCounts(pool);
+        latencyMicros = LatencyHistogram.empty();
     }
 
-    /** As above; a path this edge starts counting is stored as {@code pool}'s copy, shared with other edges. */
-    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths,
-                PathPool pool) {
-        requests++;
-        if (status < 200 || status > 399) {
-            errors++;
-        }
-        statusClasses[status >= 100 && status < 600 ? status / 100 : 0]++;
-        bytes += Math.max(0, byteCount);
-        latencyMicros.recordValue(Math.max(0, Math.min(MAX_MICROS, durationNanos / 1000)));
-        rate.record(nowMillis);
-        lastSeenMillis = Math.max(lastSeenMillis, nowMillis);
+    /** An edge on its own, with its own path pool (tests). */
+    EdgeStats() {
+        this(new PathPool());
+    }
+
+    /** The status class counted for {@code status}: its hundreds digit, 0 when outside 100..599. */
+    static int statusClassOf(int status) {
+        return status >= 100 && status < 600 ? status / 100 : 0;
+    }
+
+    /** One request, everything derived here (tests; the graph derives what a line's edges share once). */
+    void record(int status, long durationNanos, long byteCount, String path, long nowMillis, int maxPaths) {
+        record(statusClassOf(status), durationNanos / 1000, byteCount, nowMillis, Math.floorDiv(nowMillis, 1000));
         if (path != null) {
-            paths.add(path, maxPaths, pool);
+            paths.add(path, maxPaths);
         }
+    }
+
+    /** Counts one request. Paths are counted separately ({@link #countPath}). */
+    void record(int statusClass, long micros, long byteCount, long nowMillis, long second) {
+        count(statusClass, byteCount, nowMillis, second);
+        recordLatency(micros);
+    }
+
+    /** The counters and the rate of one request: this object's fields (the ring too when a new second starts). */
+    void count(int statusClass, long byteCount, long nowMillis, long second) {
+        switch (statusClass) {
+            case 2 -> successes++;
+            case 3 -> redirects++;
+            case 4 -> clientErrors++;
+            case 5 -> serverErrors++;
+            case 1 -> informational++;
+            default -> unknownClass++;
+        }
+        if (byteCount > 0) {
+            bytes += byteCount;
+        }
+        if (second == rateSecond) {
+            rateCount++;
+        } else {
+            countInOtherSecond(second);
+        }
+        if (nowMillis > lastSeenMillis) {
+            lastSeenMillis = nowMillis;
+        }
+    }
+
+    /** The latency of one request (with {@link #count}, which counts it in the total the percentiles are taken of). */
+    void recordLatency(long micros) {
+        latencyMicros = LatencyHistogram.record(latencyMicros, micros);
+    }
+
+    private void countInOtherSecond(long second) {
+        if (rateSecond == Long.MIN_VALUE) {
+            rateSecond = second;
+            rateCount = 1;
+        } else if (second < rateSecond) {
+            rateRing = RollingRate.countLate(rateRing, rateSecond, second);
+        } else {
+            rateRing = RollingRate.advance(rateRing, rateSecond, rateCount, second);
+            rateSecond = second;
+            rateCount = 1;
+        }
+    }
+
+    /** See {@link PathCounts#add(String, int, int)}: returns the text held, for the line's next edge. */
+    String countPath(String path, int hash, int maxPaths) {
+        return paths.add(path, hash, maxPaths);
     }
 
     public long requests() {
-        return requests;
+        return unknownClass + informational + successes + redirects + clientErrors + serverErrors;
     }
 
+    /** Requests not answered with 2xx or 3xx (status 0, 1xx, 4xx, 5xx, out of range). */
     public long errors() {
-        return errors;
+        return unknownClass + informational + clientErrors + serverErrors;
     }
 
     /** Count for a status class, e.g. {@code statusClass(4)} for 4xx. */
     public long statusClass(int hundreds) {
-        return statusClasses[hundreds];
+        return switch (hundreds) {
+            case 0 -> unknownClass;
+            case 1 -> informational;
+            case 2 -> successes;
+            case 3 -> redirects;
+            case 4 -> clientErrors;
+            case 5 -> serverErrors;
+            default -> throw new IndexOutOfBoundsException("status class " + hundreds);
+        };
     }
 
     public long bytes() {
@@ -69,11 +142,11 @@ public final class EdgeStats {
     }
 
     public double percentileMillis(double percentile) {
-        return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        return LatencyHistogram.valueAtPercentile(latencyMicros, requests(), percentile) / 1000.0;
     }
 
     public double ratePerSecond(long nowMillis, int windowSeconds) {
-        return rate.perSecond(nowMillis, windowSeconds);
+        return RollingRate.perSecond(rateRing, rateSecond, rateCount, nowMillis, windowSeconds);
     }
 
     public long lastSeenMillis() {
@@ -86,7 +159,7 @@ public final class EdgeStats {
     }
 
     /** The {@code n} busiest paths, busiest first, without copying them all. */
-    public java.util.List<Map.Entry<String, Long>> topPaths(int n) {
+    public List<Map.Entry<String, Long>> topPaths(int n) {
         return paths.top(n);
     }
 }

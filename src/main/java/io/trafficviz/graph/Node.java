@@ -12,6 +12,8 @@ public final class Node {
     private final String network;
     private final Set<String> addresses = new TreeSet<>();
     private boolean outsider;
+    /** Position in its graph (creation order), the key of the graph's route table; -1 until added to a graph. */
+    int serial = -1;
 
     public Node(String id, NodeKind kind, String label, String server, String network) {
         this.id = id;

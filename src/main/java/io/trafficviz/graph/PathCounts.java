@@ -8,58 +8,106 @@ import java.util.Map;
 
 /**
  * Request counts per path of one edge: the first {@code maxPaths} distinct paths, then everything else under
- * {@link EdgeStats#OTHER_PATHS}. Open addressing over two arrays (keys, counts) rather than a HashMap of
- * {@code long[1]}: ~12 bytes per path instead of ~60, which over thousands of edges of 100 paths was tens of MB.
+ * {@link EdgeStats#OTHER_PATHS}.
+ *
+ * <p>Open addressing in which each slot's path hash and count share one {@code long} (hash in the high half, count in
+ * the low half; the texts in a parallel array): a request reads and writes one slot, looks at a text only when the
+ * hash matches, and an edge that is full turns an unknown path away by hashes alone, with no look-up anywhere else
+ * (most paths of a busy service are rare: most requests of a line's three edges end there). 12 bytes a slot. The text
+ * compare is usually by reference: a table stores {@link PathPool}'s copy of a text, shared by all the edges, and
+ * {@link #add} returns the copy it holds for the graph to hand to the line's next edges.
  */
 final class PathCounts {
+    private static final long LOW = 0xFFFF_FFFFL;
+
+    private final PathPool pool;
     private String[] keys = new String[8];
-    private long[] counts = new long[8];
+    /** Per slot: hash << 32 | count, the count kept in 1..2^32-1 (so a used slot is never 0) and carried below. */
+    private long[] slots = new long[8];
+    /** Lazily: the part of each slot's count that did not fit in its low half (4 billion requests on one path). */
+    private long[] carried;
     private int size;
     private long other;
     private boolean hasOther;
 
-    void add(String path, int maxPaths, PathPool pool) {
+    PathCounts(PathPool pool) {
+        this.pool = pool;
+    }
+
+    /** Counts one request for {@code path}. */
+    void add(String path, int maxPaths) {
+        add(path, path.hashCode(), maxPaths);
+    }
+
+    /**
+     * Counts one request for {@code path}, whose {@code hashCode()} is {@code hash}; returns the copy of the text this
+     * table holds ({@code path} itself when it went to (other)), to pass to the next edge of the same line.
+     */
+    String add(String path, int hash, int maxPaths) {
+        long[] s = slots;
         String[] k = keys;
-        int mask = k.length - 1;
-        int i = mix(path.hashCode()) & mask;
-        String key;
-        while ((key = k[i]) != null) {
-            if (key == path || key.equals(path)) {
-                counts[i]++;
-                return;
+        int mask = s.length - 1;
+        int i = mix(hash) & mask;
+        long w;
+        while ((w = s[i]) != 0) {
+            if ((int) (w >>> 32) == hash) {
+                String key = k[i];
+                if (key == path || key.equals(path)) {
+                    if ((w & LOW) != LOW) {
+                        s[i] = w + 1;
+                    } else {
+                        carry(i);
+                    }
+                    return key;
+                }
             }
             i = (i + 1) & mask;
         }
         if (size >= maxPaths) {
             other++;
             hasOther = true;
-            return;
+            return path;
         }
-        k[i] = pool == null ? path : pool.shared(path);
-        counts[i] = 1;
-        if (++size * 4 > k.length * 3) {
+        String key = pool.shared(path, hash);
+        k[i] = key;
+        s[i] = (long) hash << 32 | 1;
+        if (++size * 4 > s.length * 3) {
             grow();
         }
+        return key;
     }
 
     private static int mix(int h) {
         return h ^ (h >>> 16);
     }
 
+    private void carry(int i) {
+        if (carried == null) {
+            carried = new long[slots.length];
+        }
+        carried[i] += LOW; // the LOW counted so far move here; the low half restarts at 1 with this request
+        slots[i] = (slots[i] & ~LOW) | 1;
+    }
+
     private void grow() {
         String[] oldKeys = keys;
-        long[] oldCounts = counts;
+        long[] oldSlots = slots;
+        long[] oldCarried = carried;
         keys = new String[oldKeys.length * 2];
-        counts = new long[oldKeys.length * 2];
-        int mask = keys.length - 1;
-        for (int j = 0; j < oldKeys.length; j++) {
-            if (oldKeys[j] != null) {
-                int i = mix(oldKeys[j].hashCode()) & mask;
-                while (keys[i] != null) {
+        slots = new long[oldSlots.length * 2];
+        carried = oldCarried == null ? null : new long[slots.length];
+        int mask = slots.length - 1;
+        for (int j = 0; j < oldSlots.length; j++) {
+            if (oldSlots[j] != 0) {
+                int i = mix((int) (oldSlots[j] >>> 32)) & mask;
+                while (slots[i] != 0) {
                     i = (i + 1) & mask;
                 }
                 keys[i] = oldKeys[j];
-                counts[i] = oldCounts[j];
+                slots[i] = oldSlots[j];
+                if (oldCarried != null) {
+                    carried[i] = oldCarried[j];
+                }
             }
         }
     }
@@ -69,12 +117,20 @@ final class PathCounts {
         return size + (hasOther ? 1 : 0);
     }
 
+    private long count(int i) {
+        return (slots[i] & LOW) + (carried == null ? 0 : carried[i]);
+    }
+
+    private String text(int i) {
+        return keys[i];
+    }
+
     /** A copy: path → {count}, (other) included when something overflowed. */
     Map<String, long[]> toMap() {
         Map<String, long[]> m = new LinkedHashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null) {
-                m.put(keys[i], new long[]{counts[i]});
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] != 0) {
+                m.put(text(i), new long[]{count(i)});
             }
         }
         if (hasOther) {
@@ -88,16 +144,16 @@ final class PathCounts {
         int[] best = new int[n];
         Arrays.fill(best, -1);
         int found = 0;
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] == null) {
+        for (int i = 0; i < slots.length; i++) {
+            if (slots[i] == 0) {
                 continue;
             }
             int at = Math.min(found, n - 1);
-            if (found >= n && counts[i] <= counts[best[n - 1]]) {
+            if (found >= n && count(i) <= count(best[n - 1])) {
                 continue;
             }
             // insertion into the small sorted array
-            while (at > 0 && counts[best[at - 1]] < counts[i]) {
+            while (at > 0 && count(best[at - 1]) < count(i)) {
                 if (at < n) {
                     best[at] = best[at - 1];
                 }
@@ -108,7 +164,7 @@ final class PathCounts {
         }
         List<Map.Entry<String, Long>> out = new ArrayList<>(n);
         for (int j = 0; j < found; j++) {
-            out.add(Map.entry(keys[best[j]], counts[best[j]]));
+            out.add(Map.entry(text(best[j]), count(best[j])));
         }
         if (hasOther) {
             int at = out.size();
@@ -123,5 +179,21 @@ final class PathCounts {
             }
         }
         return out;
+    }
+
+    /** For tests: makes the count of the held path {@code path} {@code count} (to reach the carry without 4 billion adds). */
+    void setCountForTest(String path, long count) {
+        for (int i = 0; i < slots.length; i++) {
+            if (keys[i] != null && keys[i].equals(path)) {
+                if (carried == null) {
+                    carried = new long[slots.length];
+                }
+                long low = Math.max(1, Math.min(LOW, count));
+                slots[i] = (slots[i] & ~LOW) | low;
+                carried[i] = count - low;
+                return;
+            }
+        }
+        throw new IllegalArgumentException(path + " is not held");
     }
 }

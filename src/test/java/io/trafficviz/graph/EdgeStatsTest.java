@@ -39,20 +39,20 @@ class EdgeStatsTest {
 
     @Test
     void ratesCoverTheirWindowsAndDecay() {
-        RollingRate r = new RollingRate();
+        EdgeStats r = new EdgeStats();
         long t0 = 10_000_000L;
         for (int sec = 0; sec < 60; sec++) {
             for (int i = 0; i < 5; i++) {
-                r.record(t0 + sec * 1000L);
+                r.record(200, 1_000_000, 1, null, t0 + sec * 1000L, 10);
             }
         }
         long now = t0 + 59_000;
-        assertThat(r.perSecond(now, 10)).isEqualTo(5.0);
-        assertThat(r.perSecond(now, 60)).isEqualTo(5.0);
-        assertThat(r.perSecond(now, 300)).isEqualTo(1.0);
-        assertThat(r.perSecond(now + 30_000, 10)).isZero();
-        assertThat(r.perSecond(now + 30_000, 60)).isEqualTo(2.5);
-        r.record(now + 400_000);
-        assertThat(r.perSecond(now + 400_000, 300)).isCloseTo(1 / 300.0, within(1e-9));
+        assertThat(r.ratePerSecond(now, 10)).isEqualTo(5.0);
+        assertThat(r.ratePerSecond(now, 60)).isEqualTo(5.0);
+        assertThat(r.ratePerSecond(now, 300)).isEqualTo(1.0);
+        assertThat(r.ratePerSecond(now + 30_000, 10)).isZero();
+        assertThat(r.ratePerSecond(now + 30_000, 60)).isEqualTo(2.5);
+        r.record(200, 1_000_000, 1, null, now + 400_000, 10);
+        assertThat(r.ratePerSecond(now + 400_000, 300)).isCloseTo(1 / 300.0, within(1e-9));
     }
 }

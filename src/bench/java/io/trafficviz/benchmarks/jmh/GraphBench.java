@@ -49,6 +49,7 @@ public class GraphBench {
     private Node[] proxies;
     private Node[] targets;
     private String[] paths;
+    private byte[][] logPaths;
     private int[] statuses;
     private long[] durations;
     private long clock;
@@ -68,6 +69,7 @@ public class GraphBench {
         paths = new String[LINES];
         statuses = new int[LINES];
         durations = new long[LINES];
+        logPaths = new byte[LINES][];
         for (int i = 0; i < LINES; i++) {
             int server = r.nextInt(40);
             proxies[i] = graph.ensureNode("proxy:s" + server + "/private-proxy", NodeKind.PROXY, "private-proxy",
@@ -79,6 +81,11 @@ public class GraphBench {
             targets[i] = graph.ensureNode("service:s" + server + "/svc-" + callee, NodeKind.SERVICE, "t",
                     "s" + server, "private-net");
             paths[i] = "/api/items/" + r.nextInt(1_000_000);
+            // As the generator's logs: 3 resources per target, half the requests on 100 ids, 30% on 10,000.
+            int dice = r.nextInt(100);
+            int id = r.nextInt(dice < 50 ? 100 : dice < 80 ? 10_000 : 1_000_000);
+            logPaths[i] = ("/api/res" + (callee * 7 + r.nextInt(3)) % 12 + "/" + id)
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             statuses[i] = r.nextInt(10) == 0 ? 500 : 200;
             durations[i] = 1_000_000L + r.nextInt(50_000_000);
         }
@@ -124,6 +131,20 @@ public class GraphBench {
         for (int i = 0; i < LINES; i++) {
             graph.recordRequest(clients[i], proxies[i], targets[i], statuses[i], durations[i], durations[i] - 40_000,
                     1234, paths[i], now + i / 8);
+        }
+    }
+
+    /**
+     * As {@link #recordRequest}, with paths as in the generated logs (skewed: some hot, most rare) and, as from the
+     * parser, a new String each line (so hashed each line); the copy is part of the score (~10 ns).
+     */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public void recordRequestLogPaths() {
+        long now = clock += 1000;
+        for (int i = 0; i < LINES; i++) {
+            graph.recordRequest(clients[i], proxies[i], targets[i], statuses[i], durations[i], durations[i] - 40_000,
+                    1234, new String(logPaths[i], java.nio.charset.StandardCharsets.ISO_8859_1), now + i / 8);
         }
     }
 
