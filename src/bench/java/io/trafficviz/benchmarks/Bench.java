@@ -1,8 +1,6 @@
 package io.trafficviz.benchmarks;
 
 import io.trafficviz.app.TrafficvizApp;
-import io.trafficviz.discovery.DiscoveryPoller;
-import io.trafficviz.discovery.DiscoveryState;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,12 +13,7 @@ final class Bench {
 
     /** Waits (up to 30 s) until every proxy's discovery has answered once, so lines resolve the same way every run. */
     static void awaitDiscovery(TrafficvizApp app) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        for (DiscoveryPoller poller : app.pollers().values()) {
-            while (poller.state().status() == DiscoveryState.Status.PENDING && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-        }
+        app.awaitFirstDiscovery(java.time.Duration.ofSeconds(30));
     }
 
     /** VmRSS of a process in KiB, or -1. */

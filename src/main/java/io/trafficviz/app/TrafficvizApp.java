@@ -295,6 +295,38 @@ public final class TrafficvizApp implements AutoCloseable {
         return pollers;
     }
 
+    /**
+     * Waits (at most {@code timeout}) until every proxy's first discovery has answered and, when it found an
+     * inventory, until that inventory reached the resolver. A poller's state leaves "pending" just before its listener
+     * applies the inventory, so waiting on the state alone let the first lines race the resolver (a replay then named
+     * some early callers by address instead of by service, differently from run to run).
+     *
+     * @return whether every proxy got there in time
+     */
+    public boolean awaitFirstDiscovery(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Map.Entry<String, DiscoveryPoller> e : pollers.entrySet()) {
+            while (!firstDiscoveryDone(e.getKey(), e.getValue())) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                Thread.sleep(2);
+            }
+        }
+        return true;
+    }
+
+    private boolean firstDiscoveryDone(String key, DiscoveryPoller poller) {
+        DiscoveryState.Status status = poller.state().status();
+        if (status == DiscoveryState.Status.PENDING) {
+            return false;
+        }
+        if (status != DiscoveryState.Status.OK) {
+            return true; // down or none: nothing will be applied, the lines resolve without it
+        }
+        return pipeline.readGraph(g -> lastInventories.containsKey(key)); // lastInventories is guarded by that lock
+    }
+
     public Map<String, FileTailer> tailers() {
         return tailers;
     }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.discovery.DiscoveryPoller;
-import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.replay.Replayer;
 import picocli.CommandLine.Command;
@@ -19,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,16 +89,12 @@ public final class ReplayCommand implements Runnable {
      * discovery threads won the race against the reader.
      */
     private static void awaitFirstDiscovery(TrafficvizApp app) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        for (DiscoveryPoller poller : app.pollers().values()) {
-            while (poller.state().status() == DiscoveryState.Status.PENDING && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+        try {
+            if (!app.awaitFirstDiscovery(Duration.ofSeconds(10))) {
+                System.err.println("trafficviz: not every proxy's discovery answered within 10 s; replaying anyway");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

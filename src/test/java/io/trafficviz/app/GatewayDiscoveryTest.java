@@ -169,6 +169,51 @@ class GatewayDiscoveryTest {
                 "proxy:server-b/pub->service:server-b/web", 1L));
     }
 
+    /**
+     * A poller's state says "ok" just before its listener applies the inventory (under the pipeline lock, which a
+     * busy pipeline may hold): awaitFirstDiscovery must wait for the inventory itself, or a replay's first lines race it.
+     */
+    @Test
+    void awaitFirstDiscoveryReturnsOnlyOnceTheInventoryReachedTheResolver() throws Exception {
+        FakeApi a = api("127.0.1.1:18080", Map.of("web", List.of("http://127.0.1.11:8080")));
+        app = TrafficvizApp.create(ConfigLoader.parse("""
+                servers:
+                  - name: server-a
+                    proxies:
+                      - {name: pub, role: public, network: a-net, api: %s, accessLog: a.log}
+                """.formatted(a.url()), dir), false);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong releasedAt = new java.util.concurrent.atomic.AtomicLong();
+        Thread busyPipeline = new Thread(() -> app.pipeline().withLock(() -> {
+            holding.countDown();
+            try {
+                long deadline = System.currentTimeMillis() + 10_000;
+                while ((app.pollers().get("server-a/pub") == null || status("server-a/pub") != DiscoveryState.Status.OK)
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(300); // the state is ok, the inventory waits for this lock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            releasedAt.set(System.nanoTime());
+        }));
+        busyPipeline.start();
+        holding.await();
+        app.startDiscovery();
+
+        assertThat(app.awaitFirstDiscovery(java.time.Duration.ofSeconds(10))).isTrue();
+        long returnedAt = System.nanoTime();
+        busyPipeline.join();
+        assertThat(releasedAt.get()).as("the pipeline was held until discovery answered").isPositive();
+        assertThat(returnedAt).as("returned after the pipeline let the inventory in").isGreaterThan(releasedAt.get());
+        app.pipeline().acceptAll(dir.resolve("a.log").toString(),
+                List.of(line("127.0.1.11", "web", "http://127.0.1.11:8080")));
+        boolean byService = app.pipeline().readGraph(
+                g -> g.node("service:server-a/web") != null && g.node("unrecognised:server-a/a-net/127.0.1.11") == null);
+        assertThat(byService).as("the first line's caller is named by its service").isTrue();
+    }
+
     private DiscoveryState.Status status(String key) {
         return app.pollers().get(key).state().status();
     }
