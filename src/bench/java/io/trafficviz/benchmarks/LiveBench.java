@@ -481,7 +481,14 @@ public final class LiveBench {
             }
             Path config = dir.resolve("trafficviz.yml");
             Files.writeString(config, generator.trafficvizConfig(LogGenerator.Format.JSON, "127.0.0.1:" + port, dir, null));
-            List<String> cmd = new ArrayList<>(List.of("java"));
+            List<String> cmd = new ArrayList<>();
+            // TRAFFICVIZ_CPUS (a taskset CPU list) pins the server, so that clients pinned elsewhere do not take its
+            // core: 100 browsers are 100 other machines, not neighbours of the server.
+            String cpus = System.getenv("TRAFFICVIZ_CPUS");
+            if (cpus != null && !cpus.isBlank()) {
+                cmd.addAll(List.of("taskset", "-c", cpus.trim()));
+            }
+            cmd.add("java");
             String opts = System.getenv("TRAFFICVIZ_JAVA_OPTS");
             if (opts != null && !opts.isBlank()) {
                 cmd.addAll(List.of(opts.trim().split("\\s+")));
