@@ -99,6 +99,51 @@ final class Timestamps {
         return toEpochMillis(year, month, day, hour, minute, second, 0, offsetSeconds);
     }
 
+    /** {@link #parseClf(CharSequence, int, int)} over ASCII bytes (the CLF byte scanner's lines). */
+    static long parseClf(byte[] s, int from, int to) {
+        if (to - from != 26) {
+            return INVALID;
+        }
+        int day = digits(s, from, 2);
+        int month = monthNumber(s, from + 3);
+        int year = digits(s, from + 7, 4);
+        int hour = digits(s, from + 12, 2);
+        int minute = digits(s, from + 15, 2);
+        int second = digits(s, from + 18, 2);
+        char sign = (char) s[from + 21];
+        int offHours = digits(s, from + 22, 2);
+        int offMinutes = digits(s, from + 24, 2);
+        int offsetSeconds = offsetSeconds(sign, offHours, offMinutes);
+        if (s[from + 2] != '/' || s[from + 6] != '/' || s[from + 11] != ':'
+                || s[from + 14] != ':' || s[from + 17] != ':' || s[from + 20] != ' '
+                || offsetSeconds == BAD_OFFSET) {
+            return INVALID;
+        }
+        return toEpochMillis(year, month, day, hour, minute, second, 0, offsetSeconds);
+    }
+
+    private static int monthNumber(byte[] s, int at) {
+        for (int m = 0; m < 12; m++) {
+            if (s[at] == MONTHS.charAt(m * 3) && s[at + 1] == MONTHS.charAt(m * 3 + 1)
+                    && s[at + 2] == MONTHS.charAt(m * 3 + 2)) {
+                return m + 1;
+            }
+        }
+        return -1;
+    }
+
+    private static int digits(byte[] s, int at, int count) {
+        int value = 0;
+        for (int i = at; i < at + count; i++) {
+            byte c = s[i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     private static final int BAD_OFFSET = Integer.MIN_VALUE;
 
     /** Offsets up to ±18:00 like java.time; real zones stay within -12:00..+14:00, so more means a corrupt line. */

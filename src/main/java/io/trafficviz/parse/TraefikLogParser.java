@@ -17,7 +17,9 @@ public final class TraefikLogParser {
     private final JsonLineScanner json = new JsonLineScanner();
     /** Created on the first line given as bytes: its caches are not small, and most parsers only ever see Strings. */
     private JsonByteScanner jsonBytes;
+    private ClfByteScanner clfBytes;
     private final ValueCaches sharedCaches;
+    private ValueCaches ownCaches;
     private final ClfLineParser clf = new ClfLineParser();
 
     /** A parser that detects the format of each line. */
@@ -119,23 +121,29 @@ public final class TraefikLogParser {
 
     /**
      * {@link #parseInto(String, AccessLogEntry)} for a line still in its file's bytes, {@code bytes[from, from+length)}
-     * as UTF-8: the same entry or the same error. JSON lines in the shape Traefik writes are read in place without a
-     * String; any other line (CLF, escapes in kept values, non-ASCII ones, odd or malformed JSON) is decoded and parsed
-     * as a String.
+     * as UTF-8: the same entry or the same error. JSON lines in the shape Traefik writes, and CLF lines in plain ASCII
+     * without a backslash, are read in place without a String; any other line (escapes, non-ASCII, odd or malformed
+     * lines) is decoded and parsed as a String.
      */
     public void parseInto(byte[] bytes, int from, int length, AccessLogEntry into) throws MalformedLineException {
-        if (format == InputFormat.AUTO || format == InputFormat.JSON) {
-            int start = from;
-            int end = from + length;
-            while (start < end && isBlank(bytes[start])) {
-                start++;
-            }
-            while (end > start && isBlank(bytes[end - 1])) {
-                end--;
-            }
-            if (start < end && bytes[start] == '{') {
+        int start = from;
+        int end = from + length;
+        while (start < end && isBlank(bytes[start])) {
+            start++;
+        }
+        while (end > start && isBlank(bytes[end - 1])) {
+            end--;
+        }
+        if (start < end) {
+            boolean isJson = format == InputFormat.JSON || (format == InputFormat.AUTO && bytes[start] == '{');
+            if (isJson && bytes[start] == '{') {
                 into.reset();
                 if (byteScanner().scan(bytes, start, end, into)) {
+                    return;
+                }
+            } else if (!isJson) {
+                into.reset();
+                if (clfByteScanner().scan(bytes, from, from + length, start, end, format, into)) {
                     return;
                 }
             }
@@ -143,10 +151,27 @@ public final class TraefikLogParser {
         parseInto(new String(bytes, from, length, StandardCharsets.UTF_8), into);
     }
 
+    private ClfByteScanner clfByteScanner() {
+        ClfByteScanner scanner = clfBytes;
+        if (scanner == null) {
+            scanner = new ClfByteScanner(caches());
+            clfBytes = scanner;
+        }
+        return scanner;
+    }
+
+    /** The shared caches, or this parser's own (made once, for both byte scanners of an {@code auto} parser). */
+    private ValueCaches caches() {
+        if (ownCaches == null) {
+            ownCaches = sharedCaches != null ? sharedCaches : new ValueCaches();
+        }
+        return ownCaches;
+    }
+
     private JsonByteScanner byteScanner() {
         JsonByteScanner scanner = jsonBytes;
         if (scanner == null) {
-            scanner = new JsonByteScanner(sharedCaches != null ? sharedCaches : new ValueCaches());
+            scanner = new JsonByteScanner(caches());
             scanner.essentialOnly = json.essentialOnly;
             scanner.keepHeaders = json.keepHeaders;
             jsonBytes = scanner;
