@@ -29,6 +29,11 @@ public final class ProxyContext {
     final Map<String, Node> backends = new HashMap<>();
     long backendsVersion = -1;
 
+    /** {@code :server/network}, the part of an unknown caller's node id that names where it was seen. */
+    final String unknownGroup;
+    /** This proxy's {@code external} node once a public address has called it (nodes are never removed). */
+    Node external;
+
     record CallerInfo(Node node, boolean outsider) {
     }
 
@@ -36,6 +41,7 @@ public final class ProxyContext {
         this.server = server;
         this.proxy = proxy;
         this.node = node;
+        this.unknownGroup = ":" + server.name() + "/" + proxy.network();
     }
 
     public String serverName() {

@@ -261,13 +261,16 @@ public final class RequestResolver {
      * name, a stray job), so {@code unrecognised} nodes are per address, up to a cap per group, then "other".
      */
     private Node unknown(ProxyContext ctx, String address) {
-        String group = ":" + ctx.serverName() + "/" + ctx.network();
         Node node;
         if (isPublic(address)) {
-            node = graph.ensureNode("external" + group, NodeKind.EXTERNAL, "external callers", ctx.serverName(),
-                    ctx.network());
+            node = ctx.external;
+            if (node == null) {
+                node = graph.ensureNode("external" + ctx.unknownGroup, NodeKind.EXTERNAL, "external callers",
+                        ctx.serverName(), ctx.network());
+                ctx.external = node;
+            }
         } else {
-            String prefix = "unrecognised" + group + "/";
+            String prefix = "unrecognised" + ctx.unknownGroup + "/";
             String shown = address == null ? "unknown" : address;
             node = graph.node(prefix + shown);
             if (node == null) {
@@ -287,16 +290,19 @@ public final class RequestResolver {
 
     /** Public means routable on the internet: not private, loopback, link-local, CGNAT or unique-local. */
     static boolean isPublic(String address) {
+        if (address == null) {
+            return false;
+        }
+        long v4 = Cidr.ipv4(address);
+        if (v4 != Cidr.NOT_IPV4) {
+            return isPublicIpv4((int) (v4 >>> 24), (int) (v4 >>> 16) & 0xFF);
+        }
         byte[] b = Cidr.literalBytes(address);
         if (b == null) {
             return false;
         }
         if (b.length == 4) {
-            int a0 = b[0] & 0xFF;
-            int a1 = b[1] & 0xFF;
-            return !(a0 == 10 || a0 == 127 || a0 == 0 || (a0 == 172 && a1 >= 16 && a1 < 32)
-                    || (a0 == 192 && a1 == 168) || (a0 == 169 && a1 == 254) || (a0 == 100 && a1 >= 64 && a1 < 128)
-                    || a0 >= 224);
+            return isPublicIpv4(b[0] & 0xFF, b[1] & 0xFF);
         }
         int first = b[0] & 0xFF;
         boolean loopbackOrUnspecified = true;
@@ -305,6 +311,12 @@ public final class RequestResolver {
         }
         return !(loopbackOrUnspecified || (first & 0xFE) == 0xFC || (first == 0xFE && (b[1] & 0xC0) == 0x80)
                 || first == 0xFF);
+    }
+
+    private static boolean isPublicIpv4(int a0, int a1) {
+        return !(a0 == 10 || a0 == 127 || a0 == 0 || (a0 == 172 && a1 >= 16 && a1 < 32)
+                || (a0 == 192 && a1 == 168) || (a0 == 169 && a1 == 254) || (a0 == 100 && a1 >= 64 && a1 < 128)
+                || a0 >= 224);
     }
 
     public static String bareName(String serviceName) {
