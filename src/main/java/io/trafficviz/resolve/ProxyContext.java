@@ -20,6 +20,7 @@ public final class ProxyContext {
      * addresses (the internet's are unbounded), no clear-everything when full, and one array probe per line.
      */
     static final int CALLER_SLOTS = 1024;
+    final int[] callerHashes = new int[CALLER_SLOTS];
     final String[] callerAddresses = new String[CALLER_SLOTS];
     final CallerInfo[] callerInfos = new CallerInfo[CALLER_SLOTS];
     /** The cached resolution of a line without a client address. */
@@ -33,6 +34,8 @@ public final class ProxyContext {
     final String unknownGroup;
     /** This proxy's {@code external} node once a public address has called it (nodes are never removed). */
     Node external;
+    /** The resolution of a caller that is {@link #external} and no outsider, shared by all such addresses. */
+    CallerInfo externalCaller;
 
     record CallerInfo(Node node, boolean outsider) {
     }

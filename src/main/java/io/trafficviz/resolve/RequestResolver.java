@@ -185,11 +185,16 @@ public final class RequestResolver {
         }
         int h = address.hashCode();
         int slot = (h ^ (h >>> 12)) & (ProxyContext.CALLER_SLOTS - 1);
-        String cached = ctx.callerAddresses[slot];
-        if (cached != null && cached.equals(address)) {
-            return ctx.callerInfos[slot];
+        // The hash first: on the internet's many one-off addresses the slot holds another address, whose text (two
+        // cache misses away) need not be read.
+        if (ctx.callerHashes[slot] == h) {
+            String cached = ctx.callerAddresses[slot];
+            if (cached != null && cached.equals(address)) {
+                return ctx.callerInfos[slot];
+            }
         }
         ProxyContext.CallerInfo info = resolveCaller(ctx, address);
+        ctx.callerHashes[slot] = h;
         ctx.callerAddresses[slot] = address;
         ctx.callerInfos[slot] = info;
         return info;
@@ -226,7 +231,16 @@ public final class RequestResolver {
             graph.addAddress(node, address);
             return new ProxyContext.CallerInfo(node, outsider(ctx, address, true));
         }
-        return new ProxyContext.CallerInfo(unknown(ctx, address), outsider(ctx, address, false));
+        Node unknown = unknown(ctx, address);
+        boolean outsider = outsider(ctx, address, false);
+        if (unknown == ctx.external && !outsider) {
+            // Most one-off addresses end here: one shared answer instead of an object per address.
+            if (ctx.externalCaller == null || ctx.externalCaller.node() != unknown) {
+                ctx.externalCaller = new ProxyContext.CallerInfo(unknown, false);
+            }
+            return ctx.externalCaller;
+        }
+        return new ProxyContext.CallerInfo(unknown, outsider);
     }
 
     /** A private proxy should only hear from its own server's workloads and proxies, and trusted networks. */
