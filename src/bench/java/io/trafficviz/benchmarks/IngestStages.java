@@ -17,12 +17,15 @@ import java.util.Map;
 
 /**
  * Where ingest time goes, one thread, lines already in memory: parse only, then parse + resolve + graph through the
- * pipeline. Usage: {@code IngestStages CONFIG [ROUNDS [replay]]}. Prints one line per stage and round.
+ * pipeline. Usage: {@code IngestStages CONFIG [ROUNDS [replay|warm]]}. Prints one line per stage and round.
  *
  * <p>With {@code replay}, each round instead reads the files (from the page cache) through the pipeline twice, the way
  * {@code replay --speed max} did before reading bytes in place (each line decoded into a String, batches of Strings)
  * and the way it does now ({@code Pipeline.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
  * that other load on the machine and the JIT's warm-up weigh on both alike (compare the later rounds).
+ *
+ * <p>With {@code warm}, ROUNDS passes through the pipeline the way replay reads now, for the CPU per line once the JIT
+ * has compiled the hot path (bench/run's "warm" figures).
  */
 public final class IngestStages {
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -38,6 +41,11 @@ public final class IngestStages {
             replayRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             return;
+        }
+        if (args.length > 2 && args[2].equals("warm")) {
+            warmRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            app.close();
+            System.exit(0);
         }
         List<String> origins = new ArrayList<>();
         List<List<String>> texts = new ArrayList<>();
@@ -123,6 +131,52 @@ public final class IngestStages {
                         pipeline.totals().malformed());
             }
         }
+    }
+
+    /**
+     * Ingest with the JIT's work done: ROUNDS passes over the files as {@code replay --speed max} reads them (in place,
+     * a chunk from each file in turn) into one pipeline, timing the reading thread's CPU. The first pass pays the
+     * compiler (on the same core when pinned) and creates the graph; the later ones are what a running server costs per
+     * line. Prints each round, then one JSON line with the best later round.
+     */
+    private static void warmRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+        double best = Double.MAX_VALUE;
+        long lines = 0;
+        StringBuilder each = new StringBuilder();
+        for (int round = 0; round < rounds; round++) {
+            long before = pipeline.totals().lines();
+            long c0 = CPU.getCurrentThreadCpuTime();
+            List<FileReader.Chunks> open = new ArrayList<>();
+            for (String path : paths) {
+                open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
+            }
+            List<Integer> active = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                active.add(i);
+            }
+            while (!active.isEmpty()) {
+                for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
+                    int i = it.next();
+                    if (!pipeline.acceptChunk(paths.get(i), open.get(i))) {
+                        it.remove();
+                    }
+                }
+            }
+            for (FileReader.Chunks c : open) {
+                c.close();
+            }
+            lines = pipeline.totals().lines() - before;
+            double nsPerLine = (CPU.getCurrentThreadCpuTime() - c0) / (double) lines;
+            each.append(each.length() == 0 ? "" : ",").append(Math.round(nsPerLine));
+            System.err.printf("warm round %d: %,d lines, %.0f cpu-ns/line, load %s%n", round + 1, lines, nsPerLine,
+                    Bench.loadAverage());
+            if (round > 0) {
+                best = Math.min(best, nsPerLine);
+            }
+        }
+        System.out.printf("{\"lines\":%d,\"cpuNsPerLineByRound\":[%s],\"bestWarmCpuNsPerLine\":%.0f,"
+                + "\"warmLinesPerCpuSecond\":%d,\"malformed\":%d}%n", lines, each, best, Math.round(1e9 / best),
+                pipeline.totals().malformed());
     }
 
     private static void report(String stage, long lines, long nanos, long cpuNanos, long sink) {

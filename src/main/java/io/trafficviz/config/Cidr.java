@@ -51,6 +51,10 @@ public record Cidr(String text, byte[] network, int prefixLength) {
         if (address == null || address.isEmpty()) {
             return null;
         }
+        long v4Value = ipv4(address);
+        if (v4Value != NOT_IPV4) {
+            return new byte[] {(byte) (v4Value >>> 24), (byte) (v4Value >>> 16), (byte) (v4Value >>> 8), (byte) v4Value};
+        }
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         boolean v4 = a.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
         boolean v6 = a.indexOf(':') >= 0 && a.chars().allMatch(c -> c == ':' || c == '.' || c == '%' || Character.digit(c, 16) >= 0);
@@ -80,6 +84,44 @@ public record Cidr(String text, byte[] network, int prefixLength) {
             }
         }
         return null;
+    }
+
+    /** What {@link #ipv4} returns for text that is not a dotted-quad IPv4 literal (no int address is this). */
+    public static final long NOT_IPV4 = -1L;
+
+    /**
+     * A dotted-quad IPv4 literal ({@code 10.0.1.2}; each part 1–3 digits, at most 255) as an unsigned 32-bit value,
+     * else {@link #NOT_IPV4}. Callers see every client address of every line, so this allocates nothing.
+     */
+    public static long ipv4(String text) {
+        int n = text.length();
+        if (n < 7 || n > 15) {
+            return NOT_IPV4;
+        }
+        long value = 0;
+        int part = 0;
+        int digits = 0;
+        int parts = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                part = part * 10 + (c - '0');
+                if (++digits > 3 || part > 255) {
+                    return NOT_IPV4;
+                }
+            } else if (c == '.' && digits > 0 && parts < 3) {
+                value = value << 8 | part;
+                parts++;
+                part = 0;
+                digits = 0;
+            } else {
+                return NOT_IPV4;
+            }
+        }
+        if (digits == 0 || parts != 3) {
+            return NOT_IPV4;
+        }
+        return value << 8 | part;
     }
 
     private static byte[] mask(byte[] address, int prefix) {

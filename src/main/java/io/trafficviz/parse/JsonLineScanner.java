@@ -555,6 +555,11 @@ final class JsonLineScanner {
         if (length == 0 || (length == 1 && s.charAt(start) == '-')) {
             return null;
         }
+        if (length > ByteValueCache.MAX_CACHED_LENGTH) {
+            // Long values are rare and sender-controlled (a forged host, a long router name): kept, a few of them
+            // would pin up to a line's length each in the table for as long as nothing replaces them.
+            return s.substring(start, end);
+        }
         int h = length * 31 + s.charAt(start) * 7 + s.charAt(end - 1) * 3 + s.charAt(end - 2 < start ? start : end - 2)
                 + s.charAt(start + (length >>> 1)) * 11;
         String[] table = valueCache[cache];

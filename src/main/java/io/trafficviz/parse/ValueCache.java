@@ -13,26 +13,25 @@ final class ValueCache {
         slots = new String[size];
     }
 
-    /** {@code s.substring(start, end)} (non-empty), or an equal String handed out before. */
+    /**
+     * {@code s.substring(start, end)} (non-empty), or an equal String handed out before; values longer than
+     * {@link ByteValueCache#MAX_CACHED_LENGTH} are never kept.
+     */
     String get(String s, int start, int end) {
         int length = end - start;
+        if (length > ByteValueCache.MAX_CACHED_LENGTH) {
+            return s.substring(start, end); // sender-controlled and rare: not worth pinning a line's length per slot
+        }
         int h = length * 31 + s.charAt(start) * 7 + s.charAt(end - 1) * 3 + s.charAt(start + (length >>> 1)) * 11;
         int slot = (h ^ (h >>> 5)) & (slots.length - 1);
         String cached = slots[slot];
-        if (cached != null && cached.length() == length && same(s, start, cached)) {
+        // regionMatches compares the two Latin-1 byte arrays directly, where a charAt loop checks coder and bounds
+        // per char.
+        if (cached != null && cached.length() == length && s.regionMatches(start, cached, 0, length)) {
             return cached;
         }
         String value = s.substring(start, end);
         slots[slot] = value;
         return value;
-    }
-
-    private static boolean same(String s, int start, String value) {
-        for (int i = 0, n = value.length(); i < n; i++) {
-            if (s.charAt(start + i) != value.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -20,6 +20,7 @@ public final class ProxyContext {
      * addresses (the internet's are unbounded), no clear-everything when full, and one array probe per line.
      */
     static final int CALLER_SLOTS = 1024;
+    final int[] callerHashes = new int[CALLER_SLOTS];
     final String[] callerAddresses = new String[CALLER_SLOTS];
     final CallerInfo[] callerInfos = new CallerInfo[CALLER_SLOTS];
     /** The cached resolution of a line without a client address. */
@@ -29,6 +30,13 @@ public final class ProxyContext {
     final Map<String, Node> backends = new HashMap<>();
     long backendsVersion = -1;
 
+    /** {@code :server/network}, the part of an unknown caller's node id that names where it was seen. */
+    final String unknownGroup;
+    /** This proxy's {@code external} node once a public address has called it (nodes are never removed). */
+    Node external;
+    /** The resolution of a caller that is {@link #external} and no outsider, shared by all such addresses. */
+    CallerInfo externalCaller;
+
     record CallerInfo(Node node, boolean outsider) {
     }
 
@@ -36,6 +44,7 @@ public final class ProxyContext {
         this.server = server;
         this.proxy = proxy;
         this.node = node;
+        this.unknownGroup = ":" + server.name() + "/" + proxy.network();
     }
 
     public String serverName() {

@@ -185,11 +185,16 @@ public final class RequestResolver {
         }
         int h = address.hashCode();
         int slot = (h ^ (h >>> 12)) & (ProxyContext.CALLER_SLOTS - 1);
-        String cached = ctx.callerAddresses[slot];
-        if (cached != null && cached.equals(address)) {
-            return ctx.callerInfos[slot];
+        // The hash first: on the internet's many one-off addresses the slot holds another address, whose text (two
+        // cache misses away) need not be read.
+        if (ctx.callerHashes[slot] == h) {
+            String cached = ctx.callerAddresses[slot];
+            if (cached != null && cached.equals(address)) {
+                return ctx.callerInfos[slot];
+            }
         }
         ProxyContext.CallerInfo info = resolveCaller(ctx, address);
+        ctx.callerHashes[slot] = h;
         ctx.callerAddresses[slot] = address;
         ctx.callerInfos[slot] = info;
         return info;
@@ -226,7 +231,16 @@ public final class RequestResolver {
             graph.addAddress(node, address);
             return new ProxyContext.CallerInfo(node, outsider(ctx, address, true));
         }
-        return new ProxyContext.CallerInfo(unknown(ctx, address), outsider(ctx, address, false));
+        Node unknown = unknown(ctx, address);
+        boolean outsider = outsider(ctx, address, false);
+        if (unknown == ctx.external && !outsider) {
+            // Most one-off addresses end here: one shared answer instead of an object per address.
+            if (ctx.externalCaller == null || ctx.externalCaller.node() != unknown) {
+                ctx.externalCaller = new ProxyContext.CallerInfo(unknown, false);
+            }
+            return ctx.externalCaller;
+        }
+        return new ProxyContext.CallerInfo(unknown, outsider);
     }
 
     /** A private proxy should only hear from its own server's workloads and proxies, and trusted networks. */
@@ -261,13 +275,16 @@ public final class RequestResolver {
      * name, a stray job), so {@code unrecognised} nodes are per address, up to a cap per group, then "other".
      */
     private Node unknown(ProxyContext ctx, String address) {
-        String group = ":" + ctx.serverName() + "/" + ctx.network();
         Node node;
         if (isPublic(address)) {
-            node = graph.ensureNode("external" + group, NodeKind.EXTERNAL, "external callers", ctx.serverName(),
-                    ctx.network());
+            node = ctx.external;
+            if (node == null) {
+                node = graph.ensureNode("external" + ctx.unknownGroup, NodeKind.EXTERNAL, "external callers",
+                        ctx.serverName(), ctx.network());
+                ctx.external = node;
+            }
         } else {
-            String prefix = "unrecognised" + group + "/";
+            String prefix = "unrecognised" + ctx.unknownGroup + "/";
             String shown = address == null ? "unknown" : address;
             node = graph.node(prefix + shown);
             if (node == null) {
@@ -287,16 +304,19 @@ public final class RequestResolver {
 
     /** Public means routable on the internet: not private, loopback, link-local, CGNAT or unique-local. */
     static boolean isPublic(String address) {
+        if (address == null) {
+            return false;
+        }
+        long v4 = Cidr.ipv4(address);
+        if (v4 != Cidr.NOT_IPV4) {
+            return isPublicIpv4((int) (v4 >>> 24), (int) (v4 >>> 16) & 0xFF);
+        }
         byte[] b = Cidr.literalBytes(address);
         if (b == null) {
             return false;
         }
         if (b.length == 4) {
-            int a0 = b[0] & 0xFF;
-            int a1 = b[1] & 0xFF;
-            return !(a0 == 10 || a0 == 127 || a0 == 0 || (a0 == 172 && a1 >= 16 && a1 < 32)
-                    || (a0 == 192 && a1 == 168) || (a0 == 169 && a1 == 254) || (a0 == 100 && a1 >= 64 && a1 < 128)
-                    || a0 >= 224);
+            return isPublicIpv4(b[0] & 0xFF, b[1] & 0xFF);
         }
         int first = b[0] & 0xFF;
         boolean loopbackOrUnspecified = true;
@@ -305,6 +325,12 @@ public final class RequestResolver {
         }
         return !(loopbackOrUnspecified || (first & 0xFE) == 0xFC || (first == 0xFE && (b[1] & 0xC0) == 0x80)
                 || first == 0xFF);
+    }
+
+    private static boolean isPublicIpv4(int a0, int a1) {
+        return !(a0 == 10 || a0 == 127 || a0 == 0 || (a0 == 172 && a1 >= 16 && a1 < 32)
+                || (a0 == 192 && a1 == 168) || (a0 == 169 && a1 == 254) || (a0 == 100 && a1 >= 64 && a1 < 128)
+                || a0 >= 224);
     }
 
     public static String bareName(String serviceName) {
