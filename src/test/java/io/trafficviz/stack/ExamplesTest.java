@@ -65,6 +65,30 @@ class ExamplesTest {
         }
     }
 
+    /**
+     * The image's JVM options, run by this machine's Java 17 (the image's is Temurin 17): a misspelt or removed option
+     * would stop the container before trafficviz starts. No Docker engine here, so the options are checked, not the image.
+     */
+    @Test
+    void theDockerEntrypointsJavaOptionsAreAcceptedByJava17() throws Exception {
+        String text = Files.readString(Path.of("examples/docker/Dockerfile")).replace("\\\n", " ");
+        Matcher m = Pattern.compile("(?m)^ENTRYPOINT\\s+(\\[.*])\\s*$").matcher(text);
+        assertThat(m.find()).as("an exec-form ENTRYPOINT").isTrue();
+        List<String> entrypoint = new ArrayList<>();
+        new ObjectMapper().readTree(m.group(1)).forEach(n -> entrypoint.add(n.asText()));
+        assertThat(entrypoint.get(0)).isEqualTo("java");
+        List<String> options = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+        assertThat(options).anyMatch(o -> o.startsWith("-Xmx"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.add("-version");
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(java.getInputStream().readAllBytes());
+        assertThat(java.waitFor()).as(output).isZero();
+        assertThat(output).doesNotContain("Unrecognized", "Ignoring option");
+    }
+
     @ParameterizedTest
     @MethodSource("composeFiles")
     void everyFileAComposeFileReferencesExists(Path composeFile) throws IOException {
