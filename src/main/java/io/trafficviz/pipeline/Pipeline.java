@@ -101,30 +101,6 @@ public final class Pipeline implements LineSink {
         }
     }
 
-    /**
-     * A tailer's lines: one lock acquisition for all of them (tailers of several files would otherwise take turns on
-     * the lock line by line). A line that fails with anything but a malformed-line error does not stop the others.
-     */
-    @Override
-    public void acceptBatch(String origin, String server, String proxy, List<String> texts) {
-        RuntimeException failed = null;
-        synchronized (lock) {
-            long now = clock.getAsLong();
-            for (String text : texts) {
-                try {
-                    process(origin, text, now);
-                } catch (RuntimeException e) {
-                    if (failed == null) {
-                        failed = e;
-                    }
-                }
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-    }
-
     /** Processes many lines under one lock acquisition; returns how many of them were not accepted (malformed). */
     public int acceptAll(String origin, List<String> texts) {
         synchronized (lock) {

@@ -54,8 +54,6 @@ public final class FileTailer implements AutoCloseable {
     // Owned by the tailing thread (and by start() before it launches that thread).
     private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final OpenLogFile.LineListener deliver = this::deliver;
-    /** Lines read in this pass, handed to the sink together at its end ({@link #handOver()}). */
-    private final List<String> readLines = new ArrayList<>();
     private OpenLogFile current;
     /** Files rotated away from the path, still read for late writes until they have been quiet for the grace time. */
     private final List<OpenLogFile> rotatedAway = new ArrayList<>();
@@ -163,7 +161,6 @@ public final class FileTailer implements AutoCloseable {
                     fileError = e.toString();
                     progressed = false;
                 }
-                handOver(); // before the offset is published or stored: it must not run ahead of the sink
                 publishOffset();
                 checkpoint(false);
                 if (progressed) {
@@ -380,29 +377,17 @@ public final class FileTailer implements AutoCloseable {
         if (wasTruncated) {
             truncated.incrementAndGet();
         }
-        readLines.add(text);
-    }
-
-    /**
-     * Hands the lines read in this pass (at most a few MiB: {@value #MAX_READS_PER_PASS} buffers per file) to the sink
-     * in one call: the pipeline takes its lock once for them, not once per line.
-     */
-    private void handOver() {
-        if (readLines.isEmpty()) {
-            return;
-        }
         try {
-            sink.acceptBatch(origin, options.server(), options.proxy(), readLines);
+            sink.accept(new LogLine(origin, options.server(), options.proxy(), text));
         } catch (RuntimeException e) {
-            // A line the sink chokes on is skipped rather than retried forever (the others were taken).
+            // A line the sink chokes on is skipped rather than retried forever.
             long now = System.nanoTime();
             if (now - lastSinkErrorLogNanos >= SINK_ERROR_LOG_INTERVAL_NANOS) {
                 lastSinkErrorLogNanos = now;
                 log.warn("Sink failed on a line from {}; skipping it", origin, e);
             }
         }
-        lines.addAndGet(readLines.size());
-        readLines.clear();
+        lines.incrementAndGet();
     }
 
     /** Hands the current position to the store (memory), and saves when due or when {@code force}d. */
@@ -447,15 +432,12 @@ public final class FileTailer implements AutoCloseable {
                     do {
                         n = old.read(buffer, MAX_READS_PER_PASS, deliver);
                         bytes.addAndGet(n);
-                        handOver();
                     } while (n > 0);
                     old.flushPartial(deliver);
                 } catch (IOException e) {
                     log.warn("Could not finish rotated file {} of {}: {}", old.file(), origin, e.toString());
                 }
-                handOver();
             }
-            handOver();
             publishOffset();
             checkpoint(true);
             rotatedAway.forEach(FileTailer::closeQuietly);

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Following a single file: positions, line framing and stats. Rotation and restarts have their own tests. */
@@ -166,39 +165,6 @@ class FileTailerTest extends TailerTestSupport {
 
         assertThat(collected.awaitAtLeast(2).texts()).containsExactly("a", "b");
         assertThat(tailer.snapshot().state()).isEqualTo(TailerState.TAILING);
-    }
-
-    @Test
-    void linesReadTogetherReachTheSinkInOneBatchInOrderWithTheirSource() throws Exception {
-        Files.createFile(log());
-        CollectingSink collected = new CollectingSink();
-        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
-        LineSink batching = new LineSink() {
-            @Override
-            public void accept(LogLine line) {
-                throw new AssertionError("lines are handed over in batches");
-            }
-
-            @Override
-            public void acceptBatch(String origin, String server, String proxy, List<String> texts) {
-                batches.add(texts.size());
-                texts.forEach(t -> collected.accept(new LogLine(origin, server, proxy, t)));
-            }
-        };
-        FileTailer tailer = tail(options(log()), batching);
-
-        append(log(), NumberedLines.range(0, 5_000)); // one write, ~50 KB: read in one pass
-        collected.awaitAtLeast(5_000);
-
-        assertThat(numbers(collected.texts())).isEqualTo(expected(0, 5_000));
-        assertThat(collected.lines()).allSatisfy(l -> {
-            assertThat(l.origin()).isEqualTo(log().toString());
-            assertThat(l.server()).isEqualTo("edge-1");
-            assertThat(l.proxy()).isEqualTo("public");
-        });
-        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(5_000);
-        assertThat(batches.size()).as("batches for 5,000 lines").isLessThan(50);
-        Await.until("the tailer to count them", () -> tailer.snapshot().lines() == 5_000);
     }
 
     @Test
