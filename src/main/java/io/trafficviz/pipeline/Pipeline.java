@@ -1,14 +1,12 @@
 package io.trafficviz.pipeline;
 
 import io.trafficviz.config.ProxyConfig;
-import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.parse.ValueCaches;
 import io.trafficviz.resolve.ProxyContext;
-import io.trafficviz.resolve.RequestEvent;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.resolve.Resolution;
 import io.trafficviz.source.FileReader;
@@ -37,6 +35,8 @@ public final class Pipeline implements LineSink {
     private final Map<String, Binding> bindings = new HashMap<>();
     private final List<SourceStats> sources = new ArrayList<>();
     private final AccessLogEntry entry = new AccessLogEntry();
+    /** The line being recorded, as listeners see it (reused: under the lock, one line at a time). */
+    private final LiveRequest liveRequest = new LiveRequest();
     /** One set for all sources' parsers (they run under the lock): bounded memory however many files there are. */
     private final ValueCaches valueCaches = new ValueCaches();
     private final LongSupplier clock;
@@ -180,17 +180,11 @@ public final class Pipeline implements LineSink {
         }
         EventListener l = listener;
         if (l.wantsEvents()) {
-            l.onEvent(event(ctx, r, eventMillis));
+            // The listener builds the event only if it needs one (the hub past a batch's budget only counts routes).
+            liveRequest.set(++seq, eventMillis, ctx, r, entry);
+            l.onRequest(liveRequest);
         }
         return true;
-    }
-
-    private RequestEvent event(ProxyContext ctx, Resolution r, long time) {
-        Node to = r.target() != null ? r.target() : r.proxy();
-        return new RequestEvent(++seq, time, ctx.serverName(), ctx.network(), ctx.proxyName(), r.client().label(),
-                to.label(), r.client().id(), r.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
-                entry.requestPath, entry.downstreamStatus, entry.durationMillis(), entry.isError(),
-                r.answeredByProxy(), r.outsider());
     }
 
     /** Runs {@code reader} with the graph and ingest state held still. */

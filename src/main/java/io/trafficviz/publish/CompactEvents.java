@@ -81,30 +81,16 @@ final class CompactEvents {
     }
 
     /**
-     * Writes {@code ,"folded":[[from, proxy, to, flags, count],...]}: events not sent one by one (over a batch's budget)
-     * as counts per route and outcome, so the page can still account for them and show them as traffic.
+     * The flags of a folded route (docs/protocol.md, "Folded requests"): bits 1, 2 and 8 as in an event; whether the
+     * caller is an outsider is not kept for counts.
      */
-    static void writeFolded(JsonBytes out, List<RequestEvent> events, ToIntFunction<String> ix) {
-        Map<List<Integer>, long[]> routes = new java.util.LinkedHashMap<>();
-        for (RequestEvent e : events) {
-            int flags = (e.error() ? ERROR : 0) | (e.answeredByProxy() ? ANSWERED_BY_PROXY : 0)
-                    | (hopsEndAtProxy(e) ? HOPS_END_AT_PROXY : 0);
-            List<Integer> key = List.of(ix.applyAsInt(e.fromId()), ix.applyAsInt(e.proxyId()),
-                    ix.applyAsInt(e.toId()), flags);
-            routes.computeIfAbsent(key, k -> new long[1])[0]++;
-        }
-        out.raw(",\"folded\":[");
-        boolean first = true;
-        for (Map.Entry<List<Integer>, long[]> r : routes.entrySet()) {
-            if (!first) {
-                out.raw(',');
-            }
-            first = false;
-            List<Integer> k = r.getKey();
-            out.raw('[').number(k.get(0)).raw(',').number(k.get(1)).raw(',').number(k.get(2)).raw(',').number(k.get(3))
-                    .raw(',').number(r.getValue()[0]).raw(']');
-        }
-        out.raw(']');
+    static int foldedFlags(boolean error, boolean answeredByProxy, String toId) {
+        return (error ? ERROR : 0) | (answeredByProxy ? ANSWERED_BY_PROXY : 0)
+                | (answeredByProxy || toId.startsWith("proxy:") ? HOPS_END_AT_PROXY : 0);
+    }
+
+    static int foldedFlags(RequestEvent e) {
+        return foldedFlags(e.error(), e.answeredByProxy(), e.toId());
     }
 
     private static int intern(String s, Map<String, Integer> index, List<String> strings) {

@@ -7,6 +7,7 @@ import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.pipeline.EventListener;
+import io.trafficviz.pipeline.LiveRequest;
 import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.resolve.RequestEvent;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ import java.util.function.Supplier;
 /**
  * Fans resolved requests and graph deltas out to WebSocket clients.
  *
- * <p>The ingest thread only appends to a bounded buffer ({@link #onEvent}); a flusher thread wakes every
+ * <p>The ingest thread only appends to a bounded buffer ({@link #onRequest}); a flusher thread wakes every
  * {@value #ACCESS_LOG_FLUSH_MILLIS} ms, sends access-log clients that tick's entries and, every {@value #FLUSH_MILLIS}
  * ms, graph clients one batch, asynchronously. Every message is encoded to UTF-8 bytes once and the same bytes go to
  * every client that gets it (only the {@code dropped} count in front can differ). Graph clients get events in the
@@ -42,6 +43,11 @@ import java.util.function.Supplier;
  * nodes it missed are sent with its next batch); past a batch's budget failures go first and the other events as
  * counts per route; after
  * {@value #STALL_MILLIS} ms of stall it is disconnected. Ingest and other clients never wait for a slow one.
+ *
+ * <p>When only graph clients are connected, a request that is certain not to be sent one by one (its graph batch is
+ * already over budget for it) is counted on its route as it is read: no event object is built for it. With an
+ * access-log client every request is built, as that table gets each one in full, and the budget is applied when the
+ * batch is sent; both ways give the same batches.
  */
 public final class LiveHub implements EventListener, AutoCloseable {
     /** Graph batches (nodes, edges, events) go out at most this often, as the protocol says. */
@@ -75,6 +81,17 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private final Object pendingLock = new Object();
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
+    /**
+     * Under {@link #pendingLock}: the current graph batch's requests counted on their routes at ingest instead of
+     * sent (see {@link #onRequest}), and how many errors and requests in all were kept as events for it.
+     */
+    private FoldedRoutes ingestFolded = new FoldedRoutes();
+    private int windowErrors;
+    private int windowEvents;
+    /** Owned by the flusher: the table {@link #ingestFolded} is swapped with at every graph batch. */
+    private FoldedRoutes spareFolded = new FoldedRoutes();
+    /** Graph clients and no access-log client: requests past a batch's budget need no event object. */
+    private volatile boolean foldAtIngest;
     // Owned by the flusher thread: events since the last graph batch, and the node index of the graph stream.
     private List<RequestEvent> graphEvents = new ArrayList<>();
     private long graphOverflow;
@@ -146,7 +163,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
         Client client = new Client(key, peer, channel);
         if (channel == Channel.ACCESS_LOG) {
             clients.put(key, client);
-            watched = true;
+            clientsChanged();
             return;
         }
         onFlusher(() -> {
@@ -165,7 +182,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
             hello.put("type", "hello");
             hello.put("graph", graph);
             clients.put(key, client);
-            watched = true;
+            clientsChanged();
             send(client, ByteBuffer.wrap(toJsonBytes(hello)));
         });
     }
@@ -174,8 +191,16 @@ public final class LiveHub implements EventListener, AutoCloseable {
         // Through the flusher too, so it cannot overtake the hello of the same client.
         onFlusher(() -> {
             clients.remove(key);
-            watched = !clients.isEmpty();
+            clientsChanged();
         });
+    }
+
+    /** After clients came or went (from the flusher, Jetty's or Javalin's threads). */
+    private synchronized void clientsChanged() {
+        boolean graph = has(Channel.GRAPH);
+        boolean table = has(Channel.ACCESS_LOG);
+        foldAtIngest = graph && !table;
+        watched = graph || table;
     }
 
     private void onFlusher(Runnable task) {
@@ -213,11 +238,31 @@ public final class LiveHub implements EventListener, AutoCloseable {
         return watched;
     }
 
+    /**
+     * Takes one request from the ingest thread. With only graph clients, a request the current graph batch will not
+     * send one by one is counted on its route instead of becoming an event: an error once the batch holds {@value
+     * #BATCH_BUDGET} errors, any other request once it holds {@value #BATCH_BUDGET} events (errors go first, so an
+     * event kept now may still be folded when the batch is sent, never the other way round). This allocates nothing
+     * for a request past the budget, which is what a burst consists of.
+     */
     @Override
-    public void onEvent(RequestEvent event) {
+    public void onRequest(LiveRequest request) {
+        boolean error = request.error();
         synchronized (pendingLock) {
+            if (foldAtIngest) {
+                if (error ? windowErrors >= BATCH_BUDGET : windowEvents >= BATCH_BUDGET) {
+                    String toId = request.toId();
+                    ingestFolded.add(request.fromId(), request.proxyId(), toId,
+                            CompactEvents.foldedFlags(error, request.answeredByProxy(), toId), 1);
+                    return;
+                }
+                windowEvents++;
+                if (error) {
+                    windowErrors++;
+                }
+            }
             if (pending.size() < MAX_PENDING) {
-                pending.add(event);
+                pending.add(request.event());
             } else {
                 pendingDropped++;
             }
@@ -240,16 +285,29 @@ public final class LiveHub implements EventListener, AutoCloseable {
     void flush() {
         List<RequestEvent> events;
         long overflow;
+        boolean graphTurn = ++ticks % GRAPH_EVERY_TICKS == 0;
+        FoldedRoutes folded = null; // on a graph turn: what ingest counted for this batch instead of building events
         synchronized (pendingLock) {
             events = pending;
             overflow = pendingDropped;
             pending = new ArrayList<>(Math.max(16, events.size()));
             pendingDropped = 0;
+            if (graphTurn) {
+                folded = ingestFolded;
+                ingestFolded = spareFolded;
+                windowErrors = 0;
+                windowEvents = 0;
+            }
         }
-        boolean graphTurn = ++ticks % GRAPH_EVERY_TICKS == 0;
+        if (folded != null) {
+            spareFolded = folded; // cleared after use below; ingest gets it back at the next graph turn
+        }
         if (clients.isEmpty()) {
             graphEvents.clear();
             graphOverflow = 0;
+            if (folded != null) {
+                folded.clear();
+            }
             if (graphTurn) {
                 // Nobody to tell: forget the changes without rendering them. Rendering an edge (three percentiles,
                 // top paths) is the expensive part, and it runs under the pipeline lock: it would stall ingest.
@@ -275,7 +333,11 @@ public final class LiveHub implements EventListener, AutoCloseable {
             graphOverflow = 0;
         }
         if (graphTurn) {
-            flushGraph(now);
+            try {
+                flushGraph(now, folded);
+            } finally {
+                folded.clear();
+            }
         }
     }
 
@@ -317,7 +379,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     // ------------------------------------------------------------------ /ws/graph
 
-    private void flushGraph(long now) {
+    /** {@code folded}: this batch's requests that ingest counted per route instead of building them as events. */
+    private void flushGraph(long now, FoldedRoutes folded) {
         long rateNow = pipeline.rateClock();
         boolean refreshRates = ++graphTicks % RATE_REFRESH_TICKS == 0;
         List<Node> changedNodes = new ArrayList<>();
@@ -363,14 +426,30 @@ public final class LiveHub implements EventListener, AutoCloseable {
         long batchOverflow = graphOverflow;
         graphEvents = new ArrayList<>();
         graphOverflow = 0;
+        // Every request of this batch, those counted at ingest included (what a busy client misses).
+        long batchRequests = batch.size() + folded.total();
+        // Past the budget failures go first and the rest are counted per route with those ingest counted already.
+        List<RequestEvent> events = batch;
+        if (batch.size() > BATCH_BUDGET) {
+            List<RequestEvent> rest = new ArrayList<>();
+            events = errorsFirst(batch, rest);
+            for (RequestEvent e : rest) {
+                folded.add(e.fromId(), e.proxyId(), e.toId(), CompactEvents.foldedFlags(e), 1);
+            }
+        }
         // Every node an event mentions was announced in a hello or a batch before it (it existed before its event,
         // and was drained by now). Should one not have been, it is looked up and announced with this batch.
-        for (RequestEvent e : batch) {
+        for (RequestEvent e : events) {
             announceIfNew(e.fromId(), changedNodes, nodes);
             announceIfNew(e.proxyId(), changedNodes, nodes);
             announceIfNew(e.toId(), changedNodes, nodes);
         }
-        if (batch.isEmpty() && nodes.isEmpty() && edges.length() == 2 && batchOverflow == 0) {
+        for (int k = 0; k < folded.size(); k++) {
+            announceIfNew(folded.fromId(k), changedNodes, nodes);
+            announceIfNew(folded.proxyId(k), changedNodes, nodes);
+            announceIfNew(folded.toId(k), changedNodes, nodes);
+        }
+        if (batchRequests == 0 && nodes.isEmpty() && edges.length() == 2 && batchOverflow == 0) {
             return;
         }
         byte[] nodesJson = nodes.isEmpty() ? EMPTY_ARRAY : toJsonBytes(nodes);
@@ -380,13 +459,13 @@ public final class LiveHub implements EventListener, AutoCloseable {
             if (client.channel != Channel.GRAPH) {
                 continue;
             }
-            if (skipBusy(client, batch.size(), now)) {
+            if (skipBusy(client, batchRequests, now)) {
                 client.owedNodes.addAll(changedNodes);
                 continue;
             }
             long dropped = client.dropped + batchOverflow;
             if (frames == null) {
-                frames = graphFrames(nodesJson, edgesJson, batch);
+                frames = graphFrames(nodesJson, edgesJson, events, folded);
             }
             client.dropped = 0;
             if (client.owedNodes.isEmpty()) {
@@ -476,15 +555,16 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private static final byte[] EMPTY_ARRAY = {'[', ']'};
     private static final byte[] NODES_KEY = ",\"nodes\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** A batch: {@code {"type":"batch","dropped":D,"nodes":[..],"edges":[..],"strings":[..],"events":[..]}}. */
-    private Frames graphFrames(byte[] nodesJson, byte[] edgesJson, List<RequestEvent> batch) {
-        List<RequestEvent> folded = new ArrayList<>();
-        List<RequestEvent> events = batch.size() <= BATCH_BUDGET ? batch : errorsFirst(batch, folded);
-        JsonBytes rest = new JsonBytes(edgesJson.length + events.size() * 96 + 64);
+    /**
+     * A batch: {@code {"type":"batch","dropped":D,"nodes":[..],"edges":[..],"strings":[..],"events":[..]}}, with
+     * {@code "folded":[..]} when some of its requests were counted instead of sent.
+     */
+    private Frames graphFrames(byte[] nodesJson, byte[] edgesJson, List<RequestEvent> events, FoldedRoutes folded) {
+        JsonBytes rest = new JsonBytes(edgesJson.length + events.size() * 96 + folded.size() * 32 + 64);
         rest.raw(",\"edges\":").raw(edgesJson).raw(',');
         CompactEvents.write(rest, events, this::ix);
         if (!folded.isEmpty()) {
-            CompactEvents.writeFolded(rest, folded, this::ix);
+            folded.write(rest, this::ix);
         }
         rest.raw('}');
         return new Frames("{\"type\":\"batch\",\"dropped\":", nodesJson, rest);
@@ -539,7 +619,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
      * Whether {@code client} is still busy with its previous message: then it gets nothing now, and the {@code
      * events} it misses are counted for it. One stalled past {@value #STALL_MILLIS} ms is disconnected.
      */
-    private boolean skipBusy(Client client, int events, long now) {
+    private boolean skipBusy(Client client, long events, long now) {
         if (!client.inFlight) {
             return false;
         }
@@ -548,6 +628,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
         if (now - client.inFlightSince > STALL_MILLIS) {
             disconnectedSlow.incrementAndGet();
             clients.remove(client.key);
+            clientsChanged();
             client.peer.close(1008, "too slow: could not keep up with the live stream");
         }
         return true;
@@ -565,11 +646,13 @@ public final class LiveHub implements EventListener, AutoCloseable {
                     sentBytes.addAndGet(bytes);
                 } else {
                     clients.remove(client.key);
+                    clientsChanged();
                 }
             });
         } catch (RuntimeException e) {
             client.inFlight = false;
             clients.remove(client.key);
+            clientsChanged();
         }
     }
 

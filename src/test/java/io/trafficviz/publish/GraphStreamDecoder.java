@@ -24,6 +24,8 @@ public final class GraphStreamDecoder {
     public long batches;
     /** Requests sent as counts per route (over a batch's budget), with every route's nodes checked. */
     public long folded;
+    /** The same counts by route: {@code "fromId proxyId toId flags"} → requests. */
+    public final Map<String, Long> foldedByRoute = new java.util.TreeMap<>();
     /** The latest statistics of each edge, by {@code source->target} id, as /network_info writes them. */
     public final Map<String, ObjectNode> edges = new HashMap<>();
 
@@ -46,10 +48,11 @@ public final class GraphStreamDecoder {
                 dropped += msg.path("dropped").asLong();
                 learn(msg.path("nodes"));
                 for (JsonNode route : msg.path("folded")) {
-                    node(route.get(0).asInt());
-                    node(route.get(1).asInt());
-                    node(route.get(2).asInt());
+                    String key = node(route.get(0).asInt()).path("id").asText() + " "
+                            + node(route.get(1).asInt()).path("id").asText() + " "
+                            + node(route.get(2).asInt()).path("id").asText() + " " + route.get(3).asInt();
                     folded += route.get(4).asLong();
+                    foldedByRoute.merge(key, route.get(4).asLong(), Long::sum);
                 }
                 for (JsonNode row : msg.path("edges")) {
                     ObjectNode edge = edge(row);

@@ -205,6 +205,127 @@ class LiveHubTest {
         assertThat(hub.droppedEvents()).isZero();
     }
 
+    @Test
+    void requestsPastTheBudgetAreCountedExactlyPerRouteWhetherCountedAtIngestOrWhenSent() throws Exception {
+        // Errors within the budget displacing successes kept earlier, and successes counted as soon as they are read.
+        List<String[]> someErrors = burst(0);
+        checkBudget(someErrors);
+        // More errors than the budget: the errors past it are counted too.
+        checkBudget(burst(1_200));
+        // Failures only before the budget is reached: exactly the budget's worth is sent one by one.
+        List<String[]> errorsBefore = new ArrayList<>();
+        for (int i = 0; i < LiveHub.BATCH_BUDGET + 250; i++) {
+            errorsBefore.add(i < 10 ? new String[] {privLog, line("172.25.0.3", "GET", "/f", 503, "db@file")}
+                    : new String[] {privLog, line("10.9.0." + (i % 2), "GET", "/g", 200, "db@file")});
+        }
+        checkBudget(errorsBefore);
+    }
+
+    /**
+     * Sends {@code lines} in one graph batch twice: first with an access-log client connected (every request built as
+     * an event, the budget applied when the batch is sent), then without (requests past the budget counted at
+     * ingest). Both batches must be what the protocol says, from the access log's full entries: the first {@value
+     * LiveHub#BATCH_BUDGET} failures, then successes up to the budget, one by one in arrival order; every other
+     * request counted on its route with its flags; nothing lost. A client busy through both batches is told it
+     * missed every request of them.
+     */
+    private void checkBudget(List<String[]> lines) throws Exception {
+        FakePeer graph = new FakePeer(true);
+        FakePeer table = new FakePeer(true);
+        FakePeer busy = new FakePeer(false);
+        hub.connect("graph", graph, LiveHub.Channel.GRAPH);
+        hub.connect("table", table, LiveHub.Channel.ACCESS_LOG);
+        hub.connect("busy", busy, LiveHub.Channel.GRAPH); // its hello stays in flight through both batches
+        lines.forEach(l -> feed(l[0], l[1]));
+        graphTurn();
+        hub.disconnect("table");
+        lines.forEach(l -> feed(l[0], l[1]));
+        graphTurn();
+
+        List<JsonNode> entries = new ArrayList<>();
+        for (String text : table.texts()) {
+            JSON.readTree(text).path("entries").forEach(e -> entries.add(normal(e)));
+        }
+        assertThat(entries).hasSize(lines.size());
+        List<JsonNode> expectedEvents = new ArrayList<>();
+        Map<String, Long> expectedFolded = new java.util.TreeMap<>();
+        long errors = entries.stream().filter(e -> e.path("outcome").asText().equals("error")).count();
+        long errorsSent = Math.min(errors, LiveHub.BATCH_BUDGET);
+        long okSent = LiveHub.BATCH_BUDGET - errorsSent;
+        for (boolean error : new boolean[] {true, false}) {
+            long room = error ? errorsSent : okSent;
+            for (JsonNode e : entries) {
+                if (e.path("outcome").asText().equals("error") != error) {
+                    continue;
+                }
+                if (room-- > 0) {
+                    expectedEvents.add(withoutSeq(e));
+                } else {
+                    int flags = (error ? CompactEvents.ERROR : 0)
+                            | (e.path("answeredBy").asText().equals("proxy") ? CompactEvents.ANSWERED_BY_PROXY : 0)
+                            | (e.path("hops").size() == 2 ? CompactEvents.HOPS_END_AT_PROXY : 0);
+                    expectedFolded.merge(e.path("fromId").asText() + " " + e.path("proxyId").asText() + " "
+                            + e.path("toId").asText() + " " + flags, 1L, Long::sum);
+                }
+            }
+        }
+        assertThat(expectedFolded.values().stream().mapToLong(Long::longValue).sum() + expectedEvents.size())
+                .isEqualTo(lines.size());
+
+        List<String> texts = graph.texts();
+        assertThat(texts).hasSize(3); // hello, then one batch per turn
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        decoder.accept(texts.get(0));
+        for (String batch : texts.subList(1, 3)) {
+            decoder.foldedByRoute.clear();
+            List<JsonNode> events = new ArrayList<>();
+            decoder.accept(batch).forEach(e -> events.add(withoutSeq(normal(e))));
+            assertThat(events).isEqualTo(expectedEvents);
+            assertThat(decoder.foldedByRoute).isEqualTo(expectedFolded);
+        }
+        assertThat(decoder.dropped).isZero();
+
+        busy.completeAll();
+        feed(privLog, line("172.25.0.3", "GET", "/after", 200, "db@file"));
+        graphTurn();
+        GraphStreamDecoder late = new GraphStreamDecoder();
+        List<ObjectNode> lateEvents = new ArrayList<>();
+        busy.texts().forEach(t -> lateEvents.addAll(late.accept(t)));
+        assertThat(lateEvents).hasSize(1);
+        assertThat(late.dropped).isEqualTo(2L * lines.size());
+        hub.disconnect("graph");
+        hub.disconnect("busy");
+    }
+
+    /** Over a budget's worth of requests on several routes: successes, failures, the proxy answering itself. */
+    private List<String[]> burst(int extraErrors) {
+        List<String[]> lines = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            lines.add(new String[] {privLog, line("172.25.0.3", "GET", "/a/" + (i % 7), 200, "db@file")});
+        }
+        for (int i = 0; i < 300; i++) {
+            lines.add(i % 3 == 0
+                    ? new String[] {privLog, line("10.9.0." + (i % 5), "POST", "/b", 502, "db@file")}
+                    : new String[] {pubLog, line("203.0.113.9", "GET", "/c", 200, "api@file")});
+        }
+        for (int i = 0; i < 200; i++) {
+            lines.add(new String[] {pubLog, line("203.0.113.9", "GET", "/no-router", 404, null)});
+        }
+        for (int i = 0; i < extraErrors; i++) {
+            lines.add(new String[] {privLog, line("172.25.0.3", "GET", "/d", 500, "db@file")});
+        }
+        for (int i = 0; i < 100; i++) {
+            lines.add(new String[] {privLog, line("10.9.0.1", "GET", "/e", 204, "db@file")});
+        }
+        return lines;
+    }
+
+    private static JsonNode withoutSeq(JsonNode e) {
+        ObjectNode copy = e.deepCopy();
+        copy.remove("seq");
+        return copy;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void graphTurn() {
