@@ -465,9 +465,14 @@ public final class LiveBench {
          * Stores prepared lines in files next to the logs and returns a command that appends them, one file after the
          * other ({@code cat}, from another process: see {@link Server#burst(Writer, Map, int)}).
          */
-        List<String> appendCommand(Map<String, byte[]> prepared) throws IOException {
+        List<String> appendCommand(Map<String, byte[]> prepared) throws IOException, InterruptedException {
             StringBuilder script = new StringBuilder("set -e");
-            List<String> cmd = new ArrayList<>(List.of("nice", "-n", "-10", "sh", "-c", "", "burst"));
+            // Real-time priority where allowed (root here): at nice -10 the appender still got only ~10% of a core shared
+            // with the 100 clients' threads, so appending took 0.4-1.1 s with clients against 0.16 s without.
+            boolean realtime = Files.isExecutable(Path.of("/usr/bin/chrt")) && new ProcessBuilder("/usr/bin/chrt", "-f", "10",
+                    "true").start().waitFor() == 0;
+            List<String> cmd = new ArrayList<>(realtime ? List.of("/usr/bin/chrt", "-f", "10", "sh", "-c", "", "burst")
+                    : List.of("nice", "-n", "-10", "sh", "-c", "", "burst"));
             int i = 0;
             for (Map.Entry<String, byte[]> e : prepared.entrySet()) {
                 Path lines = dir.resolve("burst-" + i + ".lines");
@@ -570,7 +575,8 @@ public final class LiveBench {
 
         /**
          * Appends lines prepared by {@link Writer#prepareBurst} and returns the ingest rate, as above. The lines are
-         * appended by another process ({@code cat}, file after file, at nice -10): as Traefik would, from outside
+         * appended by another process ({@code cat}, file after file, at real-time priority when {@code chrt} may set
+         * it, else at nice -10): as Traefik would, from outside
          * this JVM, whose 100 graph clients would otherwise slow the appending down with them (it took 1-4 s instead
          * of 0.5-1 s) and so cap the rate measured with clients. The time runs from just before that process is
          * started.
