@@ -98,38 +98,46 @@ public final class IngestStages {
                 long lines = pipeline.totals().lines();
                 long t0 = System.nanoTime();
                 long c0 = CPU.getCurrentThreadCpuTime();
-                List<FileReader.Chunks> open = new ArrayList<>();
-                for (String path : paths) {
-                    open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
-                }
-                List<String> batch = new ArrayList<>(1024);
-                List<Integer> active = new ArrayList<>();
-                for (int i = 0; i < paths.size(); i++) {
-                    active.add(i);
-                }
-                while (!active.isEmpty()) {
-                    for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
-                        int i = it.next();
-                        boolean more;
-                        if (inPlace) {
-                            more = pipeline.acceptChunk(paths.get(i), open.get(i));
-                        } else {
-                            more = open.get(i).next(batch::add);
-                            pipeline.acceptAll(paths.get(i), batch);
-                            batch.clear();
-                        }
-                        if (!more) {
-                            it.remove();
-                        }
-                    }
-                }
-                for (FileReader.Chunks c : open) {
-                    c.close();
-                }
+                readInTurn(pipeline, paths, inPlace);
                 long n = pipeline.totals().lines() - lines;
                 report(inPlace ? "bytes" : "strings", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
                         pipeline.totals().malformed());
             }
+        }
+    }
+
+    /**
+     * Reads every file through the pipeline a 256 KiB chunk from each in turn, as {@code replay --speed max} does:
+     * {@code inPlace}, from the file's bytes as it does now, else as line Strings in batches as it did before.
+     */
+    private static void readInTurn(Pipeline pipeline, List<String> paths, boolean inPlace) throws Exception {
+        List<FileReader.Chunks> open = new ArrayList<>();
+        for (String path : paths) {
+            open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
+        }
+        List<String> batch = new ArrayList<>(1024);
+        List<Integer> active = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            active.add(i);
+        }
+        while (!active.isEmpty()) {
+            for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
+                int i = it.next();
+                boolean more;
+                if (inPlace) {
+                    more = pipeline.acceptChunk(paths.get(i), open.get(i));
+                } else {
+                    more = open.get(i).next(batch::add);
+                    pipeline.acceptAll(paths.get(i), batch);
+                    batch.clear();
+                }
+                if (!more) {
+                    it.remove();
+                }
+            }
+        }
+        for (FileReader.Chunks c : open) {
+            c.close();
         }
     }
 
@@ -146,25 +154,7 @@ public final class IngestStages {
         for (int round = 0; round < rounds; round++) {
             long before = pipeline.totals().lines();
             long c0 = CPU.getCurrentThreadCpuTime();
-            List<FileReader.Chunks> open = new ArrayList<>();
-            for (String path : paths) {
-                open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
-            }
-            List<Integer> active = new ArrayList<>();
-            for (int i = 0; i < paths.size(); i++) {
-                active.add(i);
-            }
-            while (!active.isEmpty()) {
-                for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
-                    int i = it.next();
-                    if (!pipeline.acceptChunk(paths.get(i), open.get(i))) {
-                        it.remove();
-                    }
-                }
-            }
-            for (FileReader.Chunks c : open) {
-                c.close();
-            }
+            readInTurn(pipeline, paths, true);
             lines = pipeline.totals().lines() - before;
             double nsPerLine = (CPU.getCurrentThreadCpuTime() - c0) / (double) lines;
             each.append(each.length() == 0 ? "" : ",").append(Math.round(nsPerLine));
