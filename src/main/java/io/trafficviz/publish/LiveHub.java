@@ -430,7 +430,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
         long batchRequests = batch.size() + folded.total();
         // Past the budget failures go first and the rest are counted per route with those ingest counted already.
         List<RequestEvent> events = batch;
-        if (batch.size() > BATCH_BUDGET) {
+        // Over budget either here or at ingest (which kept exactly the budget's worth): failures first either way.
+        if (batch.size() > BATCH_BUDGET || folded.total() > 0) {
             List<RequestEvent> rest = new ArrayList<>();
             events = errorsFirst(batch, rest);
             for (RequestEvent e : rest) {

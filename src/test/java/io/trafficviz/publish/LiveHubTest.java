@@ -219,6 +219,13 @@ class LiveHubTest {
                     : new String[] {privLog, line("10.9.0." + (i % 2), "GET", "/g", 200, "db@file")});
         }
         checkBudget(errorsBefore);
+        // Failures arriving after successes within the budget's worth that ingest keeps: still sent first.
+        List<String[]> errorsAfter = new ArrayList<>();
+        for (int i = 0; i < 1_600; i++) {
+            errorsAfter.add(i >= 600 && i < 1_000 ? new String[] {privLog, line("172.25.0.3", "GET", "/e", 503, "db@file")}
+                    : new String[] {privLog, line("10.9.0." + (i % 2), "GET", "/h", 200, "db@file")});
+        }
+        checkBudget(errorsAfter);
     }
 
     /**
