@@ -281,7 +281,9 @@ public final class RequestResolver {
             if (node == null) {
                 node = graph.ensureNode("external" + ctx.unknownGroup, NodeKind.EXTERNAL, "external callers",
                         ctx.serverName(), ctx.network());
-                ctx.external = node;
+                if (node.kind() == NodeKind.EXTERNAL) {
+                    ctx.external = node; // not the node cap's overflow node: asking again keeps counting overflows
+                }
             }
         } else {
             String prefix = "unrecognised" + ctx.unknownGroup + "/";

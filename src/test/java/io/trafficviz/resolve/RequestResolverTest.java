@@ -2,6 +2,7 @@ package io.trafficviz.resolve;
 
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.graph.Node;
 import io.trafficviz.graph.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
@@ -53,6 +54,22 @@ class RequestResolverTest {
         assertThat(asCaller.target().id()).isEqualTo("service:a/db");
         assertThat(asCaller.outsider()).isFalse();
         assertThat(asBackend.client().kind()).isEqualTo(NodeKind.EXTERNAL);
+    }
+
+    @Test
+    void pastTheNodeCapEveryNewOutsideCallerIsCountedAsAnOverflow() {
+        TrafficGraph small = new TrafficGraph(3, 1000, 10); // the three proxies fill it
+        RequestResolver capped = new RequestResolver(CONFIG, small, new AddressBook(), null);
+        ProxyContext pub = capped.proxy("a", "pub");
+        for (int i = 1; i <= 5; i++) {
+            Resolution r = capped.resolve(pub, request("8.8.8." + i, null));
+            assertThat(r.client().id()).isEqualTo(TrafficGraph.OVERFLOW_PREFIX + "a");
+            assertThat(small.overflowedNodes()).isEqualTo(i);
+        }
+        // The external node an uncapped graph gives every outside caller is one node, looked up once.
+        Node first = resolver.resolve(resolver.proxy("a", "pub"), request("8.8.8.1", null)).client();
+        assertThat(resolver.resolve(resolver.proxy("a", "pub"), request("9.9.9.9", null)).client()).isSameAs(first);
+        assertThat(first.kind()).isEqualTo(NodeKind.EXTERNAL);
     }
 
     @Test
