@@ -74,7 +74,7 @@ public final class TrafficvizApp implements AutoCloseable {
         this.config = config;
         TrafficvizConfig.Limits limits = config.limits();
         // Every command builds its app here, so this is where a heap too small for the limits is said, once.
-        HeapCheck.warning(limits, config.servers().size(), Runtime.getRuntime().maxMemory()).ifPresent(log::warn);
+        HeapCheck.warning(limits, config.servers().size(), HeapCheck.configuredMaxHeapBytes()).ifPresent(log::warn);
         this.graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         this.reverseDns = config.reverseDns() ? new ReverseDns(addressBook::touch) : null;
         this.resolver = new RequestResolver(config, graph, addressBook, reverseDns);

@@ -58,6 +58,18 @@ class HeapCheckTest {
     }
 
     @Test
+    void absurdLimitsStillWarnInsteadOfOverflowing() {
+        Limits absurd = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, 50, Integer.MAX_VALUE);
+        assertThat(HeapCheck.estimatedLiveBytes(absurd, 1000)).isPositive();
+        assertThat(HeapCheck.warning(absurd, 1000, 64L << 30)).isPresent();
+    }
+
+    @Test
+    void theHeapCheckedIsTheOneTheJvmWasGivenNotTheLessItReports() {
+        assertThat(HeapCheck.configuredMaxHeapBytes()).isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
+    }
+
+    @Test
     void noWarningWhenTheHeapFitsTheCeiling() {
         assertThat(HeapCheck.warning(Limits.DEFAULTS, 1, 8192 * MIB)).isEmpty();
         long required = HeapCheck.requiredHeapBytes(Limits.DEFAULTS, 1);
