@@ -160,7 +160,7 @@ public final class IngestStages {
             each.append(each.length() == 0 ? "" : ",").append(Math.round(nsPerLine));
             System.err.printf("warm round %d: %,d lines, %.0f cpu-ns/line, load %s%n", round + 1, lines, nsPerLine,
                     Bench.loadAverage());
-            if (round > 0) {
+            if (round > 0 || rounds == 1) {
                 best = Math.min(best, nsPerLine);
             }
         }

@@ -205,11 +205,12 @@ public final class LiveBench {
         com.sun.management.OperatingSystemMXBean self =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         // Generating the lines is the bench's work, not the burst: the CPU window starts at the first write.
-        Map<String, byte[]> prepared = writer.prepareBurst(burst);
+        // So is storing them in files and choosing the appender's priority.
+        List<String> append = writer.appendCommand(writer.prepareBurst(burst));
         long serverCpu0 = server.cpuTicks();
         long selfCpu0 = self.getProcessCpuTime();
         long burst0 = System.nanoTime();
-        double burstRate = server.burst(writer, prepared, burst);
+        double burstRate = server.burst(append, burst);
         double burstSeconds = (System.nanoTime() - burst0) / 1e9;
         long burstServerTicks = server.cpuTicks() - serverCpu0;
         m.put("burstLinesPerSecond", Math.round(burstRate));
@@ -570,19 +571,18 @@ public final class LiveBench {
 
         /** Appends a burst and returns the ingest rate: lines / time until the counter has them all. */
         double burst(Writer writer, int lines) throws Exception {
-            return burst(writer, writer.prepareBurst(lines), lines); // the writer's own cost is not trafficviz's
+            return burst(writer.appendCommand(writer.prepareBurst(lines)), lines); // the writer's own cost is not trafficviz's
         }
 
         /**
-         * Appends lines prepared by {@link Writer#prepareBurst} and returns the ingest rate, as above. The lines are
+         * Runs {@code append} (from {@link Writer#appendCommand}: lines prepared and stored before) and returns the ingest rate, as above. The lines are
          * appended by another process ({@code cat}, file after file, at real-time priority when {@code chrt} may set
          * it, else at nice -10): as Traefik would, from outside
          * this JVM, whose 100 graph clients would otherwise slow the appending down with them (it took 1-4 s instead
          * of 0.5-1 s) and so cap the rate measured with clients. The time runs from just before that process is
          * started.
          */
-        double burst(Writer writer, Map<String, byte[]> prepared, int lines) throws Exception {
-            List<String> append = writer.appendCommand(prepared);
+        double burst(List<String> append, int lines) throws Exception {
             long before = ingestedLines();
             long t0 = System.nanoTime();
             Process appender = new ProcessBuilder(append).inheritIO().start();
