@@ -468,8 +468,8 @@ public final class LiveBench {
          */
         List<String> appendCommand(Map<String, byte[]> prepared) throws IOException, InterruptedException {
             StringBuilder script = new StringBuilder("set -e");
-            // Real-time priority where allowed (root here): at nice -10 the appender still got only ~10% of a core shared
-            // with the 100 clients' threads, so appending took 0.4-1.1 s with clients against 0.16 s without.
+            // Real-time priority where allowed (root here), so that the 100 clients' threads on the same core cannot slow
+            // the appending down in one phase and not the other.
             boolean realtime = Files.isExecutable(Path.of("/usr/bin/chrt")) && new ProcessBuilder("/usr/bin/chrt", "-f", "10",
                     "true").start().waitFor() == 0;
             List<String> cmd = new ArrayList<>(realtime ? List.of("/usr/bin/chrt", "-f", "10", "sh", "-c", "", "burst")
