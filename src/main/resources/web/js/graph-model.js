@@ -118,9 +118,12 @@ export class GraphModel {
     const existing = this.nodes.get(raw.id);
     if (existing) {
       const wasPlaceholder = existing.placeholder;
+      const movedNetwork = raw.network != null && String(raw.network) !== existing.network;
       const { out } = existing;
       Object.assign(existing, raw, { placeholder: false, out });
-      if (wasPlaceholder) this.structureVersion++;
+      if (raw.network != null) existing.network = String(raw.network);
+      // A service the server decided belongs to another network: its group box changes with it.
+      if (wasPlaceholder || movedNetwork) this.structureVersion++;
       return { node: existing, added: false };
     }
     const node = {

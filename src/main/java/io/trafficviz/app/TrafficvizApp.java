@@ -53,7 +53,7 @@ public final class TrafficvizApp implements AutoCloseable {
 
     private final TrafficvizConfig config;
     private final TrafficGraph graph;
-    private final AddressBook addressBook = new AddressBook();
+    private final AddressBook addressBook;
     private final ReverseDns reverseDns;
     private final RequestResolver resolver;
     private final Pipeline pipeline;
@@ -76,6 +76,9 @@ public final class TrafficvizApp implements AutoCloseable {
         // Every command builds its app here, so this is where a heap too small for the limits is said, once.
         HeapCheck.warning(limits, config.servers().size(), HeapCheck.configuredMaxHeapBytes()).ifPresent(log::warn);
         this.graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
+        List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
+        config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
+        this.addressBook = new AddressBook(proxyKeys);
         this.reverseDns = config.reverseDns() ? new ReverseDns(addressBook::touch) : null;
         this.resolver = new RequestResolver(config, graph, addressBook, reverseDns);
         this.pipeline = new Pipeline(graph, resolver, System::currentTimeMillis, onLogTime);

@@ -9,7 +9,7 @@ public final class Node {
     private final NodeKind kind;
     private final String label;
     private final String server;
-    private final String network;
+    private String network;
     private final Set<String> addresses = new TreeSet<>();
     private boolean outsider;
     /** Position in its graph (creation order), the key of the graph's route table; -1 until added to a graph. */
@@ -51,6 +51,10 @@ public final class Node {
     /** Whether this node called a private proxy it should not be calling (see the outsider rule). */
     public boolean outsider() {
         return outsider;
+    }
+
+    void network(String network) {
+        this.network = network;
     }
 
     void markOutsider() {

@@ -90,6 +90,14 @@ public final class TrafficGraph {
         }
     }
 
+    /** Moves a node to another network (the resolver's rule for services several proxies route to), telling clients. */
+    public void moveToNetwork(Node node, String network) {
+        if (!node.network().equals(network)) {
+            node.network(network);
+            changedNodes.add(node);
+        }
+    }
+
     public void markOutsider(Node node) {
         if (!node.outsider()) {
             node.markOutsider();

@@ -17,6 +17,17 @@ public final class AddressBook {
     private volatile Map<String, List<Workload>> merged = Map.of();
     private final AtomicLong version = new AtomicLong();
 
+    public AddressBook() {
+    }
+
+    /**
+     * Merges the proxies' parts in this order (the config's), whichever discovery answers first: a workload two proxies
+     * know is then found as the first of them knows it, the same on every run.
+     */
+    public AddressBook(List<String> proxyKeysInOrder) {
+        proxyKeysInOrder.forEach(key -> byProxy.put(key, Map.of()));
+    }
+
     /** Replaces what one proxy ({@code server/proxy}) knows: address → workload. */
     public synchronized void replace(String proxyKey, Map<String, Workload> addresses) {
         if (addresses.equals(byProxy.get(proxyKey))) {

@@ -40,10 +40,14 @@ public final class ProxyContext {
     record CallerInfo(Node node, boolean outsider) {
     }
 
-    ProxyContext(ServerConfig server, ProxyConfig proxy, Node node) {
+    /** Position in the config (servers, then their proxies, in file order): which proxy's word counts first. */
+    final int rank;
+
+    ProxyContext(ServerConfig server, ProxyConfig proxy, Node node, int rank) {
         this.server = server;
         this.proxy = proxy;
         this.node = node;
+        this.rank = rank;
         this.unknownGroup = ":" + server.name() + "/" + proxy.network();
     }
 

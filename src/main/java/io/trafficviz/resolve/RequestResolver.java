@@ -36,6 +36,8 @@ public final class RequestResolver {
     private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
     private final ProxyEndpoints endpoints = new ProxyEndpoints();
     private final Map<String, Integer> unknownPerGroup = new HashMap<>();
+    /** For each service node some proxy routes to, the rank of the proxy whose network it is drawn in. */
+    private final Map<Node, Integer> networkClaims = new HashMap<>();
     /** Bound on the per-proxy cache of server URL → proxy (gateway lines); cleared when exceeded. */
     private static final int MAX_CACHED_BACKENDS = 100_000;
     /** Cache marker: this server URL is no proxy's. */
@@ -51,7 +53,7 @@ public final class RequestResolver {
                 NodeKind kind = proxy.role() == ProxyConfig.Role.GATEWAY ? NodeKind.GATEWAY : NodeKind.PROXY;
                 Node node = graph.ensureNode("proxy:" + server.name() + "/" + proxy.name(), kind, proxy.name(),
                         server.name(), proxy.network());
-                ProxyContext ctx = new ProxyContext(server, proxy, node);
+                ProxyContext ctx = new ProxyContext(server, proxy, node, proxies.size());
                 proxies.put(ctx.key(), ctx);
                 for (String address : proxy.addresses()) {
                     proxyByAddress.put(address, ctx);
@@ -164,9 +166,26 @@ public final class RequestResolver {
             String bare = bareName(serviceName);
             node = graph.ensureNode("service:" + ctx.serverName() + "/" + bare, NodeKind.SERVICE, bare,
                     ctx.serverName(), ctx.network());
+            claimNetwork(node, ctx);
             ctx.targets.put(serviceName, node);
         }
         return node;
+    }
+
+    /**
+     * A service that several proxies of its server route to (the public and the private one, say) is drawn in the
+     * network of the first of them in the config, whichever discovery or line named it first: otherwise the order in
+     * which discovery threads answer would decide, and differ from run to run.
+     */
+    private void claimNetwork(Node node, ProxyContext ctx) {
+        if (node.kind() != NodeKind.SERVICE || !node.server().equals(ctx.serverName())) {
+            return;
+        }
+        Integer claimed = networkClaims.get(node);
+        if (claimed == null || ctx.rank < claimed) {
+            networkClaims.put(node, ctx.rank);
+            graph.moveToNetwork(node, ctx.network());
+        }
     }
 
     private ProxyContext.CallerInfo caller(ProxyContext ctx, String address) {

@@ -57,6 +57,39 @@ class RequestResolverTest {
     }
 
     @Test
+    void aServiceBothProxiesRouteToIsInTheFirstConfiguredProxysNetworkWhicheverNamesItFirst() {
+        for (boolean privateFirst : new boolean[] {true, false}) {
+            TrafficGraph g = new TrafficGraph(1000, 1000, 10);
+            RequestResolver r = new RequestResolver(CONFIG, g, new AddressBook(), null);
+            List<ProxyContext> order = privateFirst
+                    ? List.of(r.proxy("a", "priv"), r.proxy("a", "pub")) : List.of(r.proxy("a", "pub"), r.proxy("a", "priv"));
+            r.declareService(order.get(0), "shop@file");
+            g.drainChanges();
+            r.declareService(order.get(1), "shop@file");
+            Node shop = g.node("service:a/shop");
+            assertThat(shop.network()).as("private proxy first: %s", privateFirst).isEqualTo("pub-net");
+            // Moving it is a change clients are told about; keeping it is none.
+            List<String> changed = g.drainChanges().nodes().stream().map(Node::id).toList();
+            if (privateFirst) {
+                assertThat(changed).containsExactly("service:a/shop");
+            } else {
+                assertThat(changed).isEmpty();
+            }
+            // A service only the private proxy routes to stays in its network.
+            r.declareService(r.proxy("a", "priv"), "db@file");
+            assertThat(g.node("service:a/db").network()).isEqualTo("priv-net");
+        }
+    }
+
+    @Test
+    void theAddressBookPrefersTheFirstConfiguredProxysWorkloadWhicheverDiscoveryAnsweredFirst() {
+        AddressBook ordered = new AddressBook(List.of("a/pub", "a/priv"));
+        ordered.replace("a/priv", Map.of("172.25.0.3", new Workload("a", "api", "priv-net")));
+        ordered.replace("a/pub", Map.of("172.25.0.3", new Workload("a", "api", "pub-net")));
+        assertThat(ordered.lookup("172.25.0.3", "a").network()).isEqualTo("pub-net");
+    }
+
+    @Test
     void pastTheNodeCapEveryNewOutsideCallerIsCountedAsAnOverflow() {
         TrafficGraph small = new TrafficGraph(3, 1000, 10); // the three proxies fill it
         RequestResolver capped = new RequestResolver(CONFIG, small, new AddressBook(), null);
