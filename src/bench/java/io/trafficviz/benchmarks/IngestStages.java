@@ -6,6 +6,7 @@ import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.replay.Replayer;
 import io.trafficviz.source.FileReader;
 
 import java.nio.charset.StandardCharsets;
@@ -108,9 +109,14 @@ public final class IngestStages {
 
     /**
      * Reads every file through the pipeline a 256 KiB chunk from each in turn, as {@code replay --speed max} does:
-     * {@code inPlace}, from the file's bytes as it does now, else as line Strings in batches as it did before.
+     * {@code inPlace}, from the file's bytes as it does now ({@link Replayer#readInTurn}), else as line Strings in
+     * batches as it did before.
      */
     private static void readInTurn(Pipeline pipeline, List<String> paths, boolean inPlace) throws Exception {
+        if (inPlace) {
+            Replayer.readInTurn(pipeline, paths, 256 * 1024);
+            return;
+        }
         List<FileReader.Chunks> open = new ArrayList<>();
         for (String path : paths) {
             open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
@@ -123,14 +129,9 @@ public final class IngestStages {
         while (!active.isEmpty()) {
             for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
                 int i = it.next();
-                boolean more;
-                if (inPlace) {
-                    more = pipeline.acceptChunk(paths.get(i), open.get(i));
-                } else {
-                    more = open.get(i).next(batch::add);
-                    pipeline.acceptAll(paths.get(i), batch);
-                    batch.clear();
-                }
+                boolean more = open.get(i).next(batch::add);
+                pipeline.acceptAll(paths.get(i), batch);
+                batch.clear();
                 if (!more) {
                     it.remove();
                 }

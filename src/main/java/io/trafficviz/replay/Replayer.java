@@ -92,11 +92,19 @@ public final class Replayer {
      * at once and a garbage collector copying them. Lines go to the pipeline as bytes, straight from the buffer.
      */
     private void replayInterleaved() {
-        List<String> paths = new ArrayList<>(files.keySet());
+        try {
+            readInTurn(pipeline, new ArrayList<>(files.keySet()), CHUNK_BYTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replay: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every file through {@code pipeline}, {@code chunkBytes} of lines from each in turn (see above). */
+    public static void readInTurn(Pipeline pipeline, List<String> paths, int chunkBytes) throws IOException {
         List<FileReader.Chunks> open = new ArrayList<>();
         try {
             for (String path : paths) {
-                open.add(new FileReader.Chunks(Path.of(path), CHUNK_BYTES));
+                open.add(new FileReader.Chunks(Path.of(path), chunkBytes));
             }
             List<Integer> active = new ArrayList<>();
             for (int i = 0; i < paths.size(); i++) {
@@ -110,8 +118,6 @@ public final class Replayer {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot replay: " + e.getMessage(), e);
         } finally {
             for (FileReader.Chunks c : open) {
                 try {
