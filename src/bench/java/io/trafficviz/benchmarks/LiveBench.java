@@ -207,12 +207,18 @@ public final class LiveBench {
         // Generating the lines is the bench's work, not the burst: the CPU window starts at the first write.
         // So is storing them in files and choosing the appender's priority.
         List<String> append = writer.appendCommand(writer.prepareBurst(burst));
+        // Both phases' bursts start with the server's JIT compiler idle: connecting 100 clients brings new code
+        // (hello, batches, Jetty's frame flushing) that C2 compiles for many seconds on this one core, a one-off cost
+        // of a server's first minute that is not fan-out's. What compiling still happens during the burst is shown.
+        m.put("jitQuietWaitMillis", server.awaitJitQuiet());
+        long jit0 = server.compilerTicks();
         long serverCpu0 = server.cpuTicks();
         long selfCpu0 = self.getProcessCpuTime();
         long burst0 = System.nanoTime();
         double burstRate = server.burst(append, burst);
         double burstSeconds = (System.nanoTime() - burst0) / 1e9;
         long burstServerTicks = server.cpuTicks() - serverCpu0;
+        long burstJitTicks = server.compilerTicks() - jit0;
         m.put("burstLinesPerSecond", Math.round(burstRate));
         // How long the appending process took (from just before it was started): the rate above cannot exceed
         // lines / this.
@@ -220,6 +226,7 @@ public final class LiveBench {
         m.put("burstServerCpuPercent", Math.round(burstServerTicks / burstSeconds));
         // The server's CPU per line during the burst: its own cost, whatever the neighbours and the writer do.
         m.put("burstServerCpuMicrosPerLine", Math.round(burstServerTicks * 10_000.0 / burst * 100) / 100.0);
+        m.put("burstJitCpuPercent", Math.round(burstJitTicks / burstSeconds));
         m.put("burstBenchProcessCpuPercent", Math.round((self.getProcessCpuTime() - selfCpu0) / 1e7 / burstSeconds));
         if (!counts.isEmpty()) {
             long folded = 0;
@@ -606,6 +613,46 @@ public final class LiveBench {
         }
 
         /** utime + stime of the server process, in clock ticks (1/100 s). */
+        /** CPU ticks (1/100 s) of the server's JIT compiler threads, from {@code /proc/PID/task/*}. */
+        long compilerTicks() throws IOException {
+            long ticks = 0;
+            try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path task : tasks) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException e) {
+                        continue; // the thread ended
+                    }
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.contains("CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                }
+            }
+            return ticks;
+        }
+
+        /**
+         * Waits until the JIT compiler threads used at most 1% of a core over a whole second (at most 60 s) and
+         * returns how long that took, in ms.
+         */
+        long awaitJitQuiet() throws Exception {
+            long t0 = System.nanoTime();
+            long deadline = t0 + 60_000_000_000L;
+            long before = compilerTicks();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                long now = compilerTicks();
+                if (now - before <= 1) {
+                    break;
+                }
+                before = now;
+            }
+            return (System.nanoTime() - t0) / 1_000_000;
+        }
+
         long cpuTicks() throws IOException {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
