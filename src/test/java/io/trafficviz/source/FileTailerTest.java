@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Following a single file: positions, line framing and stats. Rotation and restarts have their own tests. */
@@ -225,6 +226,30 @@ class FileTailerTest extends TailerTestSupport {
 
         assertThat(sink.awaitAtLeast(1).texts()).containsExactly("secret");
         assertThat(tailer.snapshot().lastError()).isNull();
+    }
+
+    /**
+     * With a poll interval of a minute, a tailer idle for 5 s is in a back-off wait that ends at ~8.2 s (1 + 2 + 4 ...
+     * ms): polling alone would read a line appended at 5 s more than 3 s later. A change in the directory wakes it.
+     * Two tailers of one directory share its watch, and one closing leaves the other's.
+     */
+    @Test
+    void idleTailersAreWokenByTheirFileChangingNotByTheNextPoll() throws Exception {
+        Path a = dir.resolve("a.log");
+        Path b = dir.resolve("b.log");
+        Files.createFile(a);
+        Files.createFile(b);
+        CollectingSink sinkA = new CollectingSink();
+        CollectingSink sinkB = new CollectingSink();
+        FileTailer tailerA = tail(options(a).withPollInterval(Duration.ofMinutes(1)), sinkA);
+        tail(options(b).withPollInterval(Duration.ofMinutes(1)), sinkB);
+        Thread.sleep(5_000);
+
+        append(a, "to a\n");
+        assertThat(sinkA.awaitAtLeast(1, Duration.ofSeconds(1)).texts()).containsExactly("to a");
+        tailerA.close();
+        append(b, "to b\n");
+        assertThat(sinkB.awaitAtLeast(1, Duration.ofSeconds(1)).texts()).containsExactly("to b");
     }
 
     private Thread tailingThread() {
