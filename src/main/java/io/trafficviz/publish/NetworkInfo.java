@@ -51,7 +51,10 @@ public final class NetworkInfo {
         }
         doc.put("view", logical ? "logical" : "hops");
         doc.put("servers", servers());
+        // The ingest totals are taken under the same lock as the graph: the lines they count are the ones it holds.
+        Pipeline.IngestTotals[] totals = new Pipeline.IngestTotals[1];
         pipeline.readGraph(graph -> {
+            totals[0] = pipeline.totals();
             List<Map<String, Object>> nodes = new ArrayList<>();
             for (Node n : graph.nodes()) {
                 nodes.add(node(n));
@@ -68,7 +71,7 @@ public final class NetworkInfo {
             return null;
         });
         doc.put("outsiders", outsiders());
-        doc.put("ingest", ingest());
+        doc.put("ingest", ingest(totals[0]));
         return doc;
     }
 
@@ -177,8 +180,7 @@ public final class NetworkInfo {
                 .toList();
     }
 
-    private Map<String, Object> ingest() {
-        Pipeline.IngestTotals totals = pipeline.totals();
+    private Map<String, Object> ingest(Pipeline.IngestTotals totals) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lines", totals.lines());
         m.put("malformed", totals.malformed());
