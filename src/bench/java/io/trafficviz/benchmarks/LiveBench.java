@@ -224,7 +224,7 @@ public final class LiveBench {
         // of a server's first minute that is not fan-out's. What compiling still happens during the burst is shown.
         // And with the same page cache: by the measured burst with clients ~1.5 GB of log had been appended since the
         // start, and the appender then took 330-630 ms instead of ~125 ms, 95% of its core in the kernel copying into
-        // page-cache pages (perf: copy_folio_from_iter_atomic), as fresh guest memory costs a first touch under KVM;
+        // page-cache pages (perf: copy_folio_from_iter_atomic; probably fresh guest memory's first touch under KVM);
         // the server's CPU per line was the same, the rate measured the appender. Written back and dropped (as root;
         // elsewhere only the write-back), the cache is reused from memory touched before in both phases.
         new ProcessBuilder("sync").inheritIO().start().waitFor();
@@ -241,7 +241,7 @@ public final class LiveBench {
         double burstRate = server.burst(append, burst);
         double burstSeconds = (System.nanoTime() - burst0) / 1e9;
         long burstServerTicks = server.cpuTicks() - serverCpu0;
-        long burstJitTicks = server.compilerTicks() - jit0;
+        long burstJitTicks = Math.max(0, server.compilerTicks() - jit0);
         m.put("burstLinesPerSecond", Math.round(burstRate));
         // How long the appending process took (from just before it was started): the rate above cannot exceed
         // lines / this.
@@ -635,8 +635,10 @@ public final class LiveBench {
             return lines / seconds;
         }
 
-        /** utime + stime of the server process, in clock ticks (1/100 s). */
-        /** CPU ticks (1/100 s) of the server's JIT compiler threads, from {@code /proc/PID/task/*}. */
+        /**
+         * CPU ticks (1/100 s) of the server's JIT compiler threads, from {@code /proc/PID/task/*}; a compiler thread
+         * the JVM retires takes its ticks with it, so a difference can come out negative.
+         */
         long compilerTicks() throws IOException {
             long ticks = 0;
             try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + process.pid() + "/task"))) {
@@ -676,6 +678,7 @@ public final class LiveBench {
             return (System.nanoTime() - t0) / 1_000_000;
         }
 
+        /** utime + stime of the server process, in clock ticks (1/100 s). */
         long cpuTicks() throws IOException {
             String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

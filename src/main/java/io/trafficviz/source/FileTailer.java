@@ -142,13 +142,11 @@ public final class FileTailer implements AutoCloseable {
             running = thread;
         }
         stopRequested.countDown();
-        if (running != null) {
-            LockSupport.unpark(running);
-        }
         if (running == null) {
             state = TailerState.STOPPED;
             return;
         }
+        LockSupport.unpark(running); // out of its wait now, not at the end of it
         if (running == Thread.currentThread()) {
             return; // called from the sink: the loop ends after this line
         }
