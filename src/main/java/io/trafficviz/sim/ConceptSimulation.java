@@ -82,6 +82,8 @@ public final class ConceptSimulation implements AutoCloseable {
                 # Written by the trafficviz demo: the concept's two proxies, simulated.
                 listen: %s
                 startAt: beginning
+                limits:   # a demo's network is small: limits sized for it need a ~170 MB heap, not ~2 GB
+                  maxEdges: 1000
                 servers:
                   - name: %s
                     proxies:

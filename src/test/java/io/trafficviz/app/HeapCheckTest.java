@@ -3,6 +3,7 @@ package io.trafficviz.app;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.config.TrafficvizConfig.Limits;
+import io.trafficviz.sim.ConceptSimulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,15 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HeapCheckTest {
+
+    /** The demo runs with the JVM's default heap (a quarter of the machine): on a 1 GB one it must not warn. */
+    @Test
+    void theDemosOwnLimitsFitTheDefaultHeapOfASmallMachine(@TempDir Path dir) {
+        TrafficvizConfig demo = ConfigLoader.parse(
+                new ConceptSimulation(dir, 42).trafficvizConfig("127.0.0.1:0"), dir);
+        assertThat(HeapCheck.warning(demo.limits(), demo.servers().size(), 256L << 20)).isEmpty();
+        assertThat(HeapCheck.warning(Limits.DEFAULTS, demo.servers().size(), 256L << 20)).isPresent();
+    }
     private static final long MIB = 1 << 20;
 
     @Test
