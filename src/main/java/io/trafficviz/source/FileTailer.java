@@ -222,7 +222,9 @@ public final class FileTailer implements AutoCloseable {
             watch = directories.subscribe(dir, changed -> {
                 if (changed == null || readingRotatedFiles || changed.toString().equals(fileName)) {
                     LockSupport.unpark(self);
+                    return true;
                 }
+                return false;
             });
             return true;
         } catch (IOException e) {
