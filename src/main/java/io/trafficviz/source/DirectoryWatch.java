@@ -36,7 +36,7 @@ final class DirectoryWatch {
     private final WatchService service;
     private final long restNanos;
     private final Map<WatchKey, Set<Predicate<Path>>> listeners = new ConcurrentHashMap<>();
-    /** Owned by the watch thread: per key, the start of its current second and its uninteresting events in it. */
+    /** Per key, the start of its current second and its uninteresting events in it (written by the watch thread). */
     private final Map<WatchKey, long[]> noise = new ConcurrentHashMap<>();
     /** Directories found noisy, until when (System.nanoTime) they are not watched. */
     private final Map<Path, Long> restingUntil = new ConcurrentHashMap<>();
@@ -95,6 +95,7 @@ final class DirectoryWatch {
         set.remove(listener);
         if (set.isEmpty()) {
             listeners.remove(key);
+            noise.remove(key); // a tailer subscribes anew after every quiet gap: each time a new key
             key.cancel();
         }
     }
@@ -123,7 +124,8 @@ final class DirectoryWatch {
                     uninteresting += event.count();
                 }
             }
-            if (noisy(key, uninteresting)) {
+            // Events still queued for a key nobody listens to any more concern nobody, but say nothing about noise.
+            if (!targets.isEmpty() && noisy(key, uninteresting)) {
                 rest(key);
             } else if (!key.reset()) {
                 // The directory is gone (or was unsubscribed): its tailers fall back to polling and subscribe again.
@@ -152,6 +154,11 @@ final class DirectoryWatch {
         noise.remove(key);
         key.cancel();
         log.debug("{} is busy with writes to files nobody waits for: polling its quiet logs for a while", dir);
+    }
+
+    /** Keys whose noise is being counted: none once nobody is subscribed. */
+    int countedKeys() {
+        return noise.size();
     }
 
     /** One listener on one directory. */

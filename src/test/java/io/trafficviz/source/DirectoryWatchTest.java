@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectoryWatchTest {
     @TempDir
     Path dir;
+
+    /** A tailer subscribes after every quiet gap, each time under a new key: what is counted per key must go. */
+    @Test
+    void subscribingAgainAndAgainLeavesNothingBehind() throws Exception {
+        try (WatchService service = FileSystems.getDefault().newWatchService()) {
+            DirectoryWatch watch = new DirectoryWatch(service, Duration.ofSeconds(2).toNanos());
+            Path log = Files.createFile(dir.resolve("access.log"));
+            for (int i = 0; i < 20; i++) {
+                AtomicInteger news = new AtomicInteger();
+                DirectoryWatch.Subscription subscription = watch.subscribe(dir, name -> news.incrementAndGet() > 0);
+                Files.writeString(log, "line " + i + "\n", StandardOpenOption.APPEND);
+                Await.until("news of line " + i, () -> news.get() > 0);
+                subscription.close();
+            }
+            Await.until("no key counted (have " + watch.countedKeys() + ")", () -> watch.countedKeys() == 0);
+        }
+    }
 
     @Test
     void aDirectoryBusyWithWritesNobodyWaitsForIsLeftToPollingForAWhile() throws Exception {
