@@ -55,8 +55,11 @@ public final class NetworkInfo {
         Pipeline.IngestTotals[] totals = new Pipeline.IngestTotals[1];
         pipeline.readGraph(graph -> {
             totals[0] = pipeline.totals();
-            List<Map<String, Object>> nodes = new ArrayList<>();
-            for (Node n : graph.nodes()) {
+            // By id, as the edges: two answers list the same network the same way, whatever order it was seen in.
+            List<Node> byId = new ArrayList<>(graph.nodes());
+            byId.sort(Comparator.comparing(Node::id));
+            List<Map<String, Object>> nodes = new ArrayList<>(byId.size());
+            for (Node n : byId) {
                 nodes.add(node(n));
             }
             doc.put("nodes", nodes);

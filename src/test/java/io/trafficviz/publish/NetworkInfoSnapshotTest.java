@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /network_info} is one snapshot: read while lines keep arriving, its ingest totals count exactly the lines
- * its edges hold (a client that waits for "all lines ingested" then sees every one of them in the graph).
+ * its edges hold (a client that waits for "all lines ingested" then sees every one of them in the graph). And it lists
+ * the same network the same way whatever order its parts were seen in.
  */
 class NetworkInfoSnapshotTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +97,26 @@ class NetworkInfoSnapshotTest {
             writing.set(false);
             writer.join();
         }
+    }
+
+    @Test
+    void nodesAndEdgesAreListedByIdNotInTheOrderTheyWereSeen() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (String caller : java.util.List.of("10.9.0.3", "10.9.0.1", "10.9.0.2")) {
+            lines.append(line(0).replace("203.0.113.1", caller));
+        }
+        Files.writeString(dir.resolve("pub.log"), lines, StandardOpenOption.APPEND);
+        await(() -> lines(get()) == 3, "the three lines");
+        JsonNode doc = get();
+        java.util.List<String> nodeIds = new java.util.ArrayList<>();
+        doc.path("nodes").forEach(n -> nodeIds.add(n.path("id").asText()));
+        // Seen in this order: the proxy (configured), the first caller, the service it called, the other callers.
+        assertThat(nodeIds).containsExactly("proxy:server-a/pub", "service:server-a/web",
+                "unrecognised:server-a/pub-net/10.9.0.1", "unrecognised:server-a/pub-net/10.9.0.2",
+                "unrecognised:server-a/pub-net/10.9.0.3");
+        java.util.List<String> edgeIds = new java.util.ArrayList<>();
+        doc.path("edges").forEach(e -> edgeIds.add(e.path("id").asText()));
+        assertThat(edgeIds).hasSize(4).isSorted();
     }
 
     private static long lines(JsonNode doc) {
