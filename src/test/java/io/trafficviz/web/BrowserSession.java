@@ -99,6 +99,11 @@ final class BrowserSession implements AutoCloseable {
     }
 
     static void await(Supplier<Boolean> condition, String what) {
+        await(condition, () -> what);
+    }
+
+    /** As {@link #await(Supplier, String)}, with a description computed on timeout (the page's state then). */
+    static void await(Supplier<Boolean> condition, Supplier<String> what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         AssertionError last = null;
         while (System.nanoTime() < deadline) {
@@ -112,7 +117,13 @@ final class BrowserSession implements AutoCloseable {
             }
             sleep(100);
         }
-        throw new AssertionError("timed out waiting for: " + what, last);
+        String described;
+        try {
+            described = what.get();
+        } catch (RuntimeException e) {
+            described = "(describing the page failed: " + e + ")";
+        }
+        throw new AssertionError("timed out waiting for: " + described, last);
     }
 
     static void sleep(long millis) {

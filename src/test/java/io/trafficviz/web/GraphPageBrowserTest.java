@@ -180,7 +180,9 @@ class GraphPageBrowserTest {
             assertThat(chip.getAttribute("aria-pressed")).as("%s chip after the click", status).isEqualTo("false");
         }
         long filteredBefore = number(flashes().get("filtered"));
-        await(() -> number(flashes().get("filtered")) > filteredBefore + 10, "ok requests filtered out");
+        await(() -> number(flashes().get("filtered")) > filteredBefore + 10,
+                () -> "ok requests filtered out (filtered was " + filteredBefore + "); counters now " + flashes()
+                        + ", status line: " + browser.driver.findElement(By.id("counter")).getText());
         long okBefore = started("ok");
         BrowserSession.sleep(1000);
         assertThat(started("ok")).as("ok flashes started while 2xx and 3xx are hidden; counters %s", flashes())
