@@ -135,23 +135,45 @@ public final class LiveBench {
     // ------------------------------------------------------------------ fan-out
 
     /**
-     * Unmeasured bursts before each phase's measured one. With one, the measured burst with clients still spent
-     * 7-14% of the server's core in the JIT compilers (perf, per thread), compiling what only a burst with clients
-     * runs (the over-budget batch, the node-index lookups), which a long-running server pays in its first bursts.
+     * Unmeasured bursts before each phase's measured one: at least {@link #MIN_WARM_UP_BURSTS}, then more (up to
+     * {@link #MAX_WARM_UP_BURSTS}) until one ran with the JIT compilers under {@link #WARM_JIT_PERCENT}% of a core.
+     * With one, the measured burst with clients still spent 7-14% of the server's core in the JIT compilers (perf, per
+     * thread), compiling what only a burst with clients runs (the over-budget batch, the node-index lookups); with
+     * two, still 13-16% in some runs (JFR: C2 compiling the edge-row loop of {@code LiveHub.flushGraph} and
+     * {@code edgeRow}, 400-550 ms each, reached only in a third burst). A long-running server pays that in its first
+     * bursts, once; the row measures the steady state and prints how many bursts it took to reach it.
      */
-    static final int WARM_UP_BURSTS = 2;
+    static final int MIN_WARM_UP_BURSTS = 2;
+    static final int MAX_WARM_UP_BURSTS = 6;
+    static final int WARM_JIT_PERCENT = 5;
+
+    /** Runs warm-up bursts as described at {@link #MIN_WARM_UP_BURSTS}; returns how many. */
+    private static int warmUp(Server server, Writer writer, int burst, String phase) throws Exception {
+        for (int i = 1; ; i++) {
+            server.awaitJitQuiet();
+            long jit0 = server.compilerTicks();
+            long t0 = System.nanoTime();
+            double rate = server.burst(writer, burst);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long jitPercent = Math.round(Math.max(0, server.compilerTicks() - jit0) / seconds);
+            log("fanout: warm-up burst " + i + " " + phase + ": " + Math.round(rate) + " lines/s, JIT compilers "
+                    + jitPercent + "% of a core");
+            if (i >= MAX_WARM_UP_BURSTS || (i >= MIN_WARM_UP_BURSTS && jitPercent < WARM_JIT_PERCENT)) {
+                return i;
+            }
+        }
+    }
 
     static void fanout(Path jar, Path work, int clients, int rate, int seconds, int burst) throws Exception {
         try (Server server = Server.start(jar, work, 4)) {
             Writer writer = server.writer();
             log("fanout: warming up");
             writer.stream(rate, 5);
-            // JIT warm-up of the ingest path (see WARM_UP_BURSTS).
-            for (int i = 0; i < WARM_UP_BURSTS; i++) {
-                server.burst(writer, burst);
-            }
+            // JIT warm-up of the ingest path (see MIN_WARM_UP_BURSTS).
+            int warmUpWithout = warmUp(server, writer, burst, "without clients");
             List<Map<String, Object>> phases = new ArrayList<>();
             phases.add(phase(server, writer, List.of(), null, "0 clients", rate, seconds, burst));
+            phases.get(0).put("warmUpBursts", warmUpWithout);
 
             List<WebSocket> sockets = new ArrayList<>();
             List<GraphClient> counts = new ArrayList<>();
@@ -164,11 +186,9 @@ public final class LiveBench {
             Thread.sleep(1000);
             // The same warm-up as without clients: a burst is the only time the hub's over-budget path (failures
             // first, the rest folded per route) runs, so without this the measured burst would include compiling it.
-            for (int i = 0; i < WARM_UP_BURSTS; i++) {
-                double cold = server.burst(writer, burst);
-                log("fanout: warm-up burst " + (i + 1) + " with clients: " + Math.round(cold) + " lines/s");
-            }
+            int warmUpWith = warmUp(server, writer, burst, "with clients");
             phases.add(phase(server, writer, counts, stalled, clients + " clients + 1 stalled", rate, seconds, burst));
+            phases.get(1).put("warmUpBursts", warmUpWith);
             sockets.forEach(WebSocket::abort);
             stalled.close();
 

@@ -30,54 +30,75 @@ final class CompactEvents {
         return e.answeredByProxy() || e.toId().startsWith("proxy:");
     }
 
+    /** An event's numbers: seq, time (both as deltas), from, proxy, to, status, micros, flags, method, host, path. */
+    private static final int EVENT_FIELDS = 11;
+
     /**
      * Writes {@code "strings":[...],"events":[[...],...]} for {@code events}, in their order. {@code ix} gives a node
      * id's announced index. Sequence numbers and times are deltas from the previous event of the array (the first
      * from 0), as they mostly differ by little.
+     *
+     * <p>Each loop is a method of its own, so that the JIT compiles (and, after a burst's first over-budget batch,
+     * recompiles) three small methods rather than one with everything inlined into it.
      */
     static void write(JsonBytes out, List<RequestEvent> events, ToIntFunction<String> ix) {
+        List<String> strings = new ArrayList<>();
+        int[] text = internTexts(events, strings);
+        out.raw("\"strings\":[");
+        writeStrings(out, strings);
+        out.raw("],\"events\":[");
+        writeEvents(out, events, text, ix);
+        out.raw(']');
+    }
+
+    /** Each event's method, host and path as an index into {@code strings}, which gets each distinct text once. */
+    private static int[] internTexts(List<RequestEvent> events, List<String> strings) {
         int n = events.size();
         int[] text = new int[n * 3];
         Map<String, Integer> index = new HashMap<>();
-        List<String> strings = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             RequestEvent e = events.get(i);
             text[i * 3] = intern(e.method(), index, strings);
             text[i * 3 + 1] = intern(e.host(), index, strings);
             text[i * 3 + 2] = intern(e.path(), index, strings);
         }
-        out.raw("\"strings\":[");
+        return text;
+    }
+
+    private static void writeStrings(JsonBytes out, List<String> strings) {
         for (int i = 0; i < strings.size(); i++) {
             if (i > 0) {
                 out.raw(',');
             }
             out.string(strings.get(i));
         }
-        out.raw("],\"events\":[");
+    }
+
+    private static void writeEvents(JsonBytes out, List<RequestEvent> events, int[] text, ToIntFunction<String> ix) {
+        long[] row = new long[EVENT_FIELDS];
         long seq = 0;
         long time = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < events.size(); i++) {
             RequestEvent e = events.get(i);
             if (i > 0) {
                 out.raw(',');
             }
-            int flags = (e.error() ? ERROR : 0) | (e.answeredByProxy() ? ANSWERED_BY_PROXY : 0)
+            row[0] = e.seq() - seq;
+            row[1] = e.time() - time;
+            row[2] = ix.applyAsInt(e.fromId());
+            row[3] = ix.applyAsInt(e.proxyId());
+            row[4] = ix.applyAsInt(e.toId());
+            row[5] = e.status();
+            row[6] = Math.round(e.durationMs() * 1000);
+            row[7] = (e.error() ? ERROR : 0) | (e.answeredByProxy() ? ANSWERED_BY_PROXY : 0)
                     | (e.outsider() ? OUTSIDER : 0) | (hopsEndAtProxy(e) ? HOPS_END_AT_PROXY : 0);
-            out.raw('[').number(e.seq() - seq).raw(',').number(e.time() - time)
-                    .raw(',').number(ix.applyAsInt(e.fromId()))
-                    .raw(',').number(ix.applyAsInt(e.proxyId()))
-                    .raw(',').number(ix.applyAsInt(e.toId()))
-                    .raw(',').number(e.status())
-                    .raw(',').number(Math.round(e.durationMs() * 1000))
-                    .raw(',').number(flags)
-                    .raw(',').number(text[i * 3])
-                    .raw(',').number(text[i * 3 + 1])
-                    .raw(',').number(text[i * 3 + 2])
-                    .raw(']');
+            row[8] = text[i * 3];
+            row[9] = text[i * 3 + 1];
+            row[10] = text[i * 3 + 2];
+            out.raw('[').numbers(row, EVENT_FIELDS).raw(']');
             seq = e.seq();
             time = e.time();
         }
-        out.raw(']');
     }
 
     /**
