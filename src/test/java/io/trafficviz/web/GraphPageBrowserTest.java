@@ -182,7 +182,8 @@ class GraphPageBrowserTest {
         long filteredBefore = number(flashes().get("filtered"));
         await(() -> number(flashes().get("filtered")) > filteredBefore + 10,
                 () -> "ok requests filtered out (filtered was " + filteredBefore + "); counters now " + flashes()
-                        + ", status line: " + browser.driver.findElement(By.id("counter")).getText());
+                        + ", status line: " + browser.driver.findElement(By.id("counter")).getText()
+                        + ", connection: " + browser.driver.findElement(By.id("connection")).getText());
         long okBefore = started("ok");
         BrowserSession.sleep(1000);
         assertThat(started("ok")).as("ok flashes started while 2xx and 3xx are hidden; counters %s", flashes())
