@@ -52,13 +52,16 @@ export function renderLegend(root, palette) {
     ctx.fillStyle = palette.ok;
     for (const x of [4, 9, 14]) ctx.fillRect(x - 1.5, ICON / 2 - 1.5, 3, 3);
   });
-  const ring = icon((ctx) => {
+  // The two kinds of burst flash-render.js draws where a request ends: one ring, or two for the proxy's own answer.
+  const ring = (double) => icon((ctx) => {
     ctx.strokeStyle = palette.error;
     ctx.lineWidth = 2;
     ctx.beginPath();
     ctx.arc(ICON / 2, ICON / 2, 7, 0, Math.PI * 2);
-    ctx.moveTo(ICON / 2 + 4, ICON / 2);
-    ctx.arc(ICON / 2, ICON / 2, 4, 0, Math.PI * 2);
+    if (double) {
+      ctx.moveTo(ICON / 2 + 4, ICON / 2);
+      ctx.arc(ICON / 2, ICON / 2, 4, 0, Math.PI * 2);
+    }
     ctx.stroke();
   });
   const line = (color) => icon((ctx) => {
@@ -82,7 +85,8 @@ export function renderLegend(root, palette) {
       el('li', {}, dot(palette.ok), 'request OK (2xx/3xx)'),
       el('li', {}, dot(palette.error), 'request failed (4xx/5xx)'),
       el('li', {}, band, 'busy: OK requests in bulk'),
-      el('li', {}, ring, 'answered by the proxy itself')),
+      el('li', {}, ring(false), 'a failed request ended here'),
+      el('li', {}, ring(true), 'answered by the proxy itself')),
     el('ul', {},
       el('li', {}, line(palette.edge), 'calls (< 1% errors)'),
       el('li', {}, line(palette.edgeWarn), '1–10% errors'),

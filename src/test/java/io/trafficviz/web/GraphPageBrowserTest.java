@@ -87,6 +87,9 @@ class GraphPageBrowserTest {
         String counter = browser.driver.findElement(By.id("counter")).getText();
         assertThat(counter).matches("showing [0-9.k]+ of [0-9.k]+ requests");
         assertThat(number(browser.snapshot().get("fps"))).isPositive();
+        // Both kinds of ring the page draws where requests end are explained.
+        assertThat(browser.driver.findElement(By.id("legend")).getText())
+                .contains("a failed request ended here", "answered by the proxy itself");
         browser.screenshot("graph-page");
     }
 
