@@ -7,10 +7,10 @@
 // Within a layer, everything of one style goes into one Path2D and is stroked/filled once, so thousands of edges
 // cost a handful of draw calls. Labels are culled to the viewport and skipped when too small to read.
 
-import { edgeSegment } from './geometry.js';
-import { LABEL_FONT_SIZE, labelSide, labelText, measureGroups, nodeRadius } from './groups.js';
+import { edgeSegment } from '../lib/geometry.js';
+import { LABEL_FONT_SIZE, labelSide, labelText, measureGroups, nodeRadius } from '../layout/groups.js';
 import { addNodeShape } from './shapes.js';
-import { errorRatio, formatMs, formatPercent, formatRate } from './format.js';
+import { errorRatio, formatMs, formatPercent, formatRate } from '../lib/format.js';
 
 const KINDS_BACK_TO_FRONT = ['unrecognised', 'external', 'service', 'gateway', 'proxy'];
 const MAX_EDGE_LABELS = 300;

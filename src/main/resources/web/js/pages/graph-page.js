@@ -1,21 +1,21 @@
 // The graph page: wires the model, layout, renderer, flashes, panel and filters together and runs the frame loop.
 
-import { GraphModel } from './graph-model.js';
-import { createLayout } from './layout.js';
-import { createRenderer } from './renderer-canvas.js';
-import { createFlashes } from './flashes.js';
-import { createHitTester } from './hit-test.js';
-import { createPanel } from './panel.js';
-import { createFilters } from './filters.js';
-import { renderLegend } from './legend.js';
-import { connectReconnecting, socketUrl } from './ws.js';
-import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from './wire.js';
-import { applyStoredTheme, readPalette, toggleTheme } from './theme.js';
-import { Ring } from './ring.js';
-import { el } from './dom.js';
-import { errorRatio, formatCount, formatMs, formatPercent, formatRate } from './format.js';
-import { KIND_LABELS } from './shapes.js';
-import { measureGroups } from './groups.js';
+import { GraphModel } from '../model/graph-model.js';
+import { createLayout } from '../layout/layout.js';
+import { createRenderer } from '../view/renderer-canvas.js';
+import { createFlashes } from '../anim/flashes.js';
+import { createHitTester } from '../ui/hit-test.js';
+import { createPanel } from '../view/panel.js';
+import { createFilters } from '../model/filters.js';
+import { renderLegend } from '../view/legend.js';
+import { connectReconnecting, socketUrl } from '../net/ws.js';
+import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from '../net/wire.js';
+import { applyStoredTheme, readPalette, toggleTheme } from '../view/theme.js';
+import { Ring } from '../model/ring.js';
+import { el } from '../lib/dom.js';
+import { errorRatio, formatCount, formatMs, formatPercent, formatRate } from '../lib/format.js';
+import { KIND_LABELS } from '../view/shapes.js';
+import { measureGroups } from '../layout/groups.js';
 
 const d3 = window.d3;
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past

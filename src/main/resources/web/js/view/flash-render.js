@@ -11,7 +11,7 @@
 // change a few times a second at most) are drawn into the cached map layer by the renderer (drawBands). With few
 // comets everything is drawn as before: round heads with tails, 2 px rings.
 
-import { cachedEdgeSegment, edgeSegment } from './geometry.js';
+import { cachedEdgeSegment, edgeSegment } from '../lib/geometry.js';
 import { createDotLayer } from './dot-layer.js';
 
 export const SEGMENT_MS = 700; // time a comet needs to cross one hop

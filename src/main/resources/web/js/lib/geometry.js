@@ -1,6 +1,6 @@
 // Where edges are drawn. Shared by the renderer, the flashes and hit-testing so a dot always rides on its line.
 
-import { nodeRadius } from './groups.js';
+import { nodeRadius } from '../layout/groups.js';
 
 /** Gap between the two lines of an A→B / B→A pair, in world units. */
 const PAIR_OFFSET = 4.5;

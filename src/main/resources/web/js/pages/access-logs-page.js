@@ -3,13 +3,13 @@
 // Rows are rendered at most ~10 times a second whatever the event rate, at most MAX_ROWS of them, and <tr> elements
 // are recycled (oldest becomes newest) instead of created and thrown away. Every value is set with textContent.
 
-import { connectReconnecting, socketUrl } from './ws.js';
-import { applyStoredTheme, toggleTheme } from './theme.js';
-import { replaceOptions, STATUS_CLASSES } from './filters.js';
-import { statusClass } from './graph-model.js';
-import { Ring } from './ring.js';
-import { el } from './dom.js';
-import { formatClock, formatCount, formatMs, formatRate } from './format.js';
+import { connectReconnecting, socketUrl } from '../net/ws.js';
+import { applyStoredTheme, toggleTheme } from '../view/theme.js';
+import { replaceOptions, STATUS_CLASSES } from '../model/filters.js';
+import { statusClass } from '../model/graph-model.js';
+import { Ring } from '../model/ring.js';
+import { el } from '../lib/dom.js';
+import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
 
 const MAX_ROWS = 1000;
 const HISTORY = 5000; // kept so that changing a filter can refill the table from what was already received

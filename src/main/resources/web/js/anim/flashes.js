@@ -7,7 +7,7 @@
 //  * failed requests always get their own comet (an error must never be hidden by aggregation);
 //  * the toolbar counter says how many requests got their own comet out of how many the server saw.
 
-import { BURST_MS, MANY_BURSTS, SEGMENT_MS, drawBands, drawFlashes } from './flash-render.js';
+import { BURST_MS, MANY_BURSTS, SEGMENT_MS, drawBands, drawFlashes } from '../view/flash-render.js';
 
 export { SEGMENT_MS };
 const BURST_MERGE_MS = 150;
