@@ -1,5 +1,13 @@
-// Request animation: every request travels its hops in order (caller → proxy → service) as a small comet,
-// green when it succeeded and red when it failed; a request Traefik answered itself ends in a burst at the proxy.
+// Request animation state: every request travels its hops in order (caller → proxy → service) as a small comet,
+// green when it succeeded and red when it failed; a request Traefik answered itself, or one that failed, ends in a
+// burst at the node where it stopped.
+//
+// This module owns every piece of animation state and writes nothing onto the graph model's objects:
+//  * `tracks`: Map<edgeId, EdgeTrack>, what is happening on an edge (comets in flight, folded traffic, its rate band);
+//  * `nodeBursts`: Map<nodeId, NodeBursts>, when the node last burst, of each kind (to merge bursts);
+//  * the comets and bursts in flight, the animation clock, the counters.
+// It reads the model (nodes by id, edges between two nodes) and never draws: view/flash-render.js draws what it
+// holds, through the read-only accessors at the end of createFlashes.
 //
 // Under load the picture must stay truthful and smooth at the same time:
 //  * each edge shows at most PER_EDGE_BUDGET individual comets at once; successful requests beyond that are folded
@@ -7,28 +15,55 @@
 //  * failed requests always get their own comet (an error must never be hidden by aggregation);
 //  * the toolbar counter says how many requests got their own comet out of how many the server saw.
 
-import { BURST_MS, MANY_BURSTS, SEGMENT_MS, drawBands, drawFlashes } from '../view/flash-render.js';
-
-export { SEGMENT_MS };
+export const SEGMENT_MS = 700; // time a comet needs to cross one hop
+export const BURST_MS = 750; // a burst's lifetime
+export const MANY_BURSTS = 150; // above this, one burst per node at a time (and the view batches their rings)
+export const PER_EDGE_BUDGET = 12; // successful comets in flight per edge before more are folded
+export const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
 const BURST_MERGE_MS = 150;
-const PER_EDGE_BUDGET = 12;
-const GLOBAL_OK_BUDGET = 1500; // bounds the per-frame cost whatever the edge count
 const SPREAD_WINDOW_MS = 100; // events of one batch are spread over this much time instead of pulsing together
 const AGGREGATE_TICK_MS = 250;
 const BAND_HYSTERESIS = 0.3; // in log10 of the rate: a band changes width only when the rate clearly moved (×2)
 
-export function createFlashes({ model }) {
-  const flashes = [];
+/**
+ * EdgeTrack: what the animation knows about one edge.
+ *   edge         the model's edge (read only: its ends, for drawing)
+ *   index        a small number, unique among the tracks since the last clear(): the view caches per track by it
+ *   activeOk     successful comets on it now (its budget)
+ *   folded       successful requests folded into its stream since the last aggregate tick
+ *   foldedRate   folded requests per second, smoothed
+ *   band         width bucket (0..3) of its rate band, or null
+ *
+ * NodeBursts: {strongError, strongOk, error}, the clock time of the node's last burst of each kind (or null).
+ *
+ * `now` is the page's time at creation (performance.now()); step() is then given the time of each frame.
+ */
+export function createFlashes({ model, now = performance.now() }) {
+  const comets = [];
   const bursts = [];
-  const aggregatedEdges = new Set();
+  const tracks = new Map(); // edge id -> EdgeTrack
+  const nodeBursts = new Map(); // node id -> NodeBursts
+  const streams = new Set(); // tracks with folded traffic: their particles move and their band shows
   let clock = 0; // animation time; stands still while paused
-  let lastReal = performance.now();
+  let lastReal = now;
   let paused = false;
   let okInFlight = 0;
   let lastAggregateTick = 0;
   let bandsVersion = 0; // bumped when a rate band appears, disappears or changes width: the map layer redraws them
 
   const counters = { received: 0, dropped: 0, startedOk: 0, startedError: 0, aggregated: 0, filtered: 0 };
+
+  /** The track of a model edge, created on first use. */
+  function trackOf(edge) {
+    let track = tracks.get(edge.id);
+    if (!track) {
+      track = { edge, index: tracks.size, activeOk: 0, folded: 0, foldedRate: 0, band: null };
+      tracks.set(edge.id, track);
+    } else if (track.edge !== edge) {
+      track.edge = edge; // the model replaced the edge object (a new hello): follow it
+    }
+    return track;
+  }
 
   /**
    * Takes the events of one batch. `accept(event)` says whether filters let it through.
@@ -53,30 +88,33 @@ export function createFlashes({ model }) {
         nodes.push(node);
       }
       if (nodes.length < 2) continue;
-      const edges = [];
-      for (let h = 0; h + 1 < nodes.length; h++) edges.push(model.edgeFromTo(nodes[h], nodes[h + 1]));
+      const hopTracks = [];
+      for (let h = 0; h + 1 < nodes.length; h++) {
+        const edge = model.edgeFromTo(nodes[h], nodes[h + 1]);
+        hopTracks.push(edge ? trackOf(edge) : null);
+      }
 
       const isError = event.outcome === 'error';
-      if (!isError && !hasBudget(edges)) {
+      if (!isError && !hasBudget(hopTracks)) {
         counters.aggregated++;
-        for (const edge of edges) {
-          if (!edge) continue;
-          edge.aggregateCount = (edge.aggregateCount || 0) + 1;
-          aggregatedEdges.add(edge);
+        for (const track of hopTracks) {
+          if (!track) continue;
+          track.folded++;
+          streams.add(track);
         }
         continue;
       }
       // Only successful comets count against the per-edge budget: a burst of errors must not starve the green
       // picture of an edge that is mostly fine (errors are never folded away, so they would).
-      if (!isError) for (const edge of edges) if (edge) edge.activeOk = (edge.activeOk || 0) + 1;
+      if (!isError) for (const track of hopTracks) if (track) track.activeOk++;
       if (isError) counters.startedError++;
       else {
         counters.startedOk++;
         okInFlight++;
       }
-      flashes.push({
+      comets.push({
         nodes,
-        edges,
+        tracks: hopTracks,
         start: clock + (count > 1 ? (i / count) * SPREAD_WINDOW_MS : 0),
         isError,
         answeredByProxy: event.answeredBy === 'proxy',
@@ -99,8 +137,9 @@ export function createFlashes({ model }) {
         const to = model.nodes.get(route.hops[h + 1]);
         const edge = from && to ? model.edgeFromTo(from, to) : null;
         if (!edge) continue;
-        edge.aggregateCount = (edge.aggregateCount || 0) + route.count;
-        aggregatedEdges.add(edge);
+        const track = trackOf(edge);
+        track.folded += route.count;
+        streams.add(track);
       }
     }
   }
@@ -109,18 +148,24 @@ export function createFlashes({ model }) {
    * One burst per node per BURST_MERGE_MS: a thousand identical rings on one proxy would only cost frames. When
    * many are showing (errors ending on hundreds of nodes), one per node at a time: every such node still pulses.
    */
-  function addBurst(node, flash) {
-    const strong = flash.answeredByProxy;
-    const key = strong ? (flash.isError ? 'lastStrongErrorBurst' : 'lastStrongOkBurst') : 'lastErrorBurst';
+  function addBurst(node, comet) {
+    const strong = comet.answeredByProxy;
+    const key = strong ? (comet.isError ? 'strongError' : 'strongOk') : 'error';
+    let last = nodeBursts.get(node.id);
+    if (!last) {
+      last = { strongError: null, strongOk: null, error: null };
+      nodeBursts.set(node.id, last);
+    }
     const merge = bursts.length > MANY_BURSTS ? BURST_MS : BURST_MERGE_MS;
-    if (node[key] != null && clock - node[key] < merge && node[key] <= clock) return;
-    node[key] = clock;
-    bursts.push({ node, start: clock, isError: flash.isError, strong });
+    const previous = last[key];
+    if (previous != null && clock - previous < merge && previous <= clock) return;
+    last[key] = clock;
+    bursts.push({ node, start: clock, isError: comet.isError, strong });
   }
 
-  function hasBudget(edges) {
+  function hasBudget(hopTracks) {
     if (okInFlight >= GLOBAL_OK_BUDGET) return false;
-    for (const edge of edges) if (edge && (edge.activeOk || 0) >= PER_EDGE_BUDGET) return false;
+    for (const track of hopTracks) if (track && track.activeOk >= PER_EDGE_BUDGET) return false;
     return true;
   }
 
@@ -130,17 +175,17 @@ export function createFlashes({ model }) {
     lastReal = realNow;
     if (!paused) clock += dt;
 
-    for (let i = flashes.length - 1; i >= 0; i--) {
-      const flash = flashes[i];
-      const duration = (flash.nodes.length - 1) * SEGMENT_MS;
-      if (clock - flash.start < duration) continue;
-      if (flash.answeredByProxy || flash.isError) addBurst(flash.nodes[flash.nodes.length - 1], flash);
-      if (!flash.isError) {
-        for (const edge of flash.edges) if (edge) edge.activeOk--;
+    for (let i = comets.length - 1; i >= 0; i--) {
+      const comet = comets[i];
+      const duration = (comet.nodes.length - 1) * SEGMENT_MS;
+      if (clock - comet.start < duration) continue;
+      if (comet.answeredByProxy || comet.isError) addBurst(comet.nodes[comet.nodes.length - 1], comet);
+      if (!comet.isError) {
+        for (const track of comet.tracks) if (track) track.activeOk--;
         okInFlight--;
       }
-      flashes[i] = flashes[flashes.length - 1];
-      flashes.pop();
+      comets[i] = comets[comets.length - 1];
+      comets.pop();
     }
     for (let i = bursts.length - 1; i >= 0; i--) {
       if (clock - bursts[i].start >= BURST_MS) {
@@ -151,47 +196,28 @@ export function createFlashes({ model }) {
     if (!paused && clock - lastAggregateTick >= AGGREGATE_TICK_MS) {
       const seconds = (clock - lastAggregateTick) / 1000;
       lastAggregateTick = clock;
-      for (const edge of aggregatedEdges) {
-        const instant = (edge.aggregateCount || 0) / seconds;
-        edge.aggregateCount = 0;
-        edge.aggregateRate = (edge.aggregateRate || 0) * 0.6 + instant * 0.4;
-        if (edge.aggregateRate < 0.05) {
-          edge.aggregateRate = 0;
-          aggregatedEdges.delete(edge);
+      for (const track of streams) {
+        const instant = track.folded / seconds;
+        track.folded = 0;
+        track.foldedRate = track.foldedRate * 0.6 + instant * 0.4;
+        if (track.foldedRate < 0.05) {
+          track.foldedRate = 0;
+          streams.delete(track);
         }
-        const band = edge.aggregateRate ? bandOf(edge) : null;
-        if (band !== (edge.foldedBand ?? null)) {
-          edge.foldedBand = band;
+        const band = track.foldedRate ? bandOf(track) : null;
+        if (band !== track.band) {
+          track.band = band;
           bandsVersion++;
         }
       }
     }
-    return flashes.length > 0 || bursts.length > 0 || aggregatedEdges.size > 0;
-  }
-
-  const drawState = { flashes, bursts, aggregatedEdges, clock: 0 };
-
-  /**
-   * Draws the moving parts (see flash-render.js). The context has the world transform applied; `view` is
-   * {k, x, y, ratio, width, height}; `isNodeVisible` hides comets on filtered-out parts of the graph.
-   */
-  function draw(ctx, view, colors, isNodeVisible, positionsVersion) {
-    drawState.clock = clock;
-    drawFlashes(ctx, view, drawState, colors, isNodeVisible, positionsVersion);
+    return comets.length > 0 || bursts.length > 0 || streams.size > 0;
   }
 
   return {
     ingest,
     ingestFolded,
     step,
-    draw,
-    /** The rate bands under folded streams, for the renderer's cached map layer (world transform applied). */
-    drawBands(ctx, k, colors, isNodeVisible, positionsVersion) {
-      return drawBands(ctx, k, aggregatedEdges, colors, isNodeVisible, positionsVersion);
-    },
-    get bandsVersion() {
-      return bandsVersion;
-    },
     counters,
     addDropped(n) {
       if (Number.isFinite(n) && n > 0) counters.dropped += n;
@@ -202,21 +228,43 @@ export function createFlashes({ model }) {
     get paused() {
       return paused;
     },
+    /** Comets in flight. */
     get inFlight() {
-      return flashes.length;
+      return comets.length;
     },
     /** Forget everything in flight (e.g. the graph was replaced by a new hello). */
     clear() {
-      for (const flash of flashes) for (const edge of flash.edges) if (edge) edge.activeOk = 0;
-      flashes.length = 0;
+      comets.length = 0;
       bursts.length = 0;
-      for (const edge of aggregatedEdges) {
-        edge.aggregateRate = 0;
-        edge.foldedBand = null;
-      }
-      if (aggregatedEdges.size) bandsVersion++;
-      aggregatedEdges.clear();
+      if (streams.size) bandsVersion++;
+      streams.clear();
+      tracks.clear();
+      nodeBursts.clear();
       okInFlight = 0;
+    },
+
+    // Read by the view (view/flash-render.js) and by tests; not to be changed from outside.
+    /** Animation time in ms: stands still while paused. */
+    get clock() {
+      return clock;
+    },
+    /** [{nodes, tracks (EdgeTrack or null per hop), start, isError, answeredByProxy, seq}] */
+    comets,
+    /** [{node, start, isError, strong}] */
+    bursts,
+    /** Set of the EdgeTracks with folded traffic. */
+    streams,
+    /** Bumped whenever a rate band appears, disappears or changes width. */
+    get bandsVersion() {
+      return bandsVersion;
+    },
+    /** The EdgeTrack of an edge id, if it has one. */
+    track(edgeId) {
+      return tracks.get(edgeId);
+    },
+    /** The NodeBursts of a node id, if it burst since the last clear(). */
+    nodeBursts(nodeId) {
+      return nodeBursts.get(nodeId);
     },
   };
 }
@@ -225,9 +273,9 @@ export function createFlashes({ model }) {
  * Width bucket of an edge's rate band: log10 of the folded rate (0: < 9/s, 1: < 99/s, 2: < 999/s, 3: more), kept
  * until the rate is clearly in another bucket, so a rate hovering at a boundary does not redraw the map every tick.
  */
-function bandOf(edge) {
-  const level = Math.log10(1 + edge.aggregateRate);
-  const current = edge.foldedBand;
+export function bandOf(track) {
+  const level = Math.log10(1 + track.foldedRate);
+  const current = track.band;
   if (current == null) return Math.min(3, Math.floor(level));
   if (level >= current + 1 + BAND_HYSTERESIS) return Math.min(3, Math.floor(level - BAND_HYSTERESIS));
   if (level < current - BAND_HYSTERESIS) return Math.max(0, Math.floor(level + BAND_HYSTERESIS));
