@@ -1,94 +1,41 @@
-// What the user asked to see: server, network, status classes, and a name search.
-// The predicates are called for every node/edge every frame, so they only compare a few strings.
-
-import { statusClass } from './graph-model.js';
+// What the user asked to see: one server, one network, some status classes. Shared by both pages (the graph hides
+// nodes, edges and comets with it; the access-log table hides rows). No DOM here: ui/filter-controls.js wires the
+// <select>s and chips to it.
+//
+// The predicates are called for every node, edge and event, every frame: they only compare a few strings.
 
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
 
-/**
- * Wires the filter controls. `elements`: {server: <select>, network: <select>, statusButtons: [<button data-status>],
- * search: <input>}. `onChange()` fires after any filter change; `onSearch(text, submit)` on search input / Enter.
- */
-export function createFilters(elements, { onChange, onSearch }) {
-  const state = { server: '', network: '', classes: new Set(STATUS_CLASSES), search: '' };
+/** The status-class key of an HTTP status ("2xx".."5xx"), or null for anything else (e.g. 0, 1xx). */
+export function statusClass(status) {
+  const hundreds = Math.floor(Number(status) / 100);
+  return hundreds >= 2 && hundreds <= 5 ? hundreds + 'xx' : null;
+}
 
-  elements.server.addEventListener('change', () => {
-    state.server = elements.server.value;
-    state.network = '';
-    fillNetworkOptions();
-    onChange();
-  });
-  elements.network.addEventListener('change', () => {
-    state.network = elements.network.value;
-    onChange();
-  });
-  for (const button of elements.statusButtons) {
-    button.setAttribute('aria-pressed', 'true');
-    button.addEventListener('click', () => {
-      const cls = button.dataset.status;
-      if (state.classes.has(cls)) state.classes.delete(cls);
-      else state.classes.add(cls);
-      button.setAttribute('aria-pressed', String(state.classes.has(cls)));
-      onChange();
-    });
-  }
-  elements.search.addEventListener('input', () => {
-    state.search = elements.search.value.trim();
-    onSearch(state.search, false);
-  });
-  elements.search.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') onSearch(state.search, true);
-    if (event.key === 'Escape') {
-      elements.search.value = '';
-      state.search = '';
-      onSearch('', false);
-    }
-  });
-
-  let knownServers = [];
-  let knownNetworks = [];
-  let networksByServer = new Map();
-
-  /** Refreshes the server/network choices from the model, keeping the current selection. */
-  function updateOptions(model) {
-    const servers = new Set();
-    networksByServer = new Map();
-    for (const node of model.nodes.values()) {
-      servers.add(node.server);
-      if (!networksByServer.has(node.server)) networksByServer.set(node.server, new Set());
-      if (node.network) networksByServer.get(node.server).add(node.network);
-    }
-    const sorted = [...servers].sort();
-    if (sorted.join('\u0000') !== knownServers.join('\u0000')) {
-      knownServers = sorted;
-      replaceOptions(elements.server, 'All servers', knownServers, state.server);
-      state.server = elements.server.value; // the chosen server may have disappeared
-    }
-    fillNetworkOptions();
-  }
-
-  function fillNetworkOptions() {
-    const networks = new Set();
-    for (const [server, names] of networksByServer) {
-      if (state.server && server !== state.server) continue;
-      for (const name of names) networks.add(name);
-    }
-    const sorted = [...networks].sort();
-    // Rebuild only on change: replacing the options under an open dropdown closes it in the user's hand.
-    if (sorted.join('\u0000') === knownNetworks.join('\u0000')) return;
-    knownNetworks = sorted;
-    replaceOptions(elements.network, 'All networks', knownNetworks, state.network);
-    state.network = elements.network.value;
-  }
-
+export function createFilter() {
+  const state = { server: '', network: '', classes: new Set(STATUS_CLASSES) };
   const allClasses = () => state.classes.size === STATUS_CLASSES.length;
 
   return {
     state,
-    updateOptions,
+    /** Another server ('' for all): the network choice is reset, since networks belong to a server. */
+    setServer(server) {
+      state.server = server || '';
+      state.network = '';
+    },
+    setNetwork(network) {
+      state.network = network || '';
+    },
+    /** Shows or hides a status class; returns whether it is shown now. */
+    toggleClass(cls) {
+      if (state.classes.has(cls)) state.classes.delete(cls);
+      else state.classes.add(cls);
+      return state.classes.has(cls);
+    },
     isNodeVisible(node) {
       return (!state.server || node.server === state.server) && (!state.network || node.network === state.network);
     },
+    /** Both ends visible, and (when some status classes are off) the edge carried one of the chosen classes. */
     isEdgeVisible(edge) {
       const s = edge.sourceNode;
       const t = edge.targetNode;
@@ -99,6 +46,7 @@ export function createFilters(elements, { onChange, onSearch }) {
       for (const cls of state.classes) if (counts[cls] > 0) return true;
       return false;
     },
+    /** An event (a request: graph comet, panel row, access-log row) of the chosen server, network and classes. */
     acceptEvent(event) {
       if (state.server && event.server !== state.server) return false;
       if (state.network && event.network !== state.network) return false;
@@ -109,18 +57,44 @@ export function createFilters(elements, { onChange, onSearch }) {
   };
 }
 
-/** Rebuilds a <select>'s options as text (names come from logs and are never parsed as HTML). */
-export function replaceOptions(select, allLabel, values, selected) {
-  select.replaceChildren();
-  const all = document.createElement('option');
-  all.value = '';
-  all.textContent = allLabel;
-  select.append(all);
-  for (const value of values) {
-    const option = document.createElement('option');
-    option.value = value;
-    option.textContent = value || '(none)';
-    select.append(option);
-  }
-  select.value = values.includes(selected) ? selected : '';
+/**
+ * The servers and their networks seen so far: what the server and network choices offer. `add(server, network)`
+ * records a pair (network null/undefined: the server only) and says whether it was new.
+ */
+export function createGroupIndex() {
+  const servers = new Map(); // server -> Set(network)
+  const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    add(server, network) {
+      const name = server == null ? '' : String(server);
+      let networks = servers.get(name);
+      let added = false;
+      if (!networks) {
+        networks = new Set();
+        servers.set(name, networks);
+        added = true;
+      }
+      if (network != null && !networks.has(String(network))) {
+        networks.add(String(network));
+        added = true;
+      }
+      return added;
+    },
+    clear() {
+      servers.clear();
+    },
+    /** Server names, sorted. */
+    servers() {
+      return [...servers.keys()].sort(byName);
+    },
+    /** Network names of `server` ('' for every server), sorted, without repeats. */
+    networks(server) {
+      const names = new Set();
+      for (const [name, networks] of servers) {
+        if (server && name !== server) continue;
+        for (const network of networks) names.add(network);
+      }
+      return [...names].sort(byName);
+    },
+  };
 }

@@ -214,9 +214,3 @@ export function eventCrossesEdge(event, edge) {
   }
   return false;
 }
-
-/** The status-class key of an HTTP status ("2xx".."5xx"), or null for anything else (e.g. 0, 1xx). */
-export function statusClass(status) {
-  const hundreds = Math.floor(Number(status) / 100);
-  return hundreds >= 2 && hundreds <= 5 ? hundreds + 'xx' : null;
-}
