@@ -5,6 +5,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +46,16 @@ public final class WebServer implements AutoCloseable {
             // Jetty's live view of the extensions this context negotiates (LiveServerTest checks none is).
             cfg.jetty.modifyWebSocketServletFactory(factory ->
                     factory.getAvailableExtensionNames().remove("permessage-deflate"));
+            // Javalin 7 reads the HTTP session's attributes at every WebSocket upgrade, which creates a session, and
+            // Jetty keeps sessions in memory forever by default: each page load or reconnect would leak one. Nothing
+            // here uses sessions: they are dropped when the upgrade ends, and no cookie is set for them.
+            cfg.jetty.modifyServletContextHandler(context -> {
+                SessionHandler sessions = context.getSessionHandler();
+                NullSessionCache none = new NullSessionCache(sessions);
+                none.setSessionDataStore(new NullSessionDataStore());
+                sessions.setSessionCache(none);
+                sessions.setUsingCookies(false);
+            });
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> {
                 ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
