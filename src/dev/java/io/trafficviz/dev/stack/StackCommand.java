@@ -1,5 +1,6 @@
 package io.trafficviz.dev.stack;
 
+import io.trafficviz.dev.demo.LoadGenerator;
 import io.trafficviz.dev.demo.ServiceStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,12 +99,9 @@ public final class StackCommand implements Callable<Integer> {
             System.err.println("stack: --outsider-rate must not be negative");
             return 2;
         }
-        if (servers > 1) {
-            return runMulti(options, durationMillis);
-        }
-        Stack stack;
+        MultiServerStack stack;
         try {
-            stack = Stack.start(options, msg -> System.out.println("stack: " + msg));
+            stack = MultiServerStack.start(options, servers, msg -> System.out.println("stack: " + msg));
         } catch (RuntimeException e) {
             // e.g. no Traefik binary, trafficviz's port taken, a proxy that would not start (its output is included)
             System.err.println("stack: could not start: " + e.getMessage());
@@ -111,29 +109,12 @@ public final class StackCommand implements Callable<Integer> {
         }
         StopOnce stop = new StopOnce(() -> stopAndReport(stack));
         printWhere(stack.workDir(), stack.trafficvizUri());
-        System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.publicProxy().spec().webUri() + "/");
+        System.out.println("stack: try  curl -H 'Host: " + MultiServerStack.PUBLIC_HOST + "' " + stack.entry() + "/");
         if (!noLoad) {
             stack.loadGenerator().startSteady(rate);
-            System.out.println("stack: outside users send " + rate + " requests/s from " + stack.loadAddress());
-        }
-        return stop.runFor(durationMillis, duration);
-    }
-
-    private int runMulti(StackOptions options, long durationMillis) throws InterruptedException {
-        MultiServerStack stack;
-        try {
-            stack = MultiServerStack.start(options, servers, msg -> System.out.println("stack: " + msg));
-        } catch (RuntimeException e) {
-            System.err.println("stack: could not start: " + e.getMessage());
-            return 1;
-        }
-        StopOnce stop = new StopOnce(() -> stopAndReport(stack));
-        printWhere(stack.workDir(), stack.trafficvizUri());
-        System.out.println("stack: try  curl -H 'Host: " + Stack.PUBLIC_HOST + "' " + stack.gateway().spec().webUri() + "/");
-        if (!noLoad) {
-            stack.loadGenerator().startSteady(rate);
-            System.out.println("stack: outside users send " + rate + " requests/s to the gateway from " + stack.loadAddress());
-            if (outsiderRate > 0) {
+            System.out.println("stack: outside users send " + rate + " requests/s "
+                    + (stack.gateway() != null ? "to the gateway " : "") + "from " + stack.loadAddress());
+            if (stack.outsider() != null && outsiderRate > 0) {
                 stack.outsider().startSteady(outsiderRate);
                 System.out.println("stack: the outsider sends " + outsiderRate + " requests/s from "
                         + stack.outsiderAddress() + " straight to server-a's private proxy");
@@ -189,34 +170,27 @@ public final class StackCommand implements Callable<Integer> {
     }
 
     private static void stopAndReport(MultiServerStack stack) {
+        LoadGenerator outsider = stack.outsider();
         stack.loadGenerator().stopSteady(5_000);
-        stack.outsider().stopSteady(5_000);
+        if (outsider != null) {
+            outsider.stopSteady(5_000);
+        }
         ServiceStats.Snapshot load = stack.loadGenerator().stats().snapshot();
         System.out.println("stack: outside users sent " + load.callsTotal() + " requests, statuses "
-                + load.calls().getOrDefault(Stack.PUBLIC_HOST, java.util.Map.of()));
-        System.out.println("stack: the outsider sent " + stack.outsider().stats().snapshot().callsTotal() + " requests");
+                + load.calls().getOrDefault(MultiServerStack.PUBLIC_HOST, java.util.Map.of()));
+        if (outsider != null) {
+            System.out.println("stack: the outsider sent " + outsider.stats().snapshot().callsTotal() + " requests");
+        }
+        boolean several = stack.servers().size() > 1;
         for (MultiServerStack.Server server : stack.servers()) {
             server.services().values().forEach(s -> {
                 ServiceStats.Snapshot snap = s.stats();
-                System.out.println("stack: " + server.name() + " " + snap.name() + " received " + snap.received()
-                        + ", answered " + snap.answered());
+                System.out.println("stack: " + (several ? server.name() + " " : "") + snap.name() + " received "
+                        + snap.received() + ", answered " + snap.answered());
             });
         }
         stack.shippers().forEach(s -> System.out.println("stack: " + s.describe() + ": shipped " + s.shippedLines()
                 + " lines" + (s.lastError() == null ? "" : ", last error " + s.lastError())));
-        stack.close();
-        System.out.println("stack: stopped");
-    }
-
-    private static void stopAndReport(Stack stack) {
-        stack.loadGenerator().stopSteady(5_000);
-        ServiceStats.Snapshot load = stack.loadGenerator().stats().snapshot();
-        System.out.println("stack: outside users sent " + load.callsTotal() + " requests, statuses "
-                + load.calls().getOrDefault(Stack.PUBLIC_HOST, java.util.Map.of()));
-        stack.services().values().forEach(s -> {
-            ServiceStats.Snapshot snap = s.stats();
-            System.out.println("stack: " + snap.name() + " received " + snap.received() + ", answered " + snap.answered());
-        });
         stack.close();
         System.out.println("stack: stopped");
     }

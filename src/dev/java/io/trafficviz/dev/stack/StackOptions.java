@@ -3,7 +3,7 @@ package io.trafficviz.dev.stack;
 import java.nio.file.Path;
 
 /**
- * How to run a {@link Stack}. Start from {@link #defaults()} and change what you need.
+ * How to run a {@link MultiServerStack}. Start from {@link #defaults()} and change what you need.
  *
  * @param traefikBinary        Traefik to run, or null to {@link TraefikBinary#locate() locate} one
  * @param trafficvizPort       port for trafficviz's HTTP server on 127.0.0.1; 0 picks a free one
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param callTimeoutMillis    how long a communicating service or the load generator waits for an answer
  * @param maxInFlight          the load generator's cap on outstanding requests
  * @param workDir              where configs and logs go, or null for a new temp directory
- * @param keepWorkDir          keep the work directory after {@link Stack#close()} (a given workDir is always kept)
+ * @param keepWorkDir          keep the work directory after {@link MultiServerStack#close()} (a given workDir is always kept)
  * @param isolation            how workloads get addresses of their own
  */
 public record StackOptions(Path traefikBinary, int trafficvizPort, boolean startTrafficviz, double leafErrorRate,
@@ -24,8 +24,9 @@ public record StackOptions(Path traefikBinary, int trafficvizPort, boolean start
 
     /**
      * {@code LOOPBACK}: every workload in this JVM on an address of its own in 127.0.0.0/8. {@code NAMESPACES}: every
-     * service a process in a network namespace of its own (root and {@code ip} needed). {@code AUTO}: loopback when
-     * distinct addresses can be had, else namespaces when possible, else one shared loopback address.
+     * service a process in a network namespace of its own (root and {@code ip} needed). {@code AUTO}: for one server,
+     * loopback when distinct addresses can be had, else namespaces when possible, else one shared loopback address; for
+     * several, namespaces when possible, else distinct loopback addresses.
      */
     public enum Isolation { AUTO, LOOPBACK, NAMESPACES }
 

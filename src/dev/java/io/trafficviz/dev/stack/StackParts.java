@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-/** What the single- and the multi-server stack do alike: start with retries, run services, await discovery, tear down. */
+/**
+ * The parts of {@link MultiServerStack} that do not depend on its topology: start with retries, run services, await
+ * discovery, tear down.
+ */
 final class StackParts {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -86,7 +89,7 @@ final class StackParts {
     static Map<String, List<String>> namespacedServiceArgs(StackOptions options, long leafSeed,
                                                            Map<String, List<CommunicatingService.Downstream>> downstream) {
         Map<String, List<String>> args = new LinkedHashMap<>();
-        args.put(Stack.LEAF_SERVICE, List.of("leaf", "--name", Stack.LEAF_SERVICE,
+        args.put(MultiServerStack.LEAF_SERVICE, List.of("leaf", "--name", MultiServerStack.LEAF_SERVICE,
                 "--error-rate", String.valueOf(options.leafErrorRate()), "--seed", String.valueOf(leafSeed),
                 "--min-latency-ms", String.valueOf(options.leafMinLatencyMillis()),
                 "--max-latency-ms", String.valueOf(options.leafMaxLatencyMillis())));

@@ -14,15 +14,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,10 +29,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.trafficviz.dev.stack.MultiServerStack.EDGE;
 import static io.trafficviz.dev.stack.MultiServerStack.GATEWAY;
-import static io.trafficviz.dev.stack.Stack.LEAF_SERVICE;
-import static io.trafficviz.dev.stack.Stack.PRIVATE_SERVICE_1;
-import static io.trafficviz.dev.stack.Stack.PRIVATE_SERVICE_2;
-import static io.trafficviz.dev.stack.Stack.PUBLIC_SERVICE;
+import static io.trafficviz.dev.stack.MultiServerStack.LEAF_SERVICE;
+import static io.trafficviz.dev.stack.MultiServerStack.PRIVATE_SERVICE_1;
+import static io.trafficviz.dev.stack.MultiServerStack.PRIVATE_SERVICE_2;
+import static io.trafficviz.dev.stack.MultiServerStack.PUBLIC_HOST;
+import static io.trafficviz.dev.stack.MultiServerStack.PUBLIC_SERVICE;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.assertEdge;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.edge;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.edges;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.merged;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -79,7 +81,7 @@ abstract class MultiServerStackContract {
         stack = MultiServerStack.start(options(), 2, msg -> System.out.println("multi-stack: " + msg));
         System.out.println("multi-stack: started in " + (System.nanoTime() - t0) / 1_000_000 + " ms (" + stack.isolation() + ")");
         users = "unrecognised:" + EDGE + "/" + MultiServerStack.EDGE_NETWORK + "/" + stack.loadAddress();
-        outsiderNode = "unrecognised:" + A + "/" + Stack.PRIVATE_NETWORK + "/" + stack.outsiderAddress();
+        outsiderNode = "unrecognised:" + A + "/" + MultiServerStack.PRIVATE_NETWORK + "/" + stack.outsiderAddress();
     }
 
     /** A binary named by TRAEFIK_BIN or -Dtrafficviz.traefik must be usable; with neither, the cache or a skip. */
@@ -117,22 +119,15 @@ abstract class MultiServerStackContract {
     }
 
     static String publicProxy(String server) {
-        return "proxy:" + server + "/" + Stack.PUBLIC_PROXY;
+        return "proxy:" + server + "/" + MultiServerStack.PUBLIC_PROXY;
     }
 
     static String privateProxy(String server) {
-        return "proxy:" + server + "/" + Stack.PRIVATE_PROXY;
-    }
-
-    static String edge(String from, String to) {
-        return from + "->" + to;
+        return "proxy:" + server + "/" + MultiServerStack.PRIVATE_PROXY;
     }
 
     private JsonNode networkInfo() throws Exception {
-        HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(stack.trafficvizUri().resolve("/network_info"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(resp.statusCode()).isEqualTo(200);
-        return JSON.readTree(resp.body());
+        return NetworkInfoAssertions.networkInfo(stack.trafficvizUri());
     }
 
     private ServiceStats.Snapshot stats(String server, String name) {
@@ -159,62 +154,8 @@ abstract class MultiServerStackContract {
      * to see that no more arrive (a push sent twice would show here).
      */
     private JsonNode settledNetworkInfo() throws Exception {
-        long want = expectedLines();
-        long deadline = System.currentTimeMillis() + 20_000;
-        JsonNode doc = networkInfo();
-        while (doc.path("ingest").path("lines").asLong() < want && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-            doc = networkInfo();
-        }
-        Thread.sleep(500);
-        doc = networkInfo();
-        assertThat(doc.path("ingest").path("lines").asLong()).as("lines ingested: %s", doc.path("ingest"))
-                .isEqualTo(want);
-        assertThat(doc.path("ingest").path("malformed").asLong()).isZero();
-        return doc;
-    }
-
-    private static Map<String, JsonNode> edges(JsonNode doc) {
-        Map<String, JsonNode> out = new TreeMap<>();
-        doc.path("edges").forEach(e -> out.put(e.path("id").asText(), e));
-        return out;
-    }
-
-    private static Map<String, JsonNode> nodes(JsonNode doc) {
-        Map<String, JsonNode> out = new TreeMap<>();
-        doc.path("nodes").forEach(n -> out.put(n.path("id").asText(), n));
-        return out;
-    }
-
-    private static Map<String, Long> buckets(Map<Integer, Long> byStatus) {
-        Map<String, Long> out = new LinkedHashMap<>(Map.of("2xx", 0L, "3xx", 0L, "4xx", 0L, "5xx", 0L));
-        byStatus.forEach((status, n) -> {
-            assertThat(status).as("every call got an HTTP answer").isBetween(200, 599);
-            out.merge(status / 100 + "xx", n, Long::sum);
-        });
-        return out;
-    }
-
-    @SafeVarargs
-    private static Map<Integer, Long> merged(Map<Integer, Long>... maps) {
-        Map<Integer, Long> out = new HashMap<>();
-        for (Map<Integer, Long> m : maps) {
-            if (m != null) {
-                m.forEach((k, v) -> out.merge(k, v, Long::sum));
-            }
-        }
-        return out;
-    }
-
-    private static void assertEdge(Map<String, JsonNode> edges, String id, Map<Integer, Long> byStatus) {
-        JsonNode e = edges.get(id);
-        assertThat(e).as("edge %s", id).isNotNull();
-        Map<String, Long> want = buckets(byStatus);
-        long total = want.values().stream().mapToLong(Long::longValue).sum();
-        assertThat(e.path("requests").asLong()).as("%s requests", id).isEqualTo(total).isPositive();
-        for (String b : want.keySet()) {
-            assertThat(e.path("status").path(b).asLong()).as("%s %s", id, b).isEqualTo(want.get(b));
-        }
+        return NetworkInfoAssertions.settledNetworkInfo(stack.trafficvizUri(), expectedLines(), Duration.ofSeconds(20),
+                Duration.ofMillis(500));
     }
 
     /** The other server's calls to {@code server}'s leaf (server-a's second private service calls b's, and b's a's). */
@@ -273,7 +214,7 @@ abstract class MultiServerStackContract {
                 .isEqualTo(id.equals(outsiderNode)));
 
         // outside users → gateway → each server's public proxy (round robin), as each public service answered
-        Map<Integer, Long> sent = load.calls().getOrDefault(Stack.PUBLIC_HOST, Map.of());
+        Map<Integer, Long> sent = load.calls().getOrDefault(PUBLIC_HOST, Map.of());
         assertEdge(edges, edge(users, GATEWAY_ID), sent);
         assertThat(merged(stats(A, PUBLIC_SERVICE).answered(), stats(B, PUBLIC_SERVICE).answered())).isEqualTo(sent);
         for (String s : List.of(A, B)) {
@@ -392,7 +333,7 @@ abstract class MultiServerStackContract {
         assertThat(byProxy).isEqualTo(Map.of(privateProxy(A), (long) OUTSIDER_REQUESTS, privateProxy(B), 0L));
         assertThat(outsiders.path("recent")).hasSize(OUTSIDER_REQUESTS).allSatisfy(r -> {
             assertThat(r.path("server").asText()).isEqualTo(A);
-            assertThat(r.path("proxy").asText()).isEqualTo(Stack.PRIVATE_PROXY);
+            assertThat(r.path("proxy").asText()).isEqualTo(MultiServerStack.PRIVATE_PROXY);
             assertThat(r.path("fromId").asText()).isEqualTo(outsiderNode);
             assertThat(r.path("address").asText()).isEqualTo(stack.outsiderAddress());
             assertThat(r.path("path").asText()).isEqualTo(MultiServerStack.OUTSIDER_PATH);

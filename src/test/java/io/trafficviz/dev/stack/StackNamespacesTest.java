@@ -24,9 +24,9 @@ class StackNamespacesTest extends StackNetworkInfoContract {
     void everyServiceRunsInItsOwnNamespaceOnTheBridgeNetwork() {
         assertThat(stack().isolation()).isEqualTo(StackOptions.Isolation.NAMESPACES);
         assertThat(stack().loadAddress()).startsWith(NamespaceNetwork.PREFIX).endsWith(".200");
-        for (String name : stack().services().keySet()) {
-            assertThat(stack().service(name).describe()).contains("namespace tvz");
-            assertThat(stack().address(name)).startsWith(NamespaceNetwork.PREFIX);
+        for (String name : server().services().keySet()) {
+            assertThat(server().service(name).describe()).contains("namespace tvz");
+            assertThat(server().service(name).baseUri().getHost()).startsWith(NamespaceNetwork.PREFIX);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.trafficviz.dev.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.dev.demo.HttpResult;
 import io.trafficviz.dev.demo.ServiceStats;
 import org.junit.jupiter.api.AfterAll;
@@ -12,42 +11,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
-import static io.trafficviz.dev.stack.Stack.LEAF_SERVICE;
-import static io.trafficviz.dev.stack.Stack.PRIVATE_SERVICE_1;
-import static io.trafficviz.dev.stack.Stack.PRIVATE_SERVICE_2;
-import static io.trafficviz.dev.stack.Stack.PUBLIC_SERVICE;
+import static io.trafficviz.dev.stack.MultiServerStack.LEAF_SERVICE;
+import static io.trafficviz.dev.stack.MultiServerStack.PRIVATE_SERVICE_1;
+import static io.trafficviz.dev.stack.MultiServerStack.PRIVATE_SERVICE_2;
+import static io.trafficviz.dev.stack.MultiServerStack.PUBLIC_HOST;
+import static io.trafficviz.dev.stack.MultiServerStack.PUBLIC_SERVICE;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.assertEdge;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.edge;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.edges;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.merged;
+import static io.trafficviz.dev.stack.NetworkInfoAssertions.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The whole loop, whatever the addressing ({@link StackNetworkInfoTest}: loopback, {@link StackNamespacesTest}:
- * network namespaces): real Traefik proxies, real services, trafficviz tailing the proxies' access logs and polling their
- * APIs. Everything trafficviz shows on {@code /network_info} must equal what the services and the load generator
+ * The single server ({@link MultiServerStack} with one server, as {@code stack} runs it), whatever the addressing
+ * ({@link StackNetworkInfoTest}: loopback, {@link StackNamespacesTest}: network namespaces): real Traefik proxies,
+ * real services, trafficviz tailing the proxies' access logs and polling their APIs. Everything trafficviz shows on {@code /network_info} must equal what the services and the load generator
  * counted themselves. Skipped only when no Traefik binary is found.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StackNetworkInfoContract {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
+    static final String SERVER = "server-a";
     static final String PUBLIC_PROXY = "proxy:server-a/public-proxy";
     static final String PRIVATE_PROXY = "proxy:server-a/private-proxy";
     private static String OUTSIDE;
 
-    private static Stack stack;
+    private static MultiServerStack stack;
 
     /** How to run the stack; the assertions are the same whatever the addressing. */
     abstract StackOptions options();
@@ -61,13 +57,18 @@ abstract class StackNetworkInfoContract {
         assumeTrue(TraefikBinary.locate().isPresent(), TraefikBinary.notFoundMessage());
         assumptions();
         long t0 = System.nanoTime();
-        stack = Stack.start(options(), msg -> System.out.println("stack: " + msg));
+        stack = MultiServerStack.start(options(), 1, msg -> System.out.println("stack: " + msg));
         System.out.println("stack: started in " + (System.nanoTime() - t0) / 1_000_000 + " ms (" + stack.isolation() + ")");
         OUTSIDE = "unrecognised:server-a/public-net/" + stack.loadAddress();
     }
 
-    Stack stack() {
+    MultiServerStack stack() {
         return stack;
+    }
+
+    /** The one server. */
+    static MultiServerStack.Server server() {
+        return stack.server(SERVER);
     }
 
     @AfterAll
@@ -76,8 +77,9 @@ abstract class StackNetworkInfoContract {
             long t0 = System.nanoTime();
             stack.close();
             System.out.println("stack: stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            assertThat(stack.publicProxy().alive()).isFalse();
-            assertThat(stack.privateProxy().alive()).isFalse();
+            assertThat(stack.gateway()).isNull();
+            assertThat(server().publicProxy().alive()).isFalse();
+            assertThat(server().privateProxy().alive()).isFalse();
             stack = null;
         }
     }
@@ -86,19 +88,12 @@ abstract class StackNetworkInfoContract {
         return "service:server-a/" + name;
     }
 
-    static String edge(String from, String to) {
-        return from + "->" + to;
-    }
-
     private static JsonNode networkInfo() throws Exception {
-        HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(stack.trafficvizUri().resolve("/network_info"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(resp.statusCode()).isEqualTo(200);
-        return JSON.readTree(resp.body());
+        return NetworkInfoAssertions.networkInfo(stack.trafficvizUri());
     }
 
     private static ServiceStats.Snapshot stats(String name) {
-        return stack.service(name).stats();
+        return server().service(name).stats();
     }
 
     /** Every request that crossed a proxy is one log line: what the callers made, counted by themselves. */
@@ -109,56 +104,8 @@ abstract class StackNetworkInfoContract {
 
     /** Waits until trafficviz has ingested every line the traffic so far produced, and returns the document. */
     private static JsonNode settledNetworkInfo() throws Exception {
-        long want = expectedLines();
-        long deadline = System.currentTimeMillis() + 10_000;
-        JsonNode doc = networkInfo();
-        while (doc.path("ingest").path("lines").asLong() < want && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            doc = networkInfo();
-        }
-        assertThat(doc.path("ingest").path("lines").asLong()).as("lines ingested").isEqualTo(want);
-        assertThat(doc.path("ingest").path("malformed").asLong()).isZero();
-        return doc;
-    }
-
-    private static Map<String, JsonNode> edges(JsonNode doc) {
-        Map<String, JsonNode> out = new TreeMap<>();
-        doc.path("edges").forEach(e -> out.put(e.path("id").asText(), e));
-        return out;
-    }
-
-    private static Set<String> nodeIds(JsonNode doc) {
-        Set<String> out = new TreeSet<>();
-        doc.path("nodes").forEach(n -> out.add(n.path("id").asText()));
-        return out;
-    }
-
-    /** 2xx/3xx/4xx/5xx buckets of a status → count map. */
-    private static Map<String, Long> buckets(Map<Integer, Long> byStatus) {
-        Map<String, Long> out = new LinkedHashMap<>(Map.of("2xx", 0L, "3xx", 0L, "4xx", 0L, "5xx", 0L));
-        byStatus.forEach((status, n) -> {
-            assertThat(status).as("every call got an HTTP answer").isBetween(200, 599);
-            out.merge(status / 100 + "xx", n, Long::sum);
-        });
-        return out;
-    }
-
-    private static Map<Integer, Long> merged(List<Map<Integer, Long>> maps) {
-        Map<Integer, Long> out = new HashMap<>();
-        maps.forEach(m -> m.forEach((k, v) -> out.merge(k, v, Long::sum)));
-        return out;
-    }
-
-    private static void assertEdge(Map<String, JsonNode> edges, String id, Map<Integer, Long> byStatus) {
-        JsonNode e = edges.get(id);
-        assertThat(e).as("edge %s", id).isNotNull();
-        Map<String, Long> want = buckets(byStatus);
-        long total = want.values().stream().mapToLong(Long::longValue).sum();
-        assertThat(e.path("requests").asLong()).as("%s requests", id).isEqualTo(total);
-        for (String b : want.keySet()) {
-            assertThat(e.path("status").path(b).asLong()).as("%s %s", id, b).isEqualTo(want.get(b));
-        }
-        assertThat(e.path("errors").asLong()).as("%s errors", id).isEqualTo(want.get("4xx") + want.get("5xx"));
+        return NetworkInfoAssertions.settledNetworkInfo(stack.trafficvizUri(), expectedLines(), Duration.ofSeconds(10),
+                Duration.ZERO);
     }
 
     /**
@@ -172,7 +119,7 @@ abstract class StackNetworkInfoContract {
         ServiceStats.Snapshot p2 = stats(PRIVATE_SERVICE_2);
         Map<String, JsonNode> edges = edges(doc);
 
-        assertThat(nodeIds(doc)).containsExactlyInAnyOrder(PUBLIC_PROXY, PRIVATE_PROXY, OUTSIDE,
+        assertThat(nodes(doc).keySet()).containsExactlyInAnyOrder(PUBLIC_PROXY, PRIVATE_PROXY, OUTSIDE,
                 service(PUBLIC_SERVICE), service(PRIVATE_SERVICE_1), service(PRIVATE_SERVICE_2), service(LEAF_SERVICE));
         assertThat(edges.keySet()).containsExactlyInAnyOrder(
                 edge(OUTSIDE, PUBLIC_PROXY),
@@ -185,12 +132,12 @@ abstract class StackNetworkInfoContract {
                 edge(PRIVATE_PROXY, service(LEAF_SERVICE)));
 
         // outside users → public proxy: everything they sent, whatever the Host
-        assertEdge(edges, edge(OUTSIDE, PUBLIC_PROXY), merged(List.copyOf(load.calls().values())));
+        assertEdge(edges, edge(OUTSIDE, PUBLIC_PROXY), merged(load.calls().values()));
         // public proxy → public communicating service: only what was routed, as the service answered it
-        assertEdge(edges, edge(PUBLIC_PROXY, service(PUBLIC_SERVICE)), load.calls().getOrDefault(Stack.PUBLIC_HOST, Map.of()));
-        assertThat(load.calls().getOrDefault(Stack.PUBLIC_HOST, Map.of())).isEqualTo(pub.answered());
+        assertEdge(edges, edge(PUBLIC_PROXY, service(PUBLIC_SERVICE)), load.calls().getOrDefault(PUBLIC_HOST, Map.of()));
+        assertThat(load.calls().getOrDefault(PUBLIC_HOST, Map.of())).isEqualTo(pub.answered());
         // public communicating service → private proxy → private communicating services
-        assertEdge(edges, edge(service(PUBLIC_SERVICE), PRIVATE_PROXY), merged(List.copyOf(pub.calls().values())));
+        assertEdge(edges, edge(service(PUBLIC_SERVICE), PRIVATE_PROXY), merged(pub.calls().values()));
         assertEdge(edges, edge(PRIVATE_PROXY, service(PRIVATE_SERVICE_1)), pub.calls().get(PRIVATE_SERVICE_1));
         assertEdge(edges, edge(PRIVATE_PROXY, service(PRIVATE_SERVICE_2)), pub.calls().get(PRIVATE_SERVICE_2));
         assertThat(pub.calls().get(PRIVATE_SERVICE_1)).isEqualTo(p1.answered());
@@ -199,7 +146,7 @@ abstract class StackNetworkInfoContract {
         assertEdge(edges, edge(service(PRIVATE_SERVICE_1), PRIVATE_PROXY), p1.calls().get(LEAF_SERVICE));
         assertEdge(edges, edge(service(PRIVATE_SERVICE_2), PRIVATE_PROXY), p2.calls().get(LEAF_SERVICE));
         assertEdge(edges, edge(PRIVATE_PROXY, service(LEAF_SERVICE)),
-                merged(List.of(p1.calls().get(LEAF_SERVICE), p2.calls().get(LEAF_SERVICE))));
+                merged(p1.calls().get(LEAF_SERVICE), p2.calls().get(LEAF_SERVICE)));
         return edges;
     }
 
@@ -209,7 +156,7 @@ abstract class StackNetworkInfoContract {
         JsonNode doc = networkInfo();
         Map<String, String> proxies = new TreeMap<>();
         for (JsonNode server : doc.path("servers")) {
-            assertThat(server.path("name").asText()).isEqualTo(Stack.SERVER);
+            assertThat(server.path("name").asText()).isEqualTo(SERVER);
             for (JsonNode p : server.path("proxies")) {
                 proxies.put(p.path("name").asText(), p.path("role").asText() + "/" + p.path("network").asText()
                         + "/" + p.path("api").path("status").asText());
@@ -217,8 +164,8 @@ abstract class StackNetworkInfoContract {
             }
         }
         assertThat(proxies).isEqualTo(Map.of(
-                Stack.PUBLIC_PROXY, "public/public-net/ok",
-                Stack.PRIVATE_PROXY, "private/private-net/ok"));
+                MultiServerStack.PUBLIC_PROXY, "public/public-net/ok",
+                MultiServerStack.PRIVATE_PROXY, "private/private-net/ok"));
         // Before any traffic, the services come from discovery alone: exactly the configured routers' services, on
         // the network of the proxy that lists them.
         Map<String, String> services = new TreeMap<>();
@@ -281,7 +228,7 @@ abstract class StackNetworkInfoContract {
     void aKilledBackendShowsAs502OnItsEdgeAndUpTheChain() throws Exception {
         long leafReceived = stats(LEAF_SERVICE).received();
         long leaf5xx = edges(settledNetworkInfo()).get(edge(PRIVATE_PROXY, service(LEAF_SERVICE))).path("status").path("5xx").asLong();
-        stack.service(LEAF_SERVICE).stop();
+        server().service(LEAF_SERVICE).stop();
         try {
             List<HttpResult> results = stack.loadGenerator().send(5);
             assertThat(results).allSatisfy(r -> assertThat(r.status()).isEqualTo(502));
@@ -291,7 +238,7 @@ abstract class StackNetworkInfoContract {
             assertThat(edges.get(edge(PRIVATE_PROXY, service(LEAF_SERVICE))).path("status").path("5xx").asLong())
                     .isEqualTo(leaf5xx + 10);
         } finally {
-            stack.service(LEAF_SERVICE).start();
+            server().service(LEAF_SERVICE).start();
         }
         assertThat(stack.loadGenerator().sendOnce().status()).isIn(200, 502);
         assertThat(stats(LEAF_SERVICE).received()).isEqualTo(leafReceived + 2);
