@@ -6,9 +6,9 @@ import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.publish.NetworkInfo;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -101,7 +101,7 @@ public final class GraphCeiling {
         long appBaseline = liveHeap();
         out.put("appWithoutGraphMb", mb(appBaseline - empty));
 
-        Pipeline pipeline = app.pipeline();
+        Ingest pipeline = app.ingest();
         GraphCeiling fill = new GraphCeiling(pipeline.graph(), limits);
         long t = System.nanoTime();
         Map<String, Object> stages = new LinkedHashMap<>();
@@ -366,7 +366,7 @@ public final class GraphCeiling {
 
     /** Further traffic on the filled app for {@code seconds}; GC time and heap as it goes. */
     private Map<String, Object> survive(TrafficvizApp app, int seconds) throws Exception {
-        Pipeline pipeline = app.pipeline();
+        Ingest pipeline = app.ingest();
         ObjectMapper json = new ObjectMapper();
         long gcMillis0 = gcMillis();
         long gcCount0 = gcCount();

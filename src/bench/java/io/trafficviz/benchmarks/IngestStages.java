@@ -5,7 +5,7 @@ import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.replay.Replayer;
 import io.trafficviz.source.FileReader;
 
@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>With {@code replay}, each round instead reads the files (from the page cache) through the pipeline twice, the way
  * {@code replay --speed max} did before reading bytes in place (each line decoded into a String, batches of Strings)
- * and the way it does now ({@code Pipeline.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
+ * and the way it does now ({@code Ingest.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
  * that other load on the machine and the JIT's warm-up weigh on both alike (compare the later rounds).
  *
  * <p>With {@code warm}, ROUNDS passes through the pipeline the way replay reads now, for the CPU per line once the JIT
@@ -39,12 +39,12 @@ public final class IngestStages {
         Bench.awaitDiscovery(app);
         Map<String, String> files = app.logFiles();
         if (args.length > 2 && args[2].equals("replay")) {
-            replayRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            replayRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             return;
         }
         if (args.length > 2 && args[2].equals("warm")) {
-            warmRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            warmRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             System.exit(0);
         }
@@ -79,7 +79,7 @@ public final class IngestStages {
             }
             report("parse", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, sink);
 
-            Pipeline pipeline = app.pipeline();
+            Ingest pipeline = app.ingest();
             t0 = System.nanoTime();
             c0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < texts.size(); i++) {
@@ -93,7 +93,7 @@ public final class IngestStages {
         app.close();
     }
 
-    private static void replayRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+    private static void replayRounds(Ingest pipeline, List<String> paths, int rounds) throws Exception {
         for (int round = 0; round < rounds; round++) {
             for (boolean inPlace : new boolean[]{false, true}) {
                 long lines = pipeline.totals().lines();
@@ -112,7 +112,7 @@ public final class IngestStages {
      * {@code inPlace}, from the file's bytes as it does now ({@link Replayer#readInTurn}), else as line Strings in
      * batches as it did before.
      */
-    private static void readInTurn(Pipeline pipeline, List<String> paths, boolean inPlace) throws Exception {
+    private static void readInTurn(Ingest pipeline, List<String> paths, boolean inPlace) throws Exception {
         if (inPlace) {
             Replayer.readInTurn(pipeline, paths, 256 * 1024);
             return;
@@ -148,7 +148,7 @@ public final class IngestStages {
      * compiler (on the same core when pinned) and creates the graph; the later ones are what a running server costs per
      * line. Prints each round, then one JSON line with the best later round.
      */
-    private static void warmRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+    private static void warmRounds(Ingest pipeline, List<String> paths, int rounds) throws Exception {
         double best = Double.MAX_VALUE;
         long lines = 0;
         StringBuilder each = new StringBuilder();

@@ -5,9 +5,9 @@ import io.javalin.http.Context;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.resolve.ProxyContext;
-import io.trafficviz.resolve.RequestResolver;
+import io.trafficviz.source.LineBatch;
+import io.trafficviz.source.LineSink;
+import io.trafficviz.source.SourceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +58,8 @@ public final class IntakeRoutes implements Consumer<Javalin> {
     private static final String PROTOBUF = "application/x-protobuf";
 
     private final TrafficvizConfig config;
-    private final Pipeline pipeline;
-    private final RequestResolver resolver;
+    private final LineSink sink;
+    private final SourceRegistry registry;
     private final byte[] tokenDigest;
     private final long maxBodyBytes;
     private final Semaphore bodies = new Semaphore(MAX_CONCURRENT_BODIES, true);
@@ -74,13 +74,13 @@ public final class IntakeRoutes implements Consumer<Javalin> {
         volatile String lastSender;
     }
 
-    private record Target(String origin, List<ProxyContext> proxies) {
+    private record Target(String origin, List<String> proxies) {
     }
 
-    public IntakeRoutes(TrafficvizConfig config, Pipeline pipeline) {
+    public IntakeRoutes(TrafficvizConfig config, LineSink sink, SourceRegistry registry) {
         this.config = config;
-        this.pipeline = pipeline;
-        this.resolver = pipeline.resolver();
+        this.sink = sink;
+        this.registry = registry;
         this.tokenDigest = config.ingestToken() == null ? null : sha256(config.ingestToken());
         this.maxBodyBytes = config.ingestMaxBodyBytes();
     }
@@ -120,7 +120,7 @@ public final class IntakeRoutes implements Consumer<Javalin> {
             try {
                 byte[] body = readBody(ctx);
                 List<String> lines = PushPayload.lines(BoundedBody.utf8Text(body));
-                int rejected = lines.isEmpty() ? 0 : pipeline.acceptAll(target.origin(), lines);
+                int rejected = lines.isEmpty() ? 0 : sink.accept(LineBatch.of(target.origin(), lines));
                 noteRequest(ctx, target.origin(), lines.size());
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("accepted", lines.size() - rejected);
@@ -174,7 +174,7 @@ public final class IntakeRoutes implements Consumer<Javalin> {
                         lines.add(TraefikOtlpRecord.line(record));
                     }
                     if (!lines.isEmpty()) {
-                        rejected += pipeline.acceptAll(targets.get(i).origin(), lines);
+                        rejected += sink.accept(LineBatch.of(targets.get(i).origin(), lines));
                     }
                     total += lines.size();
                     noteRequest(ctx, targets.get(i).origin(), lines.size());
@@ -218,7 +218,7 @@ public final class IntakeRoutes implements Consumer<Javalin> {
     // ---- shared
 
     /**
-     * The source for {@code server}/{@code proxy}, registered with the pipeline on first use. When {@code server} is
+     * The source for {@code server}/{@code proxy}, registered with ingest on first use. When {@code server} is
      * missing, {@code proxy} must be unique across servers.
      */
     private Target target(String prefix, String server, String proxy) throws IntakeException {
@@ -247,24 +247,24 @@ public final class IntakeRoutes implements Consumer<Javalin> {
             throw new IntakeException(400, "unknown server '" + clip(server) + "' (configured servers: "
                     + String.join(", ", config.servers().stream().map(ServerConfig::name).toList()) + ")");
         }
-        List<ProxyContext> proxies = new ArrayList<>();
+        List<String> proxies = new ArrayList<>();
         String origin;
         if (proxy == null) {
             for (ProxyConfig p : serverConfig.proxies()) {
-                proxies.add(resolver.proxy(server, p.name()));
+                proxies.add(server + "/" + p.name());
             }
             origin = prefix + server;
         } else {
-            ProxyContext ctx = resolver.proxy(server, proxy);
-            if (ctx == null) {
+            String named = proxy;
+            if (serverConfig.proxies().stream().noneMatch(p -> p.name().equals(named))) {
                 throw new IntakeException(400, "unknown proxy '" + clip(proxy) + "' on server '" + server
                         + "' (its proxies: " + String.join(", ", serverConfig.proxies().stream()
                         .map(ProxyConfig::name).toList()) + ")");
             }
-            proxies.add(ctx);
+            proxies.add(server + "/" + proxy);
             origin = prefix + server + "/" + proxy;
         }
-        pipeline.register(origin, proxies, "auto");
+        registry.register(origin, proxies, "auto");
         return new Target(origin, proxies);
     }
 

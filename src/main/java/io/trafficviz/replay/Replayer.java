@@ -1,33 +1,34 @@
 package io.trafficviz.replay;
 
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.parse.AccessLogEntry;
-import io.trafficviz.parse.MalformedLineException;
-import io.trafficviz.parse.TraefikLogParser;
-import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.source.FileReader;
+import io.trafficviz.source.LineBatch;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Feeds whole log files through the pipeline from their beginning: as fast as possible (one thread taking a chunk
- * of lines from each file in turn, the pipeline lock taken once per chunk), or paced by the lines' own timestamps at
- * a speed factor, every file on one shared timeline (one thread per file).
+ * Feeds whole log files through ingest from their beginning: as fast as possible (a buffer of lines from each file in
+ * turn; read and parsed on other cores than the one that counts them, in the order read), or paced by the lines' own
+ * timestamps at a speed factor, every file on one shared timeline (one thread per file).
  */
 public final class Replayer {
-    private static final int BATCH = 1024;
     /** Bytes read from one file before moving to the next (a few hundred lines). */
     private static final int CHUNK_BYTES = 256 * 1024;
+    /** Lines a paced replay parses at once (it applies them one by one, each at its moment). */
+    private static final int PACED_BATCH_BYTES = 64 * 1024;
 
-    private final Pipeline pipeline;
+    private final Ingest ingest;
     private final Map<String, String> files;
     private final double speed;
 
@@ -35,33 +36,200 @@ public final class Replayer {
     }
 
     /** @param speed a factor of the logs' own pace, or {@link Double#POSITIVE_INFINITY} for as fast as possible */
-    public Replayer(Pipeline pipeline, Map<String, String> filesAndFormats, double speed) {
-        this.pipeline = pipeline;
+    public Replayer(Ingest ingest, Map<String, String> filesAndFormats, double speed) {
+        this.ingest = ingest;
         this.files = filesAndFormats;
         this.speed = speed;
     }
 
     public Result run() {
-        long logStart = Double.isInfinite(speed) ? 0 : earliestTimestamp();
         long started = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        List<RuntimeException> failures = new ArrayList<>();
         if (Double.isInfinite(speed)) {
-            Thread t = new Thread(() -> {
-                try {
-                    replayInterleaved();
-                } catch (RuntimeException e) {
-                    synchronized (failures) {
-                        failures.add(e);
+            try {
+                readInTurn(ingest, new ArrayList<>(files.keySet()), CHUNK_BYTES,
+                        Runtime.getRuntime().availableProcessors());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot replay: " + e.getMessage(), e);
+            }
+            return new Result((System.nanoTime() - started) / 1e9);
+        }
+        runPaced(started);
+        return new Result((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Reads every file through {@code ingest}, {@code chunkBytes} of lines from each in turn, so files advance together
+     * (roughly in log-time order) while memory stays a few buffers. With one core, one thread reads, parses and counts;
+     * with more, one thread reads and cuts lines, {@code cores - 2} others parse (none with two cores: the reader
+     * parses too), and the calling thread counts the batches in the order they were read — the same order, so the same
+     * graph, as with one core.
+     */
+    public static void readInTurn(Ingest ingest, List<String> paths, int chunkBytes, int cores) throws IOException {
+        if (cores <= 1) {
+            readInTurnInline(ingest, paths, chunkBytes);
+            return;
+        }
+        int parsers = Math.max(0, cores - 2);
+        int inFlight = 2 * Math.max(1, parsers) + 2;
+        BlockingQueue<CompletableFuture<Work>> ordered = new ArrayBlockingQueue<>(inFlight);
+        BlockingQueue<Work> free = new ArrayBlockingQueue<>(inFlight + 2);
+        for (int i = 0; i < inFlight + 2; i++) {
+            free.add(new Work());
+        }
+        ExecutorService pool = parsers == 0 ? null : Executors.newFixedThreadPool(parsers, r -> {
+            Thread t = new Thread(r, "replay-parse");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletableFuture<Work> end = CompletableFuture.completedFuture(null);
+        Throwable[] readerFailure = new Throwable[1];
+        Thread reader = new Thread(() -> {
+            try {
+                eachChunk(paths, chunkBytes, free, batch -> {
+                    Work work = batch;
+                    CompletableFuture<Work> parsed = pool == null
+                            ? CompletableFuture.completedFuture(work.parse(ingest))
+                            : CompletableFuture.supplyAsync(() -> work.parse(ingest), pool);
+                    put(ordered, parsed);
+                });
+            } catch (Throwable e) {
+                readerFailure[0] = e;
+            } finally {
+                put(ordered, end);
+            }
+        }, "replay-read");
+        reader.start();
+        try {
+            while (true) {
+                CompletableFuture<Work> next = ordered.take();
+                if (next == end) {
+                    break;
+                }
+                Work work = next.join();
+                ingest.apply(work.parsed);
+                work.batch.clear();
+                free.add(work);
+            }
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reader.interrupt();
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        if (readerFailure[0] instanceof IOException io) {
+            throw io;
+        }
+        if (readerFailure[0] instanceof RuntimeException re) {
+            throw re;
+        }
+        if (readerFailure[0] != null) {
+            throw new IllegalStateException(readerFailure[0]);
+        }
+    }
+
+    /** One core: read, parse and count on this thread, one batch at a time. */
+    private static void readInTurnInline(Ingest ingest, List<String> paths, int chunkBytes) throws IOException {
+        Work work = new Work();
+        BlockingQueue<Work> free = new ArrayBlockingQueue<>(1);
+        free.add(work);
+        eachChunk(paths, chunkBytes, free, w -> {
+            ingest.apply(w.parse(ingest).parsed);
+            w.batch.clear();
+            free.add(w);
+        });
+    }
+
+    private interface ChunkHandler {
+        void handle(Work work) throws IOException;
+    }
+
+    /** A buffer of lines from each file in turn, each in a {@link Work} taken from {@code free}. */
+    private static void eachChunk(List<String> paths, int chunkBytes, BlockingQueue<Work> free, ChunkHandler handler)
+            throws IOException {
+        List<FileReader.Chunks> open = new ArrayList<>();
+        try {
+            for (String path : paths) {
+                open.add(new FileReader.Chunks(Path.of(path), chunkBytes));
+            }
+            List<Integer> active = new ArrayList<>();
+            for (int i = 0; i < paths.size(); i++) {
+                active.add(i);
+            }
+            while (!active.isEmpty()) {
+                for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
+                    int i = it.next();
+                    Work work = take(free);
+                    work.origin(paths.get(i));
+                    boolean more = open.get(i).next(work.batch);
+                    if (!more) {
+                        it.remove();
+                    }
+                    if (work.batch.isEmpty()) {
+                        free.add(work);
+                    } else {
+                        handler.handle(work);
                     }
                 }
-            }, "replay");
-            threads.add(t);
-            t.start();
-        } else files.forEach((path, format) -> {
+            }
+        } finally {
+            for (FileReader.Chunks c : open) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // read-only
+                }
+            }
+        }
+    }
+
+    /** A batch of lines on its way through: read into {@link #batch}, parsed into {@link #parsed}, then counted. */
+    private static final class Work {
+        final LineBatch batch = new LineBatch("", 512, CHUNK_BYTES + 4096);
+        final Ingest.Parsed parsed = new Ingest.Parsed();
+
+        void origin(String origin) {
+            batch.clear(origin);
+        }
+
+        Work parse(Ingest ingest) {
+            ingest.parse(batch, parsed);
+            return this;
+        }
+    }
+
+    private static <T> T take(BlockingQueue<T> queue) {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", e);
+        }
+    }
+
+    private static <T> void put(BlockingQueue<T> queue, T value) {
+        try {
+            queue.put(value);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", e);
+        }
+    }
+
+    /**
+     * At a factor of the logs' pace: one thread per file, each line counted at its moment on one shared timeline that
+     * starts at the earliest line of any file. Each line is parsed once: its timestamp paces it, its entry is counted.
+     */
+    private void runPaced(long startedNanos) {
+        long logStart = earliestTimestamp();
+        List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = new ArrayList<>();
+        files.keySet().forEach(path -> {
             Thread t = new Thread(() -> {
                 try {
-                    replay(path, format, logStart, started);
+                    replayPaced(path, logStart, startedNanos);
                 } catch (RuntimeException e) {
                     synchronized (failures) {
                         failures.add(e);
@@ -82,74 +250,23 @@ public final class Replayer {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
-        return new Result((System.nanoTime() - started) / 1e9);
     }
 
-    /**
-     * As fast as possible: one thread takes a buffer's worth of lines from each file in turn, so files advance together
-     * (roughly in log-time order, as one thread per file did) while memory stays one buffer per file. More threads
-     * would only queue on the pipeline lock; with one per file, dozens of files meant dozens of line batches alive
-     * at once and a garbage collector copying them. Lines go to the pipeline as bytes, straight from the buffer.
-     */
-    private void replayInterleaved() {
-        try {
-            readInTurn(pipeline, new ArrayList<>(files.keySet()), CHUNK_BYTES);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot replay: " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads every file through {@code pipeline}, {@code chunkBytes} of lines from each in turn (see above). */
-    public static void readInTurn(Pipeline pipeline, List<String> paths, int chunkBytes) throws IOException {
-        List<FileReader.Chunks> open = new ArrayList<>();
-        try {
-            for (String path : paths) {
-                open.add(new FileReader.Chunks(Path.of(path), chunkBytes));
-            }
-            List<Integer> active = new ArrayList<>();
-            for (int i = 0; i < paths.size(); i++) {
-                active.add(i);
-            }
-            while (!active.isEmpty()) {
-                for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
-                    int i = it.next();
-                    if (!pipeline.acceptChunk(paths.get(i), open.get(i))) {
-                        it.remove();
-                    }
+    private void replayPaced(String path, long logStart, long startedNanos) {
+        LineBatch batch = new LineBatch(path, 256, PACED_BATCH_BYTES + 4096);
+        Ingest.Parsed parsed = new Ingest.Parsed();
+        try (FileReader.Chunks chunks = new FileReader.Chunks(Path.of(path), PACED_BATCH_BYTES)) {
+            boolean more = true;
+            while (more) {
+                more = chunks.next(batch);
+                ingest.parse(batch, parsed);
+                for (int i = 0; i < parsed.size(); i++) {
+                    if (!parsed.malformed(i)) {
+                        waitFor(parsed.entry(i), logStart, startedNanos);
+                    } // a line without a timestamp goes right away: ingest counts it as malformed
+                    ingest.apply(parsed, i, i + 1);
                 }
-            }
-        } finally {
-            for (FileReader.Chunks c : open) {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // read-only
-                }
-            }
-        }
-    }
-
-    private void replay(String path, String format, long logStart, long startedNanos) {
-        TraefikLogParser clock = TraefikLogParser.forFormat(format);
-        AccessLogEntry scratch = new AccessLogEntry();
-        List<String> batch = new ArrayList<>(BATCH);
-        try {
-            // Bytes are cut into lines eight at a time and ASCII lines become Strings by a plain copy: several times
-            // cheaper than a Reader's decode-to-char[]-and-compress (the same line rules as tailing).
-            FileReader.readAll(Path.of(path), line -> {
-                if (!Double.isInfinite(speed)) {
-                    waitForLine(clock, scratch, line, logStart, startedNanos);
-                    pipeline.acceptAll(path, List.of(line));
-                    return;
-                }
-                batch.add(line);
-                if (batch.size() == BATCH) {
-                    pipeline.acceptAll(path, batch);
-                    batch.clear();
-                }
-            });
-            if (!batch.isEmpty()) {
-                pipeline.acceptAll(path, batch);
+                batch.clear();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot replay " + path + ": " + e.getMessage(), e);
@@ -157,17 +274,11 @@ public final class Replayer {
     }
 
     /** Sleeps until the line's moment on the shared, sped-up timeline. */
-    private void waitForLine(TraefikLogParser parser, AccessLogEntry scratch, String line, long logStart,
-                             long startedNanos) {
-        try {
-            parser.parseInto(line, scratch);
-        } catch (MalformedLineException e) {
-            return; // no timestamp: send it right away, the pipeline counts it
-        }
-        if (scratch.startMillis == 0) {
+    private void waitFor(AccessLogEntry entry, long logStart, long startedNanos) {
+        if (entry.startMillis == 0) {
             return;
         }
-        long dueNanos = startedNanos + (long) ((scratch.startMillis - logStart) * 1_000_000 / speed);
+        long dueNanos = startedNanos + (long) ((entry.startMillis - logStart) * 1_000_000 / speed);
         long wait = dueNanos - System.nanoTime();
         if (wait > 0) {
             try {
@@ -178,35 +289,32 @@ public final class Replayer {
         }
     }
 
+    /** The earliest timestamp among the first parseable lines of every file (at most 1,000 lines looked at each). */
     private long earliestTimestamp() {
         long earliest = Long.MAX_VALUE;
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            TraefikLogParser parser = TraefikLogParser.forFormat(f.getValue());
-            AccessLogEntry e = new AccessLogEntry();
-            try (BufferedReader in = open(f.getKey())) {
-                String line;
+        for (String path : files.keySet()) {
+            LineBatch batch = new LineBatch(path, 256, PACED_BATCH_BYTES + 4096);
+            Ingest.Parsed parsed = new Ingest.Parsed();
+            try (FileReader.Chunks chunks = new FileReader.Chunks(Path.of(path), PACED_BATCH_BYTES)) {
                 int looked = 0;
-                while ((line = in.readLine()) != null && looked++ < 1000) {
-                    try {
-                        parser.parseInto(line, e);
-                        if (e.startMillis != 0) {
-                            earliest = Math.min(earliest, e.startMillis);
+                boolean found = false;
+                boolean more = true;
+                while (more && !found && looked < 1000) {
+                    more = chunks.next(batch);
+                    ingest.parse(batch, parsed);
+                    for (int i = 0; i < parsed.size() && looked++ < 1000; i++) {
+                        if (!parsed.malformed(i) && parsed.entry(i).startMillis != 0) {
+                            earliest = Math.min(earliest, parsed.entry(i).startMillis);
+                            found = true;
                             break;
                         }
-                    } catch (MalformedLineException ignored) {
-                        // keep looking
                     }
+                    batch.clear();
                 }
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot replay " + f.getKey() + ": " + ex.getMessage(), ex);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot replay " + path + ": " + e.getMessage(), e);
             }
         }
         return earliest == Long.MAX_VALUE ? 0 : earliest;
-    }
-
-    private static BufferedReader open(String path) throws IOException {
-        // InputStreamReader replaces invalid UTF-8 rather than failing: junk bytes become a malformed line, not a crash.
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(path)), StandardCharsets.UTF_8),
-                1 << 16);
     }
 }

@@ -43,15 +43,6 @@ public final class FileReader {
     }
 
     /**
-     * Receives one line as UTF-8 bytes (without its terminator, truncated like a line String would be):
-     * {@code bytes[from, from+length)}, valid only during the call because the buffer is reused.
-     */
-    @FunctionalInterface
-    public interface ByteLineConsumer {
-        void line(byte[] bytes, int from, int length);
-    }
-
-    /**
      * One file read a buffer at a time, so that one thread can interleave many files (replay as fast as possible)
      * without a thread, a buffer and a batch of lines per file. Same line rules as {@link #readAll}.
      */
@@ -67,24 +58,15 @@ public final class FileReader {
         }
 
         /**
-         * Reads up to one buffer and hands every line it completes to {@code consumer}; at the end of the file, the
+         * Reads up to one buffer and appends every line it completes to {@code batch}; at the end of the file, the
          * last line even without its newline. Returns false once the file is finished.
          */
-        public boolean next(Consumer<String> consumer) throws IOException {
-            return nextBytes((bytes, from, length) ->
-                    consumer.accept(new String(bytes, from, length, StandardCharsets.UTF_8)));
-        }
-
-        /**
-         * As {@link #next(Consumer)}, handing out each line's bytes in place instead of a String: no copy and no
-         * decoding for a consumer that reads bytes.
-         */
-        public boolean nextBytes(ByteLineConsumer consumer) throws IOException {
+        public boolean next(LineBatch batch) throws IOException {
             if (done) {
                 return false;
             }
             LineSplitter.ByteLineHandler handler = (bytes, from, length, truncated, endIndex) ->
-                    consumer.line(bytes, from, length);
+                    batch.add(bytes, from, length);
             int n = in.read(buffer);
             if (n < 0) {
                 splitter.flushPartial(handler);

@@ -65,7 +65,22 @@ public final class FileTailer implements AutoCloseable {
 
     // Owned by the tailing thread (and by start() before it launches that thread).
     private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
-    private final OpenLogFile.LineListener deliver = this::deliver;
+    /** The lines of the current read pass, handed to the sink at the end of each buffer read. */
+    private final LineBatch batch;
+    private final OpenLogFile.LineListener deliver = new OpenLogFile.LineListener() {
+        @Override
+        public void line(byte[] bytes, int from, int length, boolean wasTruncated) {
+            if (wasTruncated) {
+                truncated.incrementAndGet();
+            }
+            batch.add(bytes, from, length);
+        }
+
+        @Override
+        public void endOfBatch() {
+            deliverBatch();
+        }
+    };
     private OpenLogFile current;
     /** Files rotated away from the path, still read for late writes until they have been quiet for the grace time. */
     private final List<OpenLogFile> rotatedAway = new ArrayList<>();
@@ -100,6 +115,7 @@ public final class FileTailer implements AutoCloseable {
         this.options = options;
         this.sink = sink;
         this.origin = options.path().toString();
+        this.batch = new LineBatch(origin, 256, READ_BUFFER_BYTES);
     }
 
     public TailerOptions options() {
@@ -435,21 +451,41 @@ public final class FileTailer implements AutoCloseable {
         }
     }
 
-    private void deliver(String text, boolean wasTruncated) {
-        if (wasTruncated) {
-            truncated.incrementAndGet();
+    private void deliverBatch() {
+        if (batch.isEmpty()) {
+            return;
         }
+        int n = batch.size();
         try {
-            sink.accept(new LogLine(origin, options.server(), options.proxy(), text));
+            sink.accept(batch);
         } catch (RuntimeException e) {
-            // A line the sink chokes on is skipped rather than retried forever.
-            long now = System.nanoTime();
-            if (now - lastSinkErrorLogNanos >= SINK_ERROR_LOG_INTERVAL_NANOS) {
-                lastSinkErrorLogNanos = now;
-                log.warn("Sink failed on a line from {}; skipping it", origin, e);
+            deliverOneByOne(e);
+        } finally {
+            batch.clear();
+        }
+        lines.addAndGet(n);
+    }
+
+    /** After the sink failed on a batch: each line on its own, so only the lines it chokes on are skipped. */
+    private void deliverOneByOne(RuntimeException first) {
+        LineBatch single = new LineBatch(origin, 1, 1024);
+        RuntimeException failure = first;
+        int skipped = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            single.clear();
+            single.add(batch.bytes(), batch.start(i), batch.length(i));
+            try {
+                sink.accept(single);
+            } catch (RuntimeException e) {
+                failure = e;
+                skipped++;
             }
         }
-        lines.incrementAndGet();
+        long now = System.nanoTime();
+        if (skipped > 0 && now - lastSinkErrorLogNanos >= SINK_ERROR_LOG_INTERVAL_NANOS) {
+            lastSinkErrorLogNanos = now;
+            log.warn("Sink failed on {} line(s) from {}; skipping them", skipped, origin, failure);
+        }
     }
 
     /** Hands the current position to the store (memory), and saves when due or when {@code force}d. */

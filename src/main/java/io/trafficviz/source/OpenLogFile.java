@@ -21,7 +21,11 @@ final class OpenLogFile implements Closeable {
 
     /** Receives the lines read. */
     interface LineListener {
-        void line(String text, boolean truncated);
+        /** One line's bytes, valid during the call only. */
+        void line(byte[] bytes, int from, int length, boolean truncated);
+
+        /** The lines since the last call are complete: hand them on. Offsets advance past them only afterwards. */
+        void endOfBatch();
     }
 
     private final Path file;
@@ -150,10 +154,16 @@ final class OpenLogFile implements Closeable {
             long chunkStart = readPosition;
             readPosition += n;
             total += n;
-            splitter.feed(buffer.array(), buffer.arrayOffset(), n, (text, truncated, endIndex) -> {
-                listener.line(text, truncated);
-                committedOffset = chunkStart + endIndex - buffer.arrayOffset();
+            long[] lastEnd = {-1};
+            splitter.feed(buffer.array(), buffer.arrayOffset(), n, (bytes, from, length, truncated, endIndex) -> {
+                listener.line(bytes, from, length, truncated);
+                lastEnd[0] = endIndex;
             });
+            if (lastEnd[0] >= 0) {
+                // Delivered before the offset moves: a crash in between reads the batch again, never skips it.
+                listener.endOfBatch();
+                committedOffset = chunkStart + lastEnd[0] - buffer.arrayOffset();
+            }
         }
         if (total > 0) {
             lastActivityNanos = System.nanoTime();
@@ -181,7 +191,9 @@ final class OpenLogFile implements Closeable {
 
     /** Delivers an unfinished last line; used once no newline can be expected any more. */
     void flushPartial(LineListener listener) {
-        if (splitter.flushPartial((text, truncated, endIndex) -> listener.line(text, truncated))) {
+        if (splitter.flushPartial((bytes, from, length, truncated, endIndex) ->
+                listener.line(bytes, from, length, truncated))) {
+            listener.endOfBatch();
             committedOffset = readPosition;
         }
     }

@@ -5,12 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of one {@link FileTailer}. Start from {@link #of(Path, String, String)} and adjust with the {@code with*}
+ * Settings of one {@link FileTailer}. Start from {@link #of(Path)} and adjust with the {@code with*}
  * methods.
  *
  * @param path           the file to follow
- * @param server         server name put on every line
- * @param proxy          proxy name put on every line, or null when it is worked out per line
  * @param startAt        where to start in a file that already exists the first time it is seen
  * @param maxLineBytes   longer lines are cut to this many bytes (and counted); the rest is skipped
  * @param pollInterval   how long to wait before looking again when there was nothing to read
@@ -18,7 +16,7 @@ import java.util.Objects;
  *                       last line in it is delivered then
  * @param offsetStore    where to persist read offsets, or null to not persist
  */
-public record TailerOptions(Path path, String server, String proxy, StartPosition startAt, int maxLineBytes,
+public record TailerOptions(Path path, StartPosition startAt, int maxLineBytes,
                             Duration pollInterval, Duration rotationGrace, OffsetStore offsetStore) {
 
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -27,7 +25,6 @@ public record TailerOptions(Path path, String server, String proxy, StartPositio
 
     public TailerOptions {
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(server, "server");
         Objects.requireNonNull(startAt, "startAt");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(rotationGrace, "rotationGrace");
@@ -40,28 +37,28 @@ public record TailerOptions(Path path, String server, String proxy, StartPositio
     }
 
     /** Defaults: start at the end, 64 KiB lines, 100 ms polling, 1 s rotation grace, no offset persistence. */
-    public static TailerOptions of(Path path, String server, String proxy) {
-        return new TailerOptions(path, server, proxy, StartPosition.END, DEFAULT_MAX_LINE_BYTES,
+    public static TailerOptions of(Path path) {
+        return new TailerOptions(path, StartPosition.END, DEFAULT_MAX_LINE_BYTES,
                 DEFAULT_POLL_INTERVAL, DEFAULT_ROTATION_GRACE, null);
     }
 
     public TailerOptions withStartAt(StartPosition value) {
-        return new TailerOptions(path, server, proxy, value, maxLineBytes, pollInterval, rotationGrace, offsetStore);
+        return new TailerOptions(path, value, maxLineBytes, pollInterval, rotationGrace, offsetStore);
     }
 
     public TailerOptions withMaxLineBytes(int value) {
-        return new TailerOptions(path, server, proxy, startAt, value, pollInterval, rotationGrace, offsetStore);
+        return new TailerOptions(path, startAt, value, pollInterval, rotationGrace, offsetStore);
     }
 
     public TailerOptions withPollInterval(Duration value) {
-        return new TailerOptions(path, server, proxy, startAt, maxLineBytes, value, rotationGrace, offsetStore);
+        return new TailerOptions(path, startAt, maxLineBytes, value, rotationGrace, offsetStore);
     }
 
     public TailerOptions withRotationGrace(Duration value) {
-        return new TailerOptions(path, server, proxy, startAt, maxLineBytes, pollInterval, value, offsetStore);
+        return new TailerOptions(path, startAt, maxLineBytes, pollInterval, value, offsetStore);
     }
 
     public TailerOptions withOffsetStore(OffsetStore value) {
-        return new TailerOptions(path, server, proxy, startAt, maxLineBytes, pollInterval, rotationGrace, value);
+        return new TailerOptions(path, startAt, maxLineBytes, pollInterval, rotationGrace, value);
     }
 }

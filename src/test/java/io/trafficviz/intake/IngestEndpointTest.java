@@ -261,7 +261,7 @@ class IngestEndpointTest {
         // A proxy name that is unique across servers is enough.
         accepted(post(ingest("?proxy=edge"), body, "Authorization", AUTH), 1, 0);
         assertThat(requestsInto(get(base + "/network_info"), "proxy:server-b/edge")).isEqualTo(1);
-        assertThat(app.pipeline().totals().sources()).extracting(s -> s.origin())
+        assertThat(app.ingest().totals().sources()).extracting(s -> s.origin())
                 .containsExactly("push:server-b/edge");
     }
 
@@ -277,7 +277,7 @@ class IngestEndpointTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(post(ingest("?server=server-a&proxy=public-proxy"), body, "Authorization", "Basic " + TOKEN)
                 .statusCode()).isEqualTo(401);
-        assertThat(app.pipeline().totals().lines()).isZero();
+        assertThat(app.ingest().totals().lines()).isZero();
         accepted(post(ingest("?server=server-a&proxy=public-proxy"), body, "Authorization", "bearer " + TOKEN), 1, 0);
     }
 
@@ -302,7 +302,7 @@ class IngestEndpointTest {
         r = post(ingest("?server=server-a&proxy=public-proxy"), bomb, "Authorization", AUTH, "Content-Encoding", "gzip");
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).contains("after decompression");
-        assertThat(app.pipeline().totals().lines()).isZero();
+        assertThat(app.ingest().totals().lines()).isZero();
         // Just under the limit is fine.
         String fits = big.substring(0, big.lastIndexOf("\n", 60000) + 1);
         int n = (int) fits.chars().filter(c -> c == '\n').count();
@@ -328,7 +328,7 @@ class IngestEndpointTest {
         assertThat(r.body()).contains("not a JSON array");
         r = post(url, utf8("x"), "Authorization", AUTH, "Content-Encoding", "br");
         assertThat(r.statusCode()).isEqualTo(415);
-        assertThat(app.pipeline().totals().lines()).isZero();
+        assertThat(app.ingest().totals().lines()).isZero();
         // An empty body is simply nothing to do.
         accepted(post(url, new byte[0], "Authorization", AUTH), 0, 0);
     }
@@ -346,13 +346,13 @@ class IngestEndpointTest {
             HttpResponse<String> page = post(local, body, "Origin", "http://evil.example", "Content-Type", "text/plain");
             assertThat(page.statusCode()).isEqualTo(403);
             assertThat(page.body()).contains("Origin");
-            assertThat(open.pipeline().totals().lines()).isEqualTo(1);
+            assertThat(open.ingest().totals().lines()).isEqualTo(1);
             InetAddress other = nonLoopbackAddress();
             assumeTrue(other != null, "this machine has no non-loopback IPv4 address to call from");
             HttpResponse<String> r = post("http://" + other.getHostAddress() + ":" + open.port() + query, body);
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("no ingest.token is configured").contains("loopback");
-            assertThat(open.pipeline().totals().lines()).isEqualTo(1);
+            assertThat(open.ingest().totals().lines()).isEqualTo(1);
         }
     }
 

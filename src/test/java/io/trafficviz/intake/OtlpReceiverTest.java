@@ -263,8 +263,8 @@ class OtlpReceiverTest {
                 "Content-Type", PROTOBUF, "Authorization", AUTH);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(statusMessage(r.body())).contains("unknown proxy 'nope' on server 'server-a'");
-        assertThat(app.pipeline().totals().lines()).isZero();
-        assertThat(app.pipeline().totals().sources()).isEmpty();
+        assertThat(app.ingest().totals().lines()).isZero();
+        assertThat(app.ingest().totals().sources()).isEmpty();
     }
 
     @Test
@@ -291,7 +291,7 @@ class OtlpReceiverTest {
                 "Authorization", AUTH);
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("ingest.maxBodyBytes");
-        assertThat(app.pipeline().totals().lines()).isZero();
+        assertThat(app.ingest().totals().lines()).isZero();
         // An empty export (no records) is a success.
         r = postForBytes(url, new byte[0], "Content-Type", PROTOBUF, "Authorization", AUTH);
         assertThat(r.statusCode()).isEqualTo(200);

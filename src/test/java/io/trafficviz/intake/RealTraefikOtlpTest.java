@@ -197,7 +197,7 @@ class RealTraefikOtlpTest {
         JsonNode src = source(info, "otlp:" + server + "/" + proxy);
         assertThat(src.path("lines").asLong()).isEqualTo(requestsInto(info, proxyId)).isGreaterThanOrEqualTo(15);
         assertThat(src.path("malformed").asLong()).as(src.toString()).isZero();
-        assertThat(app.pipeline().totals().malformed()).isZero();
+        assertThat(app.ingest().totals().malformed()).isZero();
         assertThat(pathRequests(info, serviceId, "/no-such-route")).as("answered by Traefik itself").isZero();
         for (JsonNode edge : info.path("edges")) {
             assertThat(edge.path("source").asText() + " " + edge.path("target").asText()).as("only " + server)

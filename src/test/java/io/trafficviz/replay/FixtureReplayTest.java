@@ -3,10 +3,11 @@ package io.trafficviz.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.source.LineBatch;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.graph.Edge;
-import io.trafficviz.graph.NodeKind;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.model.NodeKind;
+import io.trafficviz.ingest.Ingest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +54,9 @@ class FixtureReplayTest {
         Path log = fixture("combined-access.json.log");
         List<String> lines = Files.readAllLines(log);
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
-        new Replayer(app.pipeline(), app.logFiles(), Double.POSITIVE_INFINITY).run();
+        new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
 
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        Ingest.IngestTotals totals = app.ingest().totals();
         assertThat(totals.lines()).isEqualTo(lines.size());
         assertThat(totals.malformed()).isZero();
 
@@ -68,13 +69,13 @@ class FixtureReplayTest {
             expected.computeIfAbsent("proxy:server-a/" + proxy + "->service:server-a/" + service, k -> new TreeMap<>())
                     .merge(n.path("DownstreamStatus").asInt() / 100, 1L, Long::sum);
         }
-        Map<String, Map<Integer, Long>> actual = app.pipeline().readGraph(g -> g.hopEdges().stream()
+        Map<String, Map<Integer, Long>> actual = app.ingest().readGraph(g -> g.hopEdges().stream()
                 .filter(e -> e.target().kind() == NodeKind.SERVICE)
                 .collect(Collectors.toMap(Edge::id, e -> statusCounts(e), (a, b) -> a, TreeMap::new)));
         assertThat(actual).isEqualTo(expected);
         // Requests into each proxy equal the lines it wrote.
         long publicLines = lines.stream().filter(l -> l.contains("\"public-server-proxy-network\"")).count();
-        long intoPublic = app.pipeline().readGraph(g -> g.hopEdges().stream()
+        long intoPublic = app.ingest().readGraph(g -> g.hopEdges().stream()
                 .filter(e -> e.target().id().equals("proxy:server-a/public-proxy"))
                 .mapToLong(e -> e.stats().requests()).sum());
         assertThat(intoPublic).isEqualTo(publicLines);
@@ -85,8 +86,8 @@ class FixtureReplayTest {
     void theNamedCallerIsOneNodeAsBackendAndAsCaller(@TempDir Path dir) throws Exception {
         Path log = fixture("combined-access.json.log");
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
-        new Replayer(app.pipeline(), app.logFiles(), Double.POSITIVE_INFINITY).run();
-        List<String> edges = app.pipeline().readGraph(g -> g.hopEdges().stream().map(Edge::id).toList());
+        new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
+        List<String> edges = app.ingest().readGraph(g -> g.hopEdges().stream().map(Edge::id).toList());
         assertThat(edges).contains(
                 "proxy:server-a/public-proxy->service:server-a/public-communicating-service",
                 "service:server-a/public-communicating-service->proxy:server-a/private-proxy");
@@ -101,8 +102,8 @@ class FixtureReplayTest {
                 "{\"a\":1}", "127.0.0.1 - - [bad");
         Files.write(log, garbage, java.nio.file.StandardOpenOption.APPEND);
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
-        new Replayer(app.pipeline(), app.logFiles(), Double.POSITIVE_INFINITY).run();
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
+        Ingest.IngestTotals totals = app.ingest().totals();
         assertThat(totals.malformed()).isEqualTo(garbage.size());
         assertThat(totals.lines()).isEqualTo(357 + garbage.size());
         assertThat(totals.sources().get(0).recentMalformed()).hasSize(garbage.size());
@@ -113,18 +114,18 @@ class FixtureReplayTest {
     void replayingBytesBuildsTheSameGraphAsFeedingLineStrings(@TempDir Path dir) throws Exception {
         Path log = fixture("combined-access.json.log");
         TrafficvizApp fromBytes = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
-        new Replayer(fromBytes.pipeline(), fromBytes.logFiles(), Double.POSITIVE_INFINITY).run();
+        new Replayer(fromBytes.ingest(), fromBytes.logFiles(), Double.POSITIVE_INFINITY).run();
         TrafficvizApp fromStrings = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         String origin = fromStrings.logFiles().keySet().iterator().next();
-        assertThat(fromStrings.pipeline().acceptAll(origin, Files.readAllLines(log))).isZero();
+        assertThat(fromStrings.ingest().accept(LineBatch.of(origin, Files.readAllLines(log)))).isZero();
 
-        assertThat(graphSummary(fromBytes.pipeline())).isNotEmpty().isEqualTo(graphSummary(fromStrings.pipeline()));
+        assertThat(graphSummary(fromBytes.ingest())).isNotEmpty().isEqualTo(graphSummary(fromStrings.ingest()));
         fromBytes.close();
         fromStrings.close();
     }
 
     /** Every edge with its counters, latencies and paths, as text. */
-    private static Map<String, String> graphSummary(Pipeline pipeline) {
+    private static Map<String, String> graphSummary(Ingest pipeline) {
         return pipeline.readGraph(g -> {
             Map<String, String> summary = new TreeMap<>();
             for (Edge e : g.hopEdges()) {

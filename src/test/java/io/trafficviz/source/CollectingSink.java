@@ -4,25 +4,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A thread-safe sink that keeps every line, for assertions. */
+/** A thread-safe sink that keeps every line (and the origin of each), for assertions. */
 final class CollectingSink implements LineSink {
-    private final List<LogLine> lines = new ArrayList<>();
+    private final List<String> texts = new ArrayList<>();
+    private final List<String> origins = new ArrayList<>();
 
     @Override
-    public synchronized void accept(LogLine line) {
-        lines.add(line);
+    public synchronized int accept(LineBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            texts.add(batch.text(i));
+            origins.add(batch.origin());
+        }
+        return 0;
     }
 
     synchronized int size() {
-        return lines.size();
-    }
-
-    synchronized List<LogLine> lines() {
-        return List.copyOf(lines);
+        return texts.size();
     }
 
     synchronized List<String> texts() {
-        return lines.stream().map(LogLine::text).toList();
+        return List.copyOf(texts);
+    }
+
+    synchronized List<String> origins() {
+        return List.copyOf(origins);
     }
 
     /** Waits until at least {@code count} lines arrived. */

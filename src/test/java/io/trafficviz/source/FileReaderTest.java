@@ -71,16 +71,15 @@ class FileReaderTest {
         Files.write(file, invalid, java.nio.file.StandardOpenOption.APPEND);
 
         List<String> asStrings = new ArrayList<>();
-        try (FileReader.Chunks chunks = new FileReader.Chunks(file, 4096)) {
-            while (chunks.next(asStrings::add)) {
-                // until the end
-            }
-        }
+        FileReader.readAll(file, asStrings::add);
         List<String> asBytes = new ArrayList<>();
         try (FileReader.Chunks chunks = new FileReader.Chunks(file, 4096)) {
-            while (chunks.nextBytes((bytes, from, length) ->
-                    asBytes.add(new String(bytes, from, length, StandardCharsets.UTF_8)))) {
-                // until the end
+            LineBatch batch = new LineBatch(file.toString());
+            boolean more = true;
+            while (more) {
+                more = chunks.next(batch);
+                asBytes.addAll(batch.texts());
+                batch.clear();
             }
         }
 

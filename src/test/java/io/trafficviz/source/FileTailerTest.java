@@ -27,10 +27,8 @@ class FileTailerTest extends TailerTestSupport {
         append(log(), "second\nthird\n");
         sink.awaitAtLeast(3);
 
-        assertThat(sink.lines()).containsExactly(
-                new LogLine(log().toString(), "edge-1", "public", "first"),
-                new LogLine(log().toString(), "edge-1", "public", "second"),
-                new LogLine(log().toString(), "edge-1", "public", "third"));
+        assertThat(sink.texts()).containsExactly("first", "second", "third");
+        assertThat(sink.origins()).containsOnly(log().toString());
     }
 
     @Test
@@ -154,11 +152,11 @@ class FileTailerTest extends TailerTestSupport {
     void sinkFailureSkipsTheLineButNotTheRest() throws Exception {
         Files.createFile(log());
         CollectingSink collected = new CollectingSink();
-        LineSink failingOnPoison = line -> {
-            if (line.text().equals("poison")) {
+        LineSink failingOnPoison = batch -> {
+            if (batch.texts().contains("poison")) {
                 throw new IllegalStateException("boom");
             }
-            collected.accept(line);
+            return collected.accept(batch);
         };
         FileTailer tailer = tail(options(log()), failingOnPoison);
 

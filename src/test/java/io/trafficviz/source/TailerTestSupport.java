@@ -28,7 +28,7 @@ abstract class TailerTestSupport {
     }
 
     TailerOptions options(Path path) {
-        return TailerOptions.of(path, "edge-1", "public");
+        return TailerOptions.of(path);
     }
 
     FileTailer tail(TailerOptions options, LineSink sink) {

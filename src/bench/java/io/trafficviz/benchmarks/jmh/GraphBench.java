@@ -4,9 +4,9 @@ import io.trafficviz.bench.LogGenerator;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.resolve.AddressBook;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.resolve.Workload;
@@ -54,7 +54,7 @@ public class GraphBench {
     private long[] durations;
     private long clock;
 
-    private Pipeline pipeline;
+    private Ingest pipeline;
     private String[] origins;
     private List<String>[] batches;
 
@@ -107,7 +107,7 @@ public class GraphBench {
         }
         TrafficGraph pipelineGraph = new TrafficGraph(5_000, 20_000, 100);
         RequestResolver resolver = new RequestResolver(cfg, pipelineGraph, book, null);
-        pipeline = new Pipeline(pipelineGraph, resolver, System::currentTimeMillis, true);
+        pipeline = new Ingest(pipelineGraph, resolver, System::currentTimeMillis, true);
         origins = new String[generator.proxies().size()];
         batches = new List[origins.length];
         List<String>[] lists = new List[origins.length];

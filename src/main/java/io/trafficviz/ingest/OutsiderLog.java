@@ -1,4 +1,4 @@
-package io.trafficviz.pipeline;
+package io.trafficviz.ingest;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

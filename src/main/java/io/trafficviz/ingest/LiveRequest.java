@@ -1,10 +1,11 @@
-package io.trafficviz.pipeline;
+package io.trafficviz.ingest;
 
 import io.trafficviz.graph.Node;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.model.Route;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestEvent;
-import io.trafficviz.resolve.Resolution;
 
 /**
  * The request the pipeline is recording, as {@link EventListener#onRequest} sees it: the route and outcome for
@@ -15,28 +16,30 @@ public final class LiveRequest {
     private long seq;
     private long time;
     private ProxyContext ctx;
-    private Resolution resolution;
+    private Route route;
+    private TrafficGraph.Hops hops;
     private Node to;
     private AccessLogEntry entry;
 
     LiveRequest() {
     }
 
-    void set(long seq, long time, ProxyContext ctx, Resolution resolution, AccessLogEntry entry) {
+    void set(long seq, long time, ProxyContext ctx, Route route, TrafficGraph.Hops hops, AccessLogEntry entry) {
         this.seq = seq;
         this.time = time;
         this.ctx = ctx;
-        this.resolution = resolution;
-        this.to = resolution.target() != null ? resolution.target() : resolution.proxy();
+        this.route = route;
+        this.hops = hops;
+        this.to = hops.target() != null ? hops.target() : hops.proxy();
         this.entry = entry;
     }
 
     public String fromId() {
-        return resolution.client().id();
+        return hops.client().id();
     }
 
     public String proxyId() {
-        return resolution.proxy().id();
+        return hops.proxy().id();
     }
 
     /** The target's id, or the proxy's when the proxy answered itself (as {@link RequestEvent#toId()}). */
@@ -49,15 +52,15 @@ public final class LiveRequest {
     }
 
     public boolean answeredByProxy() {
-        return resolution.answeredByProxy();
+        return route.answeredByProxy();
     }
 
     /** Builds the full event (a new object every call). */
     public RequestEvent event() {
-        Resolution r = resolution;
-        return new RequestEvent(seq, time, ctx.serverName(), ctx.network(), ctx.proxyName(), r.client().label(),
-                to.label(), r.client().id(), r.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
+        TrafficGraph.Hops h = hops;
+        return new RequestEvent(seq, time, ctx.serverName(), ctx.network(), ctx.proxyName(), h.client().label(),
+                to.label(), h.client().id(), h.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
                 entry.requestPath, entry.downstreamStatus, entry.durationMillis(), entry.isError(),
-                r.answeredByProxy(), r.outsider());
+                route.answeredByProxy(), route.outsider());
     }
 }

@@ -1,4 +1,4 @@
-package io.trafficviz.pipeline;
+package io.trafficviz.ingest;
 
 /** Receives every resolved request while {@link #wantsEvents()} says someone is watching. Must not block. */
 public interface EventListener {

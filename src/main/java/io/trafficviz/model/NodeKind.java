@@ -1,4 +1,4 @@
-package io.trafficviz.graph;
+package io.trafficviz.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.trafficviz.pipeline;
+package io.trafficviz.ingest;
 
 import org.junit.jupiter.api.Test;
 
