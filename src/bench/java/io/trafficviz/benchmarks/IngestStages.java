@@ -7,7 +7,7 @@ import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.replay.Replayer;
-import io.trafficviz.source.FileReader;
+import io.trafficviz.source.LineBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ public final class IngestStages {
             for (int i = 0; i < texts.size(); i++) {
                 List<String> lines = texts.get(i);
                 for (int from = 0; from < lines.size(); from += 1024) {
-                    pipeline.acceptAll(origins.get(i), lines.subList(from, Math.min(lines.size(), from + 1024)));
+                    pipeline.accept(LineBatch.of(origins.get(i), lines.subList(from, Math.min(lines.size(), from + 1024))));
                 }
             }
             report("pipeline", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, pipeline.totals().lines());
@@ -95,51 +95,22 @@ public final class IngestStages {
 
     private static void replayRounds(Ingest pipeline, List<String> paths, int rounds) throws Exception {
         for (int round = 0; round < rounds; round++) {
-            for (boolean inPlace : new boolean[]{false, true}) {
-                long lines = pipeline.totals().lines();
-                long t0 = System.nanoTime();
-                long c0 = CPU.getCurrentThreadCpuTime();
-                readInTurn(pipeline, paths, inPlace);
-                long n = pipeline.totals().lines() - lines;
-                report(inPlace ? "bytes" : "strings", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
-                        pipeline.totals().malformed());
-            }
+            long lines = pipeline.totals().lines();
+            long t0 = System.nanoTime();
+            long c0 = CPU.getCurrentThreadCpuTime();
+            readInTurn(pipeline, paths);
+            long n = pipeline.totals().lines() - lines;
+            report("bytes", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
+                    pipeline.totals().malformed());
         }
     }
 
     /**
-     * Reads every file through the pipeline a 256 KiB chunk from each in turn, as {@code replay --speed max} does:
-     * {@code inPlace}, from the file's bytes as it does now ({@link Replayer#readInTurn}), else as line Strings in
-     * batches as it did before.
+     * Reads every file through ingest a 256 KiB chunk from each in turn, as {@code replay --speed max} does, all on this
+     * thread (as on one core), so that the thread's CPU is every stage's.
      */
-    private static void readInTurn(Ingest pipeline, List<String> paths, boolean inPlace) throws Exception {
-        if (inPlace) {
-            Replayer.readInTurn(pipeline, paths, 256 * 1024);
-            return;
-        }
-        List<FileReader.Chunks> open = new ArrayList<>();
-        for (String path : paths) {
-            open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
-        }
-        List<String> batch = new ArrayList<>(1024);
-        List<Integer> active = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            active.add(i);
-        }
-        while (!active.isEmpty()) {
-            for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
-                int i = it.next();
-                boolean more = open.get(i).next(batch::add);
-                pipeline.acceptAll(paths.get(i), batch);
-                batch.clear();
-                if (!more) {
-                    it.remove();
-                }
-            }
-        }
-        for (FileReader.Chunks c : open) {
-            c.close();
-        }
+    private static void readInTurn(Ingest pipeline, List<String> paths) throws Exception {
+        Replayer.readInTurn(pipeline, paths, 256 * 1024, 1);
     }
 
     /**
@@ -155,7 +126,7 @@ public final class IngestStages {
         for (int round = 0; round < rounds; round++) {
             long before = pipeline.totals().lines();
             long c0 = CPU.getCurrentThreadCpuTime();
-            readInTurn(pipeline, paths, true);
+            readInTurn(pipeline, paths);
             lines = pipeline.totals().lines() - before;
             double nsPerLine = (CPU.getCurrentThreadCpuTime() - c0) / (double) lines;
             each.append(each.length() == 0 ? "" : ",").append(Math.round(nsPerLine));
