@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Feeds whole log files through ingest from their beginning: as fast as possible (a buffer of lines from each file in
@@ -59,65 +56,84 @@ public final class Replayer {
 
     /**
      * Reads every file through {@code ingest}, {@code chunkBytes} of lines from each in turn, so files advance together
-     * (roughly in log-time order) while memory stays a few buffers. With one core, one thread reads, parses and counts;
-     * with more, one thread reads and cuts lines, {@code cores - 2} others parse (none with two cores: the reader
-     * parses too), and the calling thread counts the batches in the order they were read — the same order, so the same
-     * graph, as with one core.
+     * (roughly in log-time order) while memory stays a few buffers. With one core, one thread reads, parses and counts.
+     * With more, one thread reads and cuts lines, and every batch read waits in order to be counted by the calling
+     * thread; parsing is shared: the reader, {@code cores - 2} parse threads and the counting thread itself each take
+     * the oldest batch nobody has started parsing. Counting in the order read gives the same graph as one core.
      */
     public static void readInTurn(Ingest ingest, List<String> paths, int chunkBytes, int cores) throws IOException {
         if (cores <= 1) {
             readInTurnInline(ingest, paths, chunkBytes);
             return;
         }
-        int parsers = Math.max(0, cores - 2);
-        int inFlight = 2 * Math.max(1, parsers) + 2;
-        BlockingQueue<CompletableFuture<Work>> ordered = new ArrayBlockingQueue<>(inFlight);
-        BlockingQueue<Work> free = new ArrayBlockingQueue<>(inFlight + 2);
-        for (int i = 0; i < inFlight + 2; i++) {
+        int helpers = Math.max(0, cores - 2);
+        int inFlight = 4 + 2 * cores;
+        Work end = new Work();
+        BlockingQueue<Work> ordered = new ArrayBlockingQueue<>(inFlight + 1);
+        BlockingQueue<Work> unparsed = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<Work> free = new ArrayBlockingQueue<>(inFlight);
+        for (int i = 0; i < inFlight; i++) {
             free.add(new Work());
         }
-        ExecutorService pool = parsers == 0 ? null : Executors.newFixedThreadPool(parsers, r -> {
-            Thread t = new Thread(r, "replay-parse");
+        List<Thread> parsers = new ArrayList<>();
+        for (int i = 0; i < helpers; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        Work w = unparsed.take();
+                        if (w == end) {
+                            unparsed.add(end); // for the next helper
+                            return;
+                        }
+                        w.parseIfUnclaimed(ingest);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "replay-parse-" + i);
             t.setDaemon(true);
-            return t;
-        });
-        CompletableFuture<Work> end = CompletableFuture.completedFuture(null);
+            parsers.add(t);
+            t.start();
+        }
         Throwable[] readerFailure = new Throwable[1];
         Thread reader = new Thread(() -> {
             try {
-                eachChunk(paths, chunkBytes, free, batch -> {
-                    Work work = batch;
-                    CompletableFuture<Work> parsed = pool == null
-                            ? CompletableFuture.completedFuture(work.parse(ingest))
-                            : CompletableFuture.supplyAsync(() -> work.parse(ingest), pool);
-                    put(ordered, parsed);
+                eachChunk(paths, chunkBytes, free, work -> {
+                    work.unclaim();
+                    put(ordered, work);
+                    unparsed.add(work);
+                    // One batch parsed for each read: the oldest nobody took yet (this one, if the others are busy).
+                    Work oldest;
+                    while ((oldest = unparsed.poll()) != null && !oldest.parseIfUnclaimed(ingest)) {
+                        // taken by someone else: try the next
+                    }
                 });
             } catch (Throwable e) {
                 readerFailure[0] = e;
             } finally {
+                unparsed.add(end);
                 put(ordered, end);
             }
         }, "replay-read");
         reader.start();
         try {
             while (true) {
-                CompletableFuture<Work> next = ordered.take();
+                Work next = ordered.take();
                 if (next == end) {
                     break;
                 }
-                Work work = next.join();
-                ingest.apply(work.parsed);
-                work.batch.clear();
-                free.add(work);
+                next.parseIfUnclaimed(ingest); // the counter's turn came before any parser's
+                next.awaitParsed();
+                ingest.apply(next.parsed);
+                next.batch.clear();
+                free.add(next);
             }
             reader.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reader.interrupt();
         } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
+            parsers.forEach(Thread::interrupt);
         }
         if (readerFailure[0] instanceof IOException io) {
             throw io;
@@ -136,7 +152,7 @@ public final class Replayer {
         BlockingQueue<Work> free = new ArrayBlockingQueue<>(1);
         free.add(work);
         eachChunk(paths, chunkBytes, free, w -> {
-            ingest.apply(w.parse(ingest).parsed);
+            ingest.apply(ingest.parse(w.batch, w.parsed));
             w.batch.clear();
             free.add(w);
         });
@@ -185,18 +201,47 @@ public final class Replayer {
         }
     }
 
-    /** A batch of lines on its way through: read into {@link #batch}, parsed into {@link #parsed}, then counted. */
+    /**
+     * A batch of lines on its way through: read into {@link #batch}, parsed into {@link #parsed} by whoever claims it
+     * first, then counted.
+     */
     private static final class Work {
         final LineBatch batch = new LineBatch("", 512, CHUNK_BYTES + 4096);
         final Ingest.Parsed parsed = new Ingest.Parsed();
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        private boolean done;
 
         void origin(String origin) {
             batch.clear(origin);
         }
 
-        Work parse(Ingest ingest) {
-            ingest.parse(batch, parsed);
-            return this;
+        void unclaim() {
+            claimed.set(false);
+            synchronized (this) {
+                done = false;
+            }
+        }
+
+        /** Parses this batch unless another thread has started to; returns whether this thread parsed it. */
+        boolean parseIfUnclaimed(Ingest ingest) {
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                ingest.parse(batch, parsed);
+            } finally {
+                synchronized (this) {
+                    done = true;
+                    notifyAll();
+                }
+            }
+            return true;
+        }
+
+        synchronized void awaitParsed() throws InterruptedException {
+            while (!done) {
+                wait();
+            }
         }
     }
 
