@@ -1,6 +1,6 @@
 package io.trafficviz.intake;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * (after decompression) with 413. Naming only a server (no proxy) attributes each line among that server's proxies
  * by its network header, as for a log file several proxies share.
  */
-public final class IntakeRoutes implements Consumer<Javalin> {
+public final class IntakeRoutes implements Consumer<RoutesConfig> {
     public static final String SERVER_HEADER = "X-Trafficviz-Server";
     public static final String PROXY_HEADER = "X-Trafficviz-Proxy";
     public static final String SERVER_ATTRIBUTE = "trafficviz.server";
@@ -86,9 +86,9 @@ public final class IntakeRoutes implements Consumer<Javalin> {
     }
 
     @Override
-    public void accept(Javalin app) {
-        app.post("/ingest", this::ingest);
-        app.post("/v1/logs", this::otlp);
+    public void accept(RoutesConfig routes) {
+        routes.post("/ingest", this::ingest);
+        routes.post("/v1/logs", this::otlp);
     }
 
     /** Extra {@code /network_info} fields of a push source, or null for an origin that is not one. */

@@ -1,12 +1,8 @@
 package io.trafficviz.publish;
 
 import io.javalin.websocket.WsContext;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.api.WriteCallback;
-import org.eclipse.jetty.websocket.common.WebSocketSession;
-import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
-import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,30 +22,16 @@ interface Peer {
         void done(boolean ok);
     }
 
-    /** A Javalin/Jetty 11 WebSocket. */
+    /** A Javalin 7/Jetty 12 WebSocket. */
     static Peer of(WsContext ctx) {
+        Session session = ctx.session;
         return new Peer() {
             @Override
             public void sendText(ByteBuffer utf8, Done done) {
-                // Jetty's RemoteEndpoint only takes a String for text, and encodes it to UTF-8 for every client. Its
-                // core session takes the frame's payload as bytes: the bytes every client shares.
-                if (ctx.session instanceof WebSocketSession session) {
-                    CoreSession core = session.getCoreSession();
-                    core.sendFrame(new Frame(OpCode.TEXT, utf8), Callback.from(() -> done.done(true),
-                            x -> done.done(false)), false);
-                    return;
-                }
-                ctx.session.getRemote().sendString(StandardCharsets.UTF_8.decode(utf8).toString(), new WriteCallback() {
-                    @Override
-                    public void writeSuccess() {
-                        done.done(true);
-                    }
-
-                    @Override
-                    public void writeFailed(Throwable x) {
-                        done.done(false);
-                    }
-                });
+                // Jetty 12's public API takes text only as a String, which it encodes to UTF-8 again: for each client
+                // the shared bytes are copied twice (to a String, back to bytes). Both are plain copies for ASCII,
+                // which the JSON nearly always is (docs/performance.md has the cost).
+                session.sendText(decode(utf8), Callback.from(() -> done.done(true), x -> done.done(false)));
             }
 
             @Override
@@ -57,5 +39,14 @@ interface Peer {
                 ctx.closeSession(code, reason);
             }
         };
+    }
+
+    /** The text of {@code utf8} from its position to its limit, without moving them. */
+    static String decode(ByteBuffer utf8) {
+        if (utf8.hasArray()) {
+            return new String(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining(),
+                    StandardCharsets.UTF_8);
+        }
+        return StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
     }
 }

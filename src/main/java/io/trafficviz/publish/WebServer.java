@@ -1,11 +1,13 @@
 package io.trafficviz.publish;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,10 +29,9 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
-                     Consumer<Javalin> extraRoutes) {
-        ServletContextHandler[] context = new ServletContextHandler[1];
+                     Consumer<RoutesConfig> extraRoutes) {
         app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
+            cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson());
             cfg.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
@@ -39,40 +40,51 @@ public final class WebServer implements AutoCloseable {
             });
             cfg.staticFiles.enableWebjars();
             cfg.http.defaultContentType = "application/json";
-            cfg.jetty.modifyServletContextHandler(handler -> context[0] = handler);
             // No permessage-deflate (which browsers always ask for): it compresses every message once per client, so
             // a hundred viewers would cost a hundred compressions of the same bytes. The live streams are encoded once
-            // and shared (see LiveHub); the graph stream's compact form is what keeps it small instead.
-            cfg.jetty.modifyWebSocketServletFactory(factory -> WebSocketServerComponents
-                    .getWebSocketComponents(context[0].getServletContext()).getExtensionRegistry()
-                    .unregister("permessage-deflate"));
+            // and shared (see LiveHub); the graph stream's compact form is what keeps it small instead. The set is
+            // Jetty's live view of the extensions this context negotiates (LiveServerTest checks none is).
+            cfg.jetty.modifyWebSocketServletFactory(factory ->
+                    factory.getAvailableExtensionNames().remove("permessage-deflate"));
+            // Javalin 7 reads the HTTP session's attributes at every WebSocket upgrade, which creates a session, and
+            // Jetty keeps sessions in memory forever by default: each page load or reconnect would leak one. Nothing
+            // here uses sessions: they are dropped when the upgrade ends, and no cookie is set for them.
+            cfg.jetty.modifyServletContextHandler(context -> {
+                SessionHandler sessions = context.getSessionHandler();
+                NullSessionCache none = new NullSessionCache(sessions);
+                none.setSessionDataStore(new NullSessionDataStore());
+                sessions.setSessionCache(none);
+                sessions.setUsingCookies(false);
+            });
+            RoutesConfig routes = cfg.routes;
+            routes.before(ctx -> {
+                ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "no-referrer");
+            });
+            routes.get("/network_info", ctx -> ctx.json(
+                    networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis())));
+            routes.get("/health", ctx -> {
+                boolean ok = healthy.get();
+                ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ok" : "degraded"));
+            });
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.get()));
+            routes.get("/access_logs", ctx -> page(ctx, "/web/access_logs.html"));
+            routes.ws("/access_logs", ws -> {
+                ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.ACCESS_LOG));
+                ws.onClose(ctx -> hub.disconnect(ctx));
+                ws.onError(ctx -> hub.disconnect(ctx));
+            });
+            routes.ws("/ws/graph", ws -> {
+                ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.GRAPH));
+                ws.onClose(ctx -> hub.disconnect(ctx));
+                ws.onError(ctx -> hub.disconnect(ctx));
+            });
+            if (extraRoutes != null) {
+                extraRoutes.accept(routes);
+            }
         });
-        app.before(ctx -> {
-            ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-            ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("Referrer-Policy", "no-referrer");
-        });
-        app.get("/network_info", ctx -> ctx.json(
-                networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis())));
-        app.get("/health", ctx -> {
-            boolean ok = healthy.get();
-            ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ok" : "degraded"));
-        });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
-        app.get("/access_logs", ctx -> page(ctx, "/web/access_logs.html"));
-        app.ws("/access_logs", ws -> {
-            ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.ACCESS_LOG));
-            ws.onClose(ctx -> hub.disconnect(ctx));
-            ws.onError(ctx -> hub.disconnect(ctx));
-        });
-        app.ws("/ws/graph", ws -> {
-            ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.GRAPH));
-            ws.onClose(ctx -> hub.disconnect(ctx));
-            ws.onError(ctx -> hub.disconnect(ctx));
-        });
-        if (extraRoutes != null) {
-            extraRoutes.accept(app);
-        }
     }
 
     private static void page(Context ctx, String resource) {

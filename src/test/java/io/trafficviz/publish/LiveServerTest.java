@@ -130,6 +130,37 @@ class LiveServerTest {
         assertThat(get("/network_info?view=logical").path("view").asText()).isEqualTo("logical");
     }
 
+    @Test
+    void webSocketsUpgradeWithoutPermessageDeflateOrSessionCookie() throws Exception {
+        // Browsers always offer deflate; compressing would cost each message once per client. The upgrade creates an
+        // HTTP session nothing uses (see WebServer).
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /ws/graph HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            List<String> head = new java.util.ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                head.add(line);
+            }
+            assertThat(head.get(0)).contains(" 101 ");
+            assertThat(head).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions"))
+                    .noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("set-cookie"));
+        }
+    }
+
+    @Test
+    void peerDecodesOnlyItsOwnPartOfASharedBuffer() {
+        byte[] shared = "xx{\"path\":\"/caf\u00e9\"}yy".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(shared, 1, shared.length - 2).slice();
+        view.position(1).limit(view.limit() - 1);
+        assertThat(Peer.decode(view)).isEqualTo("{\"path\":\"/caf\u00e9\"}");
+        assertThat(view.position()).isEqualTo(1);
+    }
+
     private JsonNode get(String path) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,34 +1,28 @@
 // The graph as the server last described it: nodes and edges by id, kept up to date from `hello` and `batch`.
 //
-// Node and edge objects keep their identity across updates (we copy new fields onto the existing object) because
-// the layout stores x/y/vx/vy on the node objects themselves; replacing them would make nodes jump.
+// This is the server's truth and nothing else: what the page animates (comets, bursts, rate bands) is kept by
+// anim/flashes.js in maps of its own, keyed by edge and node id. Node and edge objects keep their identity across
+// updates (new fields are copied onto the existing object) because the layout stores x/y/vx/vy on the node objects
+// themselves (d3-force's convention, see layout/layout.js); replacing them would make nodes jump.
 
-export const NODE_KINDS = ['proxy', 'gateway', 'service', 'external', 'unrecognised'];
+import { NODE_KINDS, parseNodeId, proxyId } from '../net/node-id.js';
+
+export { NODE_KINDS };
 
 const pairKey = (sourceId, targetId) => sourceId + '\u0000' + targetId;
 
-/** The status-class key of an HTTP status ("2xx".."5xx"), or null for anything else (e.g. 0, 1xx). */
-export function statusClass(status) {
-  const hundreds = Math.floor(Number(status) / 100);
-  return hundreds >= 2 && hundreds <= 5 ? hundreds + 'xx' : null;
-}
-
 /**
- * Best-effort node for an id we have not been told about yet (an edge or event that raced ahead of its node).
- * Ids are `kind:server/name` or `kind:server/network/address` (see docs/protocol.md).
+ * Best-effort node for an id we have not been told about yet (an edge or event that raced ahead of its node), from
+ * what the id itself says (net/node-id.js). The server's description replaces it when it arrives.
  */
-function placeholderNode(id) {
-  const colon = id.indexOf(':');
-  const kind = colon > 0 ? id.slice(0, colon) : 'unrecognised';
-  const parts = id.slice(colon + 1).split('/');
-  const server = parts[0] || 'unknown';
-  const isAddressKind = kind === 'external' || kind === 'unrecognised';
+export function placeholderNode(id) {
+  const parsed = parseNodeId(id);
   return {
     id,
-    kind: NODE_KINDS.includes(kind) ? kind : 'unrecognised',
-    label: parts[parts.length - 1] || id,
-    server,
-    network: isAddressKind && parts.length > 2 ? parts[1] : '',
+    kind: parsed ? parsed.kind : 'unrecognised',
+    label: parsed ? parsed.label : id,
+    server: parsed ? parsed.server : 'unknown',
+    network: parsed ? parsed.network : '',
     addresses: [],
     placeholder: true,
     out: new Map(),
@@ -61,7 +55,7 @@ export class GraphModel {
     this.proxyInfo.clear();
     for (const server of this.servers) {
       for (const proxy of server.proxies || []) {
-        const id = typeof proxy.id === 'string' ? proxy.id : `proxy:${server.name}/${proxy.name}`;
+        const id = typeof proxy.id === 'string' ? proxy.id : proxyId(server.name, proxy.name);
         this.proxyInfo.set(id, { server: server.name, ...proxy });
       }
     }
@@ -102,13 +96,7 @@ export class GraphModel {
       const { node, added } = this.upsertNode(raw);
       if (added) addedNodes.push(node);
     }
-    for (const raw of batch.edges || []) {
-      const edge = this.upsertEdge(raw, addedNodes);
-      if (edge && edge.isNew) {
-        edge.isNew = false;
-        addedEdges.push(edge);
-      }
-    }
+    for (const raw of batch.edges || []) this.upsertEdge(raw, addedNodes, addedEdges);
     if (addedNodes.length || addedEdges.length) this.structureVersion++;
     if ((batch.edges && batch.edges.length) || addedNodes.length) this.statsVersion++;
     return { addedNodes, addedEdges };
@@ -151,7 +139,8 @@ export class GraphModel {
     return node;
   }
 
-  upsertEdge(raw, addedNodes) {
+  /** Updates or adds an edge; a new one is pushed onto `addedEdges`, new nodes its ends needed onto `addedNodes`. */
+  upsertEdge(raw, addedNodes, addedEdges) {
     if (!raw || typeof raw.source !== 'string' || typeof raw.target !== 'string') return null;
     const id = typeof raw.id === 'string' ? raw.id : raw.source + '->' + raw.target;
     let edge = this.edges.get(id);
@@ -166,9 +155,9 @@ export class GraphModel {
       id,
       sourceNode: this.nodeFor(raw.source, addedNodes),
       targetNode: this.nodeFor(raw.target, addedNodes),
-      isNew: true,
     };
     this.edges.set(id, edge);
+    if (addedEdges) addedEdges.push(edge);
     this.edgeByPair.set(pairKey(raw.source, raw.target), edge);
     // Per-node index of outgoing edges: the hot path (every hop of every event) looks edges up here with the
     // node's own id string, whose hash V8 has already cached, instead of building a pair key per lookup.

@@ -8,10 +8,10 @@
 //    less-settled group doing most of the moving.
 // The simulation never runs its own timer: the render loop calls step() so layout and drawing share one frame.
 
-import { groupNodes, measureGroups, nodeExtent, nodeRadius, GROUP_GAP, LABEL_FONT_SIZE } from './groups.js';
+import { groupNodes, measureGroups, nodeExtent, GROUP_GAP, LABEL_FONT_SIZE } from './groups.js';
+import { nodeRadius } from '../lib/geometry.js';
 import { loadPositions, savePositions, forgetPositions } from './positions.js';
-
-const d3 = window.d3;
+import { d3 } from '../lib/d3.js';
 
 const KIND_FLOW_BIAS = { external: -1, unrecognised: -1, gateway: -0.2, proxy: 0, service: 1 };
 const SETTLED_ALPHA = 0.02;

@@ -1,6 +1,12 @@
-// Where edges are drawn. Shared by the renderer, the flashes and hit-testing so a dot always rides on its line.
+// Where nodes and edges are drawn, in world units. Shared by the layout, the renderer, the flashes and hit-testing, so
+// a dot always rides on its line and a click lands on what is drawn.
 
-import { nodeRadius } from './groups.js';
+const NODE_RADIUS = { proxy: 13, gateway: 14, service: 9, external: 7, unrecognised: 7 };
+
+/** A node's radius by kind (its shape: view/shapes.js). */
+export function nodeRadius(node) {
+  return NODE_RADIUS[node.kind] || 7;
+}
 
 /** Gap between the two lines of an A→B / B→A pair, in world units. */
 const PAIR_OFFSET = 4.5;
@@ -40,18 +46,4 @@ export function distanceToSegmentSquared(px, py, x1, y1, x2, y2) {
   const cx = x1 + t * dx - px;
   const cy = y1 + t * dy - py;
   return cx * cx + cy * cy;
-}
-
-/**
- * edgeSegment for an edge object, cached on the edge until `positionsVersion` changes: with the layout at rest,
- * thousands of comets per frame reuse the same few thousand segments instead of recomputing them.
- */
-export function cachedEdgeSegment(edge, positionsVersion) {
-  let cached = edge.segment;
-  if (!cached || cached.version !== positionsVersion) {
-    cached = edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, cached || {});
-    cached.version = positionsVersion;
-    edge.segment = cached;
-  }
-  return cached;
 }

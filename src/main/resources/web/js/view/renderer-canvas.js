@@ -7,10 +7,11 @@
 // Within a layer, everything of one style goes into one Path2D and is stroked/filled once, so thousands of edges
 // cost a handful of draw calls. Labels are culled to the viewport and skipped when too small to read.
 
-import { edgeSegment } from './geometry.js';
-import { LABEL_FONT_SIZE, labelSide, labelText, measureGroups, nodeRadius } from './groups.js';
+import { edgeSegment, nodeRadius } from '../lib/geometry.js';
+import { LABEL_FONT_SIZE, labelSide, labelText, measureGroups } from '../layout/groups.js';
 import { addNodeShape } from './shapes.js';
-import { errorRatio, formatMs, formatPercent, formatRate } from './format.js';
+import { createFlashRenderer } from './flash-render.js';
+import { errorRatio, formatMs, formatPercent, formatRate } from '../lib/format.js';
 
 const KINDS_BACK_TO_FRONT = ['unrecognised', 'external', 'service', 'gateway', 'proxy'];
 const MAX_EDGE_LABELS = 300;
@@ -53,6 +54,7 @@ export function createRenderer(canvas) {
   // mapMs: what the last map redraw cost, rasterisation included (the frame loop paces layout redraws by it);
   // mapBands: how many rate bands the map layer shows.
   const stats = { mapRedraws: 0, mapMs: 0, mapBands: 0 };
+  const flashRenderer = createFlashRenderer();
 
   /** Smoothed milliseconds per drawing phase, exposed for benchmarks. */
   function phase(name, fn) {
@@ -72,8 +74,9 @@ export function createRenderer(canvas) {
   }
 
   /**
-   * `scene`: {nodes, edges, groups, transform, palette, flashes, isNodeVisible, isEdgeVisible, selectedNode,
-   * selectedEdge, hoverNode, hoverEdge, highlightEdges:Set, searchMatches:Set, now, mapVersion}
+   * `scene`: {nodes, edges, groups, transform, palette, flashes (anim/flashes.js, read only), isNodeVisible,
+   * isEdgeVisible, selectedNode, selectedEdge, hoverNode, hoverEdge, highlightEdges:Set, searchMatches:Set, now,
+   * positionsVersion, mapVersion}
    */
   function draw(scene) {
     const t = scene.transform;
@@ -97,7 +100,8 @@ export function createRenderer(canvas) {
       phase('edges', () => drawEdges(map, frame));
       // Rate bands under folded streams change a few times a second at most: part of the map, not of every frame.
       phase('bands', () => {
-        stats.mapBands = scene.flashes.drawBands(map, k, frame.colors, scene.isNodeVisible, scene.positionsVersion);
+        stats.mapBands = flashRenderer.drawBands(map, k, scene.flashes, frame.colors, scene.isNodeVisible,
+          scene.positionsVersion);
       });
       phase('nodes', () => drawNodes(map, frame));
       phase('outsiders', () => drawOutsiders(map, frame));
@@ -112,7 +116,8 @@ export function createRenderer(canvas) {
     toWorld(screen, t);
     phase('highlights', () => drawHighlights(screen, frame));
     const flashView = { k, x: t.x, y: t.y, ratio: pixelRatio, width: canvas.width, height: canvas.height };
-    phase('flashes', () => scene.flashes.draw(screen, flashView, frame.colors, scene.isNodeVisible, scene.positionsVersion));
+    phase('flashes', () => flashRenderer.draw(screen, flashView, scene.flashes, frame.colors, scene.isNodeVisible,
+      scene.positionsVersion));
     phase('focus', () => drawFocus(screen, frame));
   }
 

@@ -3,13 +3,15 @@
 // Rows are rendered at most ~10 times a second whatever the event rate, at most MAX_ROWS of them, and <tr> elements
 // are recycled (oldest becomes newest) instead of created and thrown away. Every value is set with textContent.
 
-import { connectReconnecting, socketUrl } from './ws.js';
-import { applyStoredTheme, toggleTheme } from './theme.js';
-import { replaceOptions, STATUS_CLASSES } from './filters.js';
-import { statusClass } from './graph-model.js';
-import { Ring } from './ring.js';
-import { el } from './dom.js';
-import { formatClock, formatCount, formatMs, formatRate } from './format.js';
+import { connectReconnecting, socketUrl } from '../net/ws.js';
+import { applyStoredTheme, toggleTheme } from '../view/theme.js';
+import { createFilter, createGroupIndex } from '../model/filters.js';
+import { Ring } from '../model/ring.js';
+import { createFilterControls } from '../ui/filter-controls.js';
+import { bindShortcuts, showConnectionStatus, showPaused } from '../ui/toolbar.js';
+import { el } from '../lib/dom.js';
+import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
+import { createRateMeter } from '../lib/rate-meter.js';
 
 const MAX_ROWS = 1000;
 const HISTORY = 5000; // kept so that changing a filter can refill the table from what was already received
@@ -22,7 +24,8 @@ const tbody = $('rows');
 const wrap = $('table-wrap');
 
 const history = new Ring(HISTORY);
-const filter = { server: '', network: '', classes: new Set(STATUS_CLASSES), text: '' };
+const filter = createFilter(); // server, network, status classes: as on the graph page
+let filterText = ''; // lower case; matched against the row's visible text
 const counters = { received: 0, dropped: 0 };
 let pending = []; // received, not yet considered for the table
 let shownRows = []; // entries currently in the table, oldest first (parallel to tbody rows)
@@ -30,51 +33,19 @@ let userPaused = false;
 let following = true; // the view sticks to the newest row until the user scrolls up
 let unseen = 0;
 let lastRender = 0;
-const servers = new Map(); // server -> Set(network)
+const groups = createGroupIndex(); // the servers and networks seen, for the filter choices
+const rate = createRateMeter(performance.now());
 
 // ------------------------------------------------------------------ filtering
 
 function matches(entry) {
-  if (filter.server && entry.server !== filter.server) return false;
-  if (filter.network && entry.network !== filter.network) return false;
-  if (filter.classes.size !== STATUS_CLASSES.length) {
-    const cls = statusClass(entry.status);
-    if (!cls || !filter.classes.has(cls)) return false;
-  }
-  if (filter.text) {
+  if (!filter.acceptEvent(entry)) return false;
+  if (filterText) {
     const haystack = [entry.from, entry.to, entry.proxy, entry.host, entry.path, entry.method, entry.status,
       entry.server, entry.network].join('\u0000').toLowerCase();
-    if (!haystack.includes(filter.text)) return false;
+    if (!haystack.includes(filterText)) return false;
   }
   return true;
-}
-
-function rememberGroups(entry) {
-  const server = entry.server == null ? '' : String(entry.server);
-  let networks = servers.get(server);
-  let changed = false;
-  if (!networks) {
-    networks = new Set();
-    servers.set(server, networks);
-    changed = true;
-  }
-  const network = entry.network == null ? '' : String(entry.network);
-  if (!networks.has(network)) {
-    networks.add(network);
-    changed = true;
-  }
-  return changed;
-}
-
-function refreshFilterOptions() {
-  replaceOptions($('filter-server'), 'All servers', [...servers.keys()].sort(), filter.server);
-  filter.server = $('filter-server').value;
-  const networks = new Set();
-  for (const [server, names] of servers) {
-    if (!filter.server || server === filter.server) for (const name of names) networks.add(name);
-  }
-  replaceOptions($('filter-network'), 'All networks', [...networks].sort(), filter.network);
-  filter.network = $('filter-network').value;
 }
 
 function onFilterChange() {
@@ -87,31 +58,17 @@ function onFilterChange() {
   updateCounter();
 }
 
-$('filter-server').addEventListener('change', () => {
-  filter.server = $('filter-server').value;
-  filter.network = '';
-  refreshFilterOptions();
-  onFilterChange();
-});
-$('filter-network').addEventListener('change', () => {
-  filter.network = $('filter-network').value;
-  onFilterChange();
-});
-for (const button of document.querySelectorAll('[data-status]')) {
-  button.setAttribute('aria-pressed', 'true');
-  button.addEventListener('click', () => {
-    const cls = button.dataset.status;
-    if (filter.classes.has(cls)) filter.classes.delete(cls);
-    else filter.classes.add(cls);
-    button.setAttribute('aria-pressed', String(filter.classes.has(cls)));
-    onFilterChange();
-  });
-}
+const filterControls = createFilterControls(
+  { server: $('filter-server'), network: $('filter-network'), statusButtons: [...document.querySelectorAll('.status-toggles [data-status]')] },
+  filter,
+  groups,
+  onFilterChange,
+);
 let textTimer = null;
 $('text-filter').addEventListener('input', () => {
   clearTimeout(textTimer);
   textTimer = setTimeout(() => {
-    filter.text = $('text-filter').value.trim().toLowerCase();
+    filterText = $('text-filter').value.trim().toLowerCase();
     onFilterChange();
   }, 150);
 });
@@ -204,11 +161,11 @@ function onMessage(message) {
   for (const entry of entries) {
     if (!entry || typeof entry !== 'object') continue;
     history.push(entry);
-    if (rememberGroups(entry)) groupsChanged = true;
+    if (groups.add(entry.server, entry.network == null ? '' : entry.network)) groupsChanged = true;
     pending.push(entry);
   }
   if (pending.length > HISTORY) pending = pending.slice(pending.length - HISTORY);
-  if (groupsChanged) refreshFilterOptions();
+  if (groupsChanged) filterControls.refresh();
 }
 
 /** Moves pending entries into the table; while paused (or scrolled up) they only count as unseen. */
@@ -237,21 +194,6 @@ function render(force) {
   if (following) scrollToNewest();
 }
 
-const rate = {
-  count: 0,
-  since: performance.now(),
-  perSecond: 0,
-  add(n) {
-    this.count += n;
-  },
-  sample(now) {
-    if (now - this.since < 1000) return;
-    this.perSecond = (this.count * 1000) / (now - this.since);
-    this.count = 0;
-    this.since = now;
-  },
-};
-
 function updateCounter() {
   const dropped = counters.dropped ? ` · ${formatCount(counters.dropped)} dropped by server` : '';
   $('counter').textContent = `${formatCount(shownRows.length)} rows · ${formatCount(counters.received)} received${dropped}`;
@@ -273,9 +215,7 @@ requestAnimationFrame(frame);
 
 function setPaused(paused) {
   userPaused = paused;
-  $('pause').textContent = paused ? '▶ Resume' : '❚❚ Pause';
-  $('pause').setAttribute('aria-pressed', String(paused));
-  document.body.classList.toggle('paused', paused);
+  showPaused($('pause'), paused);
   if (!paused) {
     following = true;
     render(true);
@@ -295,16 +235,9 @@ $('clear').addEventListener('click', () => {
   updateFollowButton();
 });
 $('theme').addEventListener('click', () => toggleTheme());
-document.addEventListener('keydown', (event) => {
-  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-  if (event.key === ' ') {
-    event.preventDefault();
-    setPaused(!userPaused);
-  }
-  if (event.key === '/') {
-    event.preventDefault();
-    $('text-filter').focus();
-  }
+bindShortcuts({
+  ' ': () => setPaused(!userPaused),
+  '/': () => $('text-filter').focus(),
 });
 
 let connection = null;
@@ -312,11 +245,7 @@ function connect() {
   if (connection) return;
   connection = connectReconnecting(socketUrl('access_logs'), {
     onMessage,
-    onStatus: (status) => {
-      const badge = $('connection');
-      badge.textContent = { connecting: 'connecting…', open: 'live', closed: 'reconnecting…', stopped: 'offline' }[status] || status;
-      badge.dataset.status = status;
-    },
+    onStatus: (status) => showConnectionStatus($('connection'), status),
   });
 }
 

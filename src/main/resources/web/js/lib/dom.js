@@ -17,3 +17,19 @@ export function el(tag, attributes = {}, ...children) {
   }
   return element;
 }
+
+/** Rebuilds a <select>'s options as text (names come from logs and are never parsed as HTML). */
+export function replaceOptions(select, allLabel, values, selected) {
+  select.replaceChildren();
+  const all = document.createElement('option');
+  all.value = '';
+  all.textContent = allLabel;
+  select.append(all);
+  for (const value of values) {
+    const option = document.createElement('option');
+    option.value = value;
+    option.textContent = value || '(none)';
+    select.append(option);
+  }
+  select.value = values.includes(selected) ? selected : '';
+}

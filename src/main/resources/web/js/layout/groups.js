@@ -3,6 +3,8 @@
 // The same geometry is used by the layout (to keep boxes from overlapping) and by the renderer (to draw them),
 // so what the layout separates is exactly what the user sees.
 
+import { nodeRadius } from '../lib/geometry.js';
+
 /** Space between a node (including its label) and its network box edge; top leaves room for the network name. */
 export const NETWORK_PADDING = { left: 14, right: 14, top: 30, bottom: 12 };
 /** Space between network boxes and their server box; top leaves room for the server title. */
@@ -10,11 +12,6 @@ export const SERVER_PADDING = { left: 16, right: 16, top: 34, bottom: 16 };
 /** Minimum gap the layout keeps between sibling boxes. */
 export const GROUP_GAP = 26;
 
-const NODE_RADIUS = { proxy: 13, gateway: 14, service: 9, external: 7, unrecognised: 7 };
-
-export function nodeRadius(node) {
-  return NODE_RADIUS[node.kind] || 7;
-}
 
 /** Node label font size in world units at zoom 1 (the renderer caps the on-screen size when zoomed in). */
 export const LABEL_FONT_SIZE = 11;

@@ -1,6 +1,6 @@
 // The key a newcomer needs: what the shapes, colours and moving dots mean.
 
-import { el } from './dom.js';
+import { el } from '../lib/dom.js';
 import { addNodeShape, KIND_LABELS } from './shapes.js';
 
 const ICON = 18;

@@ -3,13 +3,13 @@
 // The tail is rendered a few times a second at most (a busy proxy sees thousands of requests a second; nobody reads
 // that fast) and stands still while the pointer is over it, so the row being hovered does not slide away.
 
-import { el } from './dom.js';
-import { Ring } from './ring.js';
-import { eventCrossesEdge, eventTouchesNode } from './graph-model.js';
+import { el } from '../lib/dom.js';
+import { Ring } from '../model/ring.js';
+import { eventCrossesEdge, eventTouchesNode } from '../model/graph-model.js';
 import { KIND_LABELS } from './shapes.js';
 import {
   errorRatio, formatBytes, formatClock, formatCount, formatMs, formatPercent, formatRate,
-} from './format.js';
+} from '../lib/format.js';
 
 const TAIL_SIZE = 50;
 const REFRESH_MS = 300;

@@ -3,10 +3,9 @@
 //
 // Indexes are rebuilt lazily: only when someone asks and the layout has moved since the last build.
 
-import { edgeSegment, distanceToSegmentSquared } from './geometry.js';
-import { nodeRadius } from './groups.js';
+import { edgeSegment, distanceToSegmentSquared, nodeRadius } from '../lib/geometry.js';
+import { d3 } from '../lib/d3.js';
 
-const d3 = window.d3;
 const EDGE_SAMPLE_SPACING = 24; // world units between sample points along an edge
 
 export function createHitTester() {

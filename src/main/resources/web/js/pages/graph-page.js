@@ -1,0 +1,391 @@
+// The graph page: composition and the frame loop. It creates the parts, connects them, takes the stream's messages
+// and hands them on, and draws when something changed. See docs/frontend.md for who owns which state:
+//   net/ (decode) → model/graph-model.js (server truth) → layout/ (positions) and anim/flashes.js (animation state)
+//   → view/ (draws the scene: reads model, layout and anim) ← ui/ (zoom, drag, hover, click, toolbar, search).
+
+import { connectReconnecting, socketUrl } from '../net/ws.js';
+import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from '../net/wire.js';
+import { GraphModel } from '../model/graph-model.js';
+import { createFilter, createGroupIndex } from '../model/filters.js';
+import { Ring } from '../model/ring.js';
+import { createFlashes } from '../anim/flashes.js';
+import { createLayout } from '../layout/layout.js';
+import { createRenderer } from '../view/renderer-canvas.js';
+import { createPanel } from '../view/panel.js';
+import { renderLegend } from '../view/legend.js';
+import { applyStoredTheme, readPalette, toggleTheme } from '../view/theme.js';
+import { createInteraction } from '../ui/interaction.js';
+import { createFilterControls } from '../ui/filter-controls.js';
+import { createSearch } from '../ui/search.js';
+import { bindShortcuts, showConnectionStatus, showGraphCounters, showPaused } from '../ui/toolbar.js';
+import { createFrameCounter, createRateMeter } from '../lib/rate-meter.js';
+
+const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
+
+applyStoredTheme();
+
+const $ = (id) => document.getElementById(id);
+const canvas = $('graph');
+
+const model = new GraphModel();
+const nodeTable = createNodeTable(); // the stream's node indexes (ix) -> node descriptions
+const flashes = createFlashes({ model });
+const renderer = createRenderer(canvas);
+const recentEvents = new Ring(RECENT_EVENTS);
+const filter = createFilter();
+const groups = createGroupIndex(); // servers and networks, for the filter choices
+const rateMeter = createRateMeter(performance.now());
+const fps = createFrameCounter();
+let needsDraw = true;
+
+const layout = createLayout({
+  aspectRatio: () => renderer.width / Math.max(1, renderer.height),
+  onSettled: () => {
+    needsDraw = true;
+    interaction.followGraph();
+  },
+});
+
+/** What view/renderer-canvas.js draws. The page fills it; ui/interaction.js owns transform and hover. */
+const scene = {
+  nodes: [],
+  edges: [],
+  groups: [],
+  transform: null,
+  palette: readPalette(),
+  flashes, // read only, by the view
+  isNodeVisible: filter.isNodeVisible,
+  isEdgeVisible: filter.isEdgeVisible,
+  selectedNode: null,
+  selectedEdge: null,
+  hoverNode: null,
+  hoverEdge: null,
+  highlightEdges: new Set(),
+  searchMatches: new Set(),
+  now: 0,
+  positionsVersion: 0,
+  /** Bumped whenever the static picture (boxes, edges, nodes, labels) must be redrawn. */
+  mapVersion: 0,
+};
+
+/** The static picture changed: redraw it on the next frame. */
+function invalidateMap() {
+  scene.mapVersion++;
+  needsDraw = true;
+}
+
+const interaction = createInteraction({
+  elements: { canvas, tooltip: $('tooltip'), panel: $('panel'), legend: $('legend') },
+  scene,
+  renderer,
+  layout,
+  isNodeVisible: filter.isNodeVisible,
+  onSelect: (selection) => select(selection),
+  requestDraw: () => {
+    needsDraw = true;
+  },
+  invalidateMap,
+});
+
+// ---------------------------------------------------------------- filters, search
+
+const filterControls = createFilterControls(
+  { server: $('filter-server'), network: $('filter-network'), statusButtons: [...document.querySelectorAll('.status-toggles [data-status]')] },
+  filter,
+  groups,
+  () => {
+    interaction.invalidateHits();
+    if (scene.selectedNode && !filter.isNodeVisible(scene.selectedNode)) select(null);
+    invalidateMap();
+  },
+);
+
+const search = createSearch({ input: $('search'), count: $('search-count') }, {
+  nodes: () => scene.nodes,
+  isNodeVisible: filter.isNodeVisible,
+  onMatches: (matches) => {
+    scene.searchMatches = matches;
+    needsDraw = true;
+  },
+  onGo: (matches, submit) => {
+    interaction.focusNodes(matches, true, 2);
+    if (matches.length === 1 && submit) select({ type: 'node', node: matches[0] });
+  },
+});
+
+// ---------------------------------------------------------------- panel & selection
+
+const panel = createPanel($('panel'), {
+  model,
+  onHoverEvent: (event) => {
+    if (!event) scene.highlightEdges = new Set();
+    else scene.highlightEdges = new Set((event.edges || model.edgesOfEvent(event)).filter(Boolean));
+    needsDraw = true;
+  },
+  onSelect: (selection) => select(selection),
+  onClose: () => select(null),
+});
+
+function select(selection) {
+  scene.selectedNode = selection && selection.type === 'node' ? selection.node : null;
+  scene.selectedEdge = selection && selection.type === 'edge' ? selection.edge : null;
+  scene.highlightEdges = new Set();
+  document.body.classList.toggle('panel-open', !!selection);
+  panel.show(selection, { lastMatching: (match, limit) => recentEvents.lastMatching((e) => filter.acceptEvent(e) && match(e), limit) });
+  invalidateMap(); // the selection's edges get labels
+  if (selection) interaction.keepVisibleBesidePanel(selection.node || selection.edge.targetNode);
+}
+
+// ---------------------------------------------------------------- data in
+
+let structureDirty = false;
+
+function onGraphMessage(message) {
+  if (!message || typeof message !== 'object') return;
+  if (message.type === 'hello') {
+    model.applyHello(message.graph);
+    nodeTable.reset();
+    nodeTable.learn(message.graph && message.graph.nodes);
+    // e.g. the demo saying its traffic is simulated: the user must not mistake it for real proxies.
+    const notice = message.graph && typeof message.graph.notice === 'string' ? message.graph.notice : '';
+    $('notice').textContent = notice;
+    $('notice').hidden = !notice;
+    flashes.clear();
+    structureDirty = true;
+    // Node objects survive a hello (same identity); edge objects are rebuilt, so look the selection up again.
+    if (scene.selectedNode && !model.nodes.has(scene.selectedNode.id)) select(null);
+    if (scene.selectedEdge) {
+      const edge = model.edges.get(scene.selectedEdge.id);
+      select(edge ? { type: 'edge', edge } : null);
+    }
+  } else if (message.type === 'batch') {
+    nodeTable.learn(message.nodes);
+    const { addedNodes, addedEdges } = model.applyBatch({ nodes: message.nodes, edges: decodeEdges(message, nodeTable) });
+    if (addedNodes.length || addedEdges.length) structureDirty = true;
+    // A known node can change too (it turned out to be an outsider): redraw the static picture.
+    if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();
+    flashes.addDropped(Number(message.dropped) || 0);
+    const events = decodeEvents(message, nodeTable);
+    if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
+    flashes.ingest(events, filter.acceptEvent);
+    const folded = decodeFolded(message, nodeTable);
+    if (folded.length) flashes.ingestFolded(folded);
+    for (const event of events) recentEvents.push(event);
+    if (!flashes.paused) panel.addEvents(events.filter(filter.acceptEvent));
+    rateMeter.add(events.length + folded.reduce((sum, route) => sum + route.count, 0) + (Number(message.dropped) || 0));
+  }
+  needsDraw = true;
+}
+
+function applyStructure() {
+  structureDirty = false;
+  scene.nodes = [...model.nodes.values()];
+  scene.edges = [...model.edges.values()];
+  layout.setGraph(scene.nodes, scene.edges);
+  scene.groups = layout.groups;
+  groups.clear();
+  for (const node of scene.nodes) groups.add(node.server, node.network || null);
+  filterControls.refresh();
+  interaction.invalidateHits();
+  invalidateMap();
+  $('empty-state').hidden = scene.nodes.length > 0;
+  interaction.followGraph();
+}
+
+let connection = null;
+function connect() {
+  if (connection) return;
+  connection = connectReconnecting(socketUrl('ws/graph'), {
+    onMessage: (message) => timed('messages', () => onGraphMessage(message)),
+    onStatus: (status) => showConnectionStatus($('connection'), status),
+  });
+}
+function disconnect() {
+  if (connection) connection.stop();
+  connection = null;
+}
+
+// ---------------------------------------------------------------- toolbar
+
+function setPaused(paused) {
+  flashes.setPaused(paused);
+  showPaused($('pause'), paused);
+}
+$('pause').addEventListener('click', () => setPaused(!flashes.paused));
+$('fit').addEventListener('click', () => {
+  interaction.resumeAutoFit();
+  interaction.fitToView(true);
+});
+$('relayout').addEventListener('click', () => {
+  interaction.resumeAutoFit();
+  layout.relayout();
+});
+$('theme').addEventListener('click', () => {
+  toggleTheme();
+  scene.palette = readPalette();
+  renderLegend($('legend'), scene.palette);
+  invalidateMap();
+});
+$('legend-toggle').addEventListener('click', () => {
+  const legend = $('legend');
+  legend.hidden = !legend.hidden;
+  $('legend-toggle').setAttribute('aria-pressed', String(!legend.hidden));
+});
+bindShortcuts({
+  Escape: () => select(null),
+  ' ': () => setPaused(!flashes.paused),
+  p: () => setPaused(!flashes.paused),
+  '/': () => search.focus(),
+});
+renderLegend($('legend'), scene.palette);
+
+// ---------------------------------------------------------------- frame loop
+
+/** Milliseconds spent per phase (exponentially smoothed): where the frame budget goes, for benchmarks. */
+const timings = { layout: 0, flashes: 0, draw: 0, messages: 0 };
+function timed(phase, fn) {
+  const start = performance.now();
+  const result = fn();
+  timings[phase] = timings[phase] * 0.9 + (performance.now() - start) * 0.1;
+  return result;
+}
+
+let lastCounterUpdate = 0;
+let drawnStatsVersion = -1;
+let drawnBandsVersion = -1;
+let layoutMoved = false;
+let lastLayoutRedraw = 0;
+let lastStatsRedraw = 0;
+let lastFrameError = 0;
+function frame(now) {
+  // Scheduled first: one bad frame (say, odd data from the server) must not stop the picture for good.
+  requestAnimationFrame(frame);
+  try {
+    renderFrame(now);
+  } catch (err) {
+    if (now - lastFrameError > 5000) console.error('trafficviz: frame failed', err);
+    lastFrameError = now;
+  }
+}
+
+function renderFrame(now) {
+  fps.tick(now);
+  scene.now = now;
+  if (structureDirty) applyStructure();
+  if (timed('layout', () => layout.step(10))) layoutMoved = true;
+  // While the layout runs, positions change every frame, but a big map costs more to redraw than a frame lasts:
+  // take the new positions (map and comets together) at most every few map-redraw durations, so comets stay smooth
+  // and the simulation gets the time to settle. A small map is still redrawn every frame.
+  if (layoutMoved && (!layout.running || now - lastLayoutRedraw >= Math.min(250, 3 * renderer.stats.mapMs))) {
+    layoutMoved = false;
+    lastLayoutRedraw = now;
+    scene.positionsVersion++;
+    interaction.followGraph();
+    invalidateMap();
+  }
+  // Edge colours, widths and labels follow the statistics, the rate bands the folded traffic; once a second is
+  // plenty for those.
+  const bandsChanged = flashes.bandsVersion !== drawnBandsVersion;
+  if ((model.statsVersion !== drawnStatsVersion || bandsChanged) && now - lastStatsRedraw > 1000) {
+    drawnStatsVersion = model.statsVersion;
+    drawnBandsVersion = flashes.bandsVersion;
+    lastStatsRedraw = now;
+    invalidateMap();
+  }
+  if (timed('flashes', () => flashes.step(now))) needsDraw = true;
+  if (scene.searchMatches.size) needsDraw = true; // the search ring pulses
+  panel.tick(now);
+  if (now - lastCounterUpdate > 250) {
+    lastCounterUpdate = now;
+    rateMeter.sample(now);
+    showGraphCounters({ counter: $('counter'), rate: $('rate') }, flashes.counters, fps.value, rateMeter.perSecond);
+  }
+  if (needsDraw) {
+    needsDraw = false;
+    timed('draw', () => renderer.draw(scene));
+  }
+}
+
+new ResizeObserver(() => {
+  renderer.resize();
+  interaction.followGraph();
+  needsDraw = true;
+}).observe(canvas);
+renderer.resize();
+requestAnimationFrame(frame);
+
+// ---------------------------------------------------------------- test & benchmark hooks
+
+window.trafficviz = {
+  /** What is on screen now. Node x/y are CSS pixels relative to the canvas's top-left corner. */
+  snapshot() {
+    const t = scene.transform;
+    const rect = canvas.getBoundingClientRect();
+    const c = flashes.counters;
+    return {
+      nodes: scene.nodes.filter(filter.isNodeVisible).map((node) => ({
+        id: node.id,
+        label: node.label,
+        kind: node.kind,
+        x: t.applyX(node.x),
+        y: t.applyY(node.y),
+        server: node.server,
+        network: node.network,
+        outsider: node.outsider === true,
+        worldX: node.x,
+        worldY: node.y,
+      })),
+      edges: scene.edges.filter(filter.isEdgeVisible).map((edge) => ({
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+      })),
+      flashes: {
+        started: { ok: c.startedOk, error: c.startedError },
+        shown: c.startedOk + c.startedError,
+        received: c.received + c.dropped,
+        events: c.received,
+        dropped: c.dropped,
+        aggregated: c.aggregated,
+        filtered: c.filtered,
+        inFlight: flashes.inFlight,
+      },
+      fps: fps.value,
+      paused: flashes.paused,
+      selected: scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : null,
+      highlighted: [...scene.highlightEdges].map((edge) => edge.id),
+      searchMatches: [...scene.searchMatches].map((node) => node.id),
+      transform: { x: t.x, y: t.y, k: t.k },
+      canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
+      layoutRunning: layout.running,
+      // map: the last redraw of the cached map layer, its rasterisation included (drawPhases are recording times).
+      timingsMs: { ...timings, map: renderer.stats.mapMs, drawPhases: { ...renderer.phaseTimings } },
+      mapRedraws: renderer.stats.mapRedraws,
+      mapBands: renderer.stats.mapBands,
+    };
+  },
+  /** Replaces the graph with a hello message or a bare /network_info document; stops the live connection. */
+  injectGraph(doc) {
+    disconnect();
+    onGraphMessage(doc && doc.type === 'hello' ? doc : { type: 'hello', graph: doc });
+  },
+  /**
+   * Applies a batch as /ws/graph sends it (docs/protocol.md: compact events referring to nodes by the `ix` of the
+   * hello or an earlier batch, text in `strings`). Events may also be given already decoded, as objects.
+   */
+  injectBatch(message) {
+    timed('messages', () => onGraphMessage({ type: 'batch', ...message }));
+  },
+  connect,
+  disconnect,
+  select(id) {
+    const node = model.nodes.get(id);
+    const edge = model.edges.get(id);
+    select(node ? { type: 'node', node } : edge ? { type: 'edge', edge } : null);
+  },
+  fit: () => interaction.fitToView(false),
+  setPaused,
+};
+
+if (!new URLSearchParams(window.location.search).has('offline')) connect();
+else showConnectionStatus($('connection'), 'stopped');
