@@ -15,7 +15,7 @@ import io.trafficviz.resolve.InventoryApplier;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.source.LineBatch;
-import io.trafficviz.source.LineSink;
+import io.trafficviz.source.StagedSink;
 import io.trafficviz.source.SourceRegistry;
 
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import java.util.function.LongSupplier;
  * ({@link #totals}, {@link #outsiders}); discovery hands its inventories to {@link #applyInventory}. {@link #parse} and
  * {@link #apply} are the two halves of {@link #accept}, for a replay that parses on other cores than it applies.
  */
-public final class Ingest implements LineSink, SourceRegistry {
+public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final TrafficGraph graph;
     private final RequestResolver resolver;
@@ -134,6 +134,31 @@ public final class Ingest implements LineSink, SourceRegistry {
         } finally {
             slot.lock.unlock();
         }
+    }
+
+    @Override
+    public Parsed newPrepared() {
+        return new Parsed();
+    }
+
+    @Override
+    public void prepare(LineBatch batch, Parsed into) {
+        parse(batch, into);
+    }
+
+    @Override
+    public int commit(Parsed prepared, int from, int to) {
+        return apply(prepared, from, to);
+    }
+
+    @Override
+    public int size(Parsed prepared) {
+        return prepared.size();
+    }
+
+    @Override
+    public long timeMillis(Parsed prepared, int i) {
+        return prepared.malformed(i) ? 0 : prepared.entry(i).startMillis;
     }
 
     /** Parses {@code batch} into {@code into} outside the ingest lock (any thread); {@link #apply} counts it later. */

@@ -1,9 +1,8 @@
 package io.trafficviz.replay;
 
-import io.trafficviz.ingest.Ingest;
-import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.source.FileReader;
 import io.trafficviz.source.LineBatch;
+import io.trafficviz.source.StagedSink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,13 +18,13 @@ import java.util.concurrent.BlockingQueue;
  * turn; read and parsed on other cores than the one that counts them, in the order read), or paced by the lines' own
  * timestamps at a speed factor, every file on one shared timeline (one thread per file).
  */
-public final class Replayer {
+public final class Replayer<P> {
     /** Bytes read from one file before moving to the next (a few hundred lines). */
     private static final int CHUNK_BYTES = 256 * 1024;
     /** Lines a paced replay parses at once (it applies them one by one, each at its moment). */
     private static final int PACED_BATCH_BYTES = 64 * 1024;
 
-    private final Ingest ingest;
+    private final StagedSink<P> ingest;
     private final Map<String, String> files;
     private final double speed;
 
@@ -33,7 +32,7 @@ public final class Replayer {
     }
 
     /** @param speed a factor of the logs' own pace, or {@link Double#POSITIVE_INFINITY} for as fast as possible */
-    public Replayer(Ingest ingest, Map<String, String> filesAndFormats, double speed) {
+    public Replayer(StagedSink<P> ingest, Map<String, String> filesAndFormats, double speed) {
         this.ingest = ingest;
         this.files = filesAndFormats;
         this.speed = speed;
@@ -61,26 +60,27 @@ public final class Replayer {
      * thread; parsing is shared: the reader, {@code cores - 2} parse threads and the counting thread itself each take
      * the oldest batch nobody has started parsing. Counting in the order read gives the same graph as one core.
      */
-    public static void readInTurn(Ingest ingest, List<String> paths, int chunkBytes, int cores) throws IOException {
+    public static <P> void readInTurn(StagedSink<P> ingest, List<String> paths, int chunkBytes, int cores)
+            throws IOException {
         if (cores <= 1) {
             readInTurnInline(ingest, paths, chunkBytes);
             return;
         }
         int helpers = Math.max(0, cores - 2);
         int inFlight = 4 + 2 * cores;
-        Work end = new Work();
-        BlockingQueue<Work> ordered = new ArrayBlockingQueue<>(inFlight + 1);
-        BlockingQueue<Work> unparsed = new java.util.concurrent.LinkedBlockingQueue<>();
-        BlockingQueue<Work> free = new ArrayBlockingQueue<>(inFlight);
+        Work<P> end = new Work<>(ingest);
+        BlockingQueue<Work<P>> ordered = new ArrayBlockingQueue<>(inFlight + 1);
+        BlockingQueue<Work<P>> unparsed = new java.util.concurrent.LinkedBlockingQueue<>();
+        BlockingQueue<Work<P>> free = new ArrayBlockingQueue<>(inFlight);
         for (int i = 0; i < inFlight; i++) {
-            free.add(new Work());
+            free.add(new Work<>(ingest));
         }
         List<Thread> parsers = new ArrayList<>();
         for (int i = 0; i < helpers; i++) {
             Thread t = new Thread(() -> {
                 try {
                     while (true) {
-                        Work w = unparsed.take();
+                        Work<P> w = unparsed.take();
                         if (w == end) {
                             unparsed.add(end); // for the next helper
                             return;
@@ -103,7 +103,7 @@ public final class Replayer {
                     put(ordered, work);
                     unparsed.add(work);
                     // One batch parsed for each read: the oldest nobody took yet (this one, if the others are busy).
-                    Work oldest;
+                    Work<P> oldest;
                     while ((oldest = unparsed.poll()) != null && !oldest.parseIfUnclaimed(ingest)) {
                         // taken by someone else: try the next
                     }
@@ -118,13 +118,13 @@ public final class Replayer {
         reader.start();
         try {
             while (true) {
-                Work next = ordered.take();
+                Work<P> next = ordered.take();
                 if (next == end) {
                     break;
                 }
                 next.parseIfUnclaimed(ingest); // the counter's turn came before any parser's
                 next.awaitParsed();
-                ingest.apply(next.parsed);
+                ingest.commit(next.parsed, 0, ingest.size(next.parsed));
                 next.batch.clear();
                 free.add(next);
             }
@@ -147,24 +147,26 @@ public final class Replayer {
     }
 
     /** One core: read, parse and count on this thread, one batch at a time. */
-    private static void readInTurnInline(Ingest ingest, List<String> paths, int chunkBytes) throws IOException {
-        Work work = new Work();
-        BlockingQueue<Work> free = new ArrayBlockingQueue<>(1);
+    private static <P> void readInTurnInline(StagedSink<P> ingest, List<String> paths, int chunkBytes)
+            throws IOException {
+        Work<P> work = new Work<>(ingest);
+        BlockingQueue<Work<P>> free = new ArrayBlockingQueue<>(1);
         free.add(work);
         eachChunk(paths, chunkBytes, free, w -> {
-            ingest.apply(ingest.parse(w.batch, w.parsed));
+            ingest.prepare(w.batch, w.parsed);
+            ingest.commit(w.parsed, 0, ingest.size(w.parsed));
             w.batch.clear();
             free.add(w);
         });
     }
 
-    private interface ChunkHandler {
-        void handle(Work work) throws IOException;
+    private interface ChunkHandler<P> {
+        void handle(Work<P> work) throws IOException;
     }
 
     /** A buffer of lines from each file in turn, each in a {@link Work} taken from {@code free}. */
-    private static void eachChunk(List<String> paths, int chunkBytes, BlockingQueue<Work> free, ChunkHandler handler)
-            throws IOException {
+    private static <P> void eachChunk(List<String> paths, int chunkBytes, BlockingQueue<Work<P>> free,
+                                      ChunkHandler<P> handler) throws IOException {
         List<FileReader.Chunks> open = new ArrayList<>();
         try {
             for (String path : paths) {
@@ -177,7 +179,7 @@ public final class Replayer {
             while (!active.isEmpty()) {
                 for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
                     int i = it.next();
-                    Work work = take(free);
+                    Work<P> work = take(free);
                     work.origin(paths.get(i));
                     boolean more = open.get(i).next(work.batch);
                     if (!more) {
@@ -205,11 +207,17 @@ public final class Replayer {
      * A batch of lines on its way through: read into {@link #batch}, parsed into {@link #parsed} by whoever claims it
      * first, then counted.
      */
-    private static final class Work {
+    private static final class Work<P> {
         final LineBatch batch = new LineBatch("", 512, CHUNK_BYTES + 4096);
-        final Ingest.Parsed parsed = new Ingest.Parsed();
+        final StagedSink<P> sink;
+        final P parsed;
         private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         private boolean done;
+
+        Work(StagedSink<P> sink) {
+            this.sink = sink;
+            this.parsed = sink.newPrepared();
+        }
 
         void origin(String origin) {
             batch.clear(origin);
@@ -223,12 +231,12 @@ public final class Replayer {
         }
 
         /** Parses this batch unless another thread has started to; returns whether this thread parsed it. */
-        boolean parseIfUnclaimed(Ingest ingest) {
+        boolean parseIfUnclaimed(StagedSink<P> ingest) {
             if (!claimed.compareAndSet(false, true)) {
                 return false;
             }
             try {
-                ingest.parse(batch, parsed);
+                ingest.prepare(batch, parsed);
             } finally {
                 synchronized (this) {
                     done = true;
@@ -299,17 +307,16 @@ public final class Replayer {
 
     private void replayPaced(String path, long logStart, long startedNanos) {
         LineBatch batch = new LineBatch(path, 256, PACED_BATCH_BYTES + 4096);
-        Ingest.Parsed parsed = new Ingest.Parsed();
+        P parsed = ingest.newPrepared();
         try (FileReader.Chunks chunks = new FileReader.Chunks(Path.of(path), PACED_BATCH_BYTES)) {
             boolean more = true;
             while (more) {
                 more = chunks.next(batch);
-                ingest.parse(batch, parsed);
-                for (int i = 0; i < parsed.size(); i++) {
-                    if (!parsed.malformed(i)) {
-                        waitFor(parsed.entry(i), logStart, startedNanos);
-                    } // a line without a timestamp goes right away: ingest counts it as malformed
-                    ingest.apply(parsed, i, i + 1);
+                ingest.prepare(batch, parsed);
+                for (int i = 0; i < ingest.size(parsed); i++) {
+                    // a line without a timestamp goes right away (ingest counts a malformed one)
+                    waitFor(ingest.timeMillis(parsed, i), logStart, startedNanos);
+                    ingest.commit(parsed, i, i + 1);
                 }
                 batch.clear();
             }
@@ -319,11 +326,11 @@ public final class Replayer {
     }
 
     /** Sleeps until the line's moment on the shared, sped-up timeline. */
-    private void waitFor(AccessLogEntry entry, long logStart, long startedNanos) {
-        if (entry.startMillis == 0) {
+    private void waitFor(long timeMillis, long logStart, long startedNanos) {
+        if (timeMillis == 0) {
             return;
         }
-        long dueNanos = startedNanos + (long) ((entry.startMillis - logStart) * 1_000_000 / speed);
+        long dueNanos = startedNanos + (long) ((timeMillis - logStart) * 1_000_000 / speed);
         long wait = dueNanos - System.nanoTime();
         if (wait > 0) {
             try {
@@ -339,17 +346,18 @@ public final class Replayer {
         long earliest = Long.MAX_VALUE;
         for (String path : files.keySet()) {
             LineBatch batch = new LineBatch(path, 256, PACED_BATCH_BYTES + 4096);
-            Ingest.Parsed parsed = new Ingest.Parsed();
+            P parsed = ingest.newPrepared();
             try (FileReader.Chunks chunks = new FileReader.Chunks(Path.of(path), PACED_BATCH_BYTES)) {
                 int looked = 0;
                 boolean found = false;
                 boolean more = true;
                 while (more && !found && looked < 1000) {
                     more = chunks.next(batch);
-                    ingest.parse(batch, parsed);
-                    for (int i = 0; i < parsed.size() && looked++ < 1000; i++) {
-                        if (!parsed.malformed(i) && parsed.entry(i).startMillis != 0) {
-                            earliest = Math.min(earliest, parsed.entry(i).startMillis);
+                    ingest.prepare(batch, parsed);
+                    for (int i = 0; i < ingest.size(parsed) && looked++ < 1000; i++) {
+                        long time = ingest.timeMillis(parsed, i);
+                        if (time != 0) {
+                            earliest = Math.min(earliest, time);
                             found = true;
                             break;
                         }
