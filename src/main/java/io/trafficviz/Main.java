@@ -1,19 +1,20 @@
 package io.trafficviz;
 
-import io.trafficviz.bench.GenerateCommand;
-import io.trafficviz.cli.DemoCommand;
 import io.trafficviz.cli.ReplayCommand;
 import io.trafficviz.cli.ServeCommand;
-import io.trafficviz.demo.ServiceCommand;
-import io.trafficviz.stack.StackCommand;
+import io.trafficviz.cli.Subcommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code serve}, {@code replay}, {@code demo} and friends. */
+import java.util.ServiceLoader;
+
+/**
+ * The command line: the product's {@code serve} and {@code replay}, then whatever {@link Subcommands} the jar holds
+ * ({@code demo}, {@code stack}, {@code service}, {@code generate} from the dev source root), then {@code help}.
+ */
 @Command(name = "trafficviz", mixinStandardHelpOptions = true, version = "trafficviz 0.1.0",
         description = "Watches Traefik proxies and draws, live in the browser, every request that crosses them.",
-        subcommands = {ServeCommand.class, ReplayCommand.class, DemoCommand.class, StackCommand.class,
-                ServiceCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ReplayCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,6 +30,10 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        for (Subcommands more : ServiceLoader.load(Subcommands.class, Main.class.getClassLoader())) {
+            more.commands().forEach(cli::addSubcommand);
+        }
+        cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof io.trafficviz.config.ConfigException) {
                 commandLine.getErr().println("trafficviz: bad configuration: " + ex.getMessage());

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trafficviz.bench.LogGenerator;
-import io.trafficviz.sim.TraefikLineWriter;
+import io.trafficviz.dev.generate.LogGenerator;
+import io.trafficviz.dev.sim.TraefikLineWriter;
 import org.HdrHistogram.Histogram;
 
 import java.io.FileOutputStream;

@@ -3,7 +3,7 @@ package io.trafficviz.app;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.config.TrafficvizConfig.Limits;
-import io.trafficviz.sim.ConceptSimulation;
+import io.trafficviz.dev.sim.ConceptSimulation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

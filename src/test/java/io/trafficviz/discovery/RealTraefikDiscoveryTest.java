@@ -100,7 +100,7 @@ class RealTraefikDiscoveryTest {
 
     /** The same lookup the stack uses: TRAEFIK_BIN, -Dtrafficviz.traefik, then scripts/build-traefik.sh's cache. */
     static Path traefikBinary() {
-        return io.trafficviz.stack.TraefikBinary.locate().orElse(null);
+        return io.trafficviz.dev.stack.TraefikBinary.locate().orElse(null);
     }
 
     private static int freePort() throws IOException {

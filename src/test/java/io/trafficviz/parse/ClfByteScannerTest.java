@@ -1,6 +1,6 @@
 package io.trafficviz.parse;
 
-import io.trafficviz.sim.TraefikLineWriter;
+import io.trafficviz.dev.sim.TraefikLineWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -2,7 +2,7 @@ package io.trafficviz.web;
 
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
-import io.trafficviz.sim.ConceptSimulation;
+import io.trafficviz.dev.sim.ConceptSimulation;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.trafficviz.benchmarks.jmh;
 
-import io.trafficviz.bench.LogGenerator;
+import io.trafficviz.dev.generate.LogGenerator;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Node;

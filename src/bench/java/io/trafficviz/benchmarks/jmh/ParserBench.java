@@ -1,6 +1,6 @@
 package io.trafficviz.benchmarks.jmh;
 
-import io.trafficviz.bench.LogGenerator;
+import io.trafficviz.dev.generate.LogGenerator;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
