@@ -6,7 +6,7 @@ import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.ingest.Ingest;
-import io.trafficviz.replay.Replayer;
+import io.trafficviz.source.replay.Replayer;
 import io.trafficviz.source.LineBatch;
 
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.ingest.Ingest;
-import io.trafficviz.replay.Replayer;
+import io.trafficviz.source.replay.Replayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -1,8 +1,8 @@
 package io.trafficviz.dev.stack;
 
-import io.trafficviz.source.FileTailer;
-import io.trafficviz.source.StartPosition;
-import io.trafficviz.source.TailerOptions;
+import io.trafficviz.source.file.FileTailer;
+import io.trafficviz.source.file.StartPosition;
+import io.trafficviz.source.file.TailerOptions;
 
 import java.io.IOException;
 import java.net.URI;
