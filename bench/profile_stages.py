@@ -6,7 +6,7 @@ thread's name first, as `threads` writes it) summed per pipeline stage and per t
 
 Prints one JSON object: samples, each stage's share of all samples, and the TOP frames by self samples. A stack
 belongs to the innermost stage frame it passes through, so the resolver's calls into the graph count as resolving and
-the pipeline's own work as "pipeline" only when no stage below it is on the stack. Shares are of samples on every
+ingest's own work as "ingest" only when no stage below it is on the stack. Shares are of samples on every
 thread (the JIT compiler and the collector run on the same core), which is what a one-core replay pays.
 """
 import collections
@@ -20,8 +20,8 @@ STAGES = [
     ("graph", ("io/trafficviz/graph/",)),
     ("split lines", ("io/trafficviz/source/LineSplitter.indexOfNewline",)),
     ("read file", ("sun/nio/ch/FileChannelImpl.read", "java/io/InputStream.read")),
-    ("pipeline (outsiders, listener, counting)", ("io/trafficviz/pipeline/",)),
-    ("reader loop", ("io/trafficviz/source/", "io/trafficviz/replay/")),
+    ("ingest (outsiders, listener, counting)", ("io/trafficviz/ingest/",)),
+    ("reader loop", ("io/trafficviz/source/",)),
 ]
 
 

@@ -6,9 +6,10 @@ import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.publish.NetworkInfo;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -101,11 +102,11 @@ public final class GraphCeiling {
         long appBaseline = liveHeap();
         out.put("appWithoutGraphMb", mb(appBaseline - empty));
 
-        Pipeline pipeline = app.pipeline();
-        GraphCeiling fill = new GraphCeiling(pipeline.graph(), limits);
+        Ingest pipeline = app.ingest();
+        GraphCeiling fill = new GraphCeiling(pipeline.readGraph(g -> g), limits);
         long t = System.nanoTime();
         Map<String, Object> stages = new LinkedHashMap<>();
-        pipeline.withLock(() -> fill.fill(stages));
+        pipeline.withGraph(g -> fill.fill(stages));
         out.put("fillSeconds", Math.round((System.nanoTime() - t) / 1e8) / 10.0);
         long filled = liveHeap();
         long graphBytes = filled - appBaseline;
@@ -172,8 +173,7 @@ public final class GraphCeiling {
         for (int i = 0; graph.nodes().size() < limits.maxNodes(); i++) {
             int server = i % SERVERS;
             String name = RESOURCES[i % RESOURCES.length] + "-service-" + i;
-            Node n = graph.ensureNode("service:server-" + server + "/" + name, NodeKind.SERVICE, name,
-                    "server-" + server, "private-net");
+            Node n = graph.ensureNode(NodeId.service("server-" + server, name), "private-net");
             graph.addAddress(n, "10." + server + "." + (i / 250) + "." + (i % 250 + 2));
             index.put(n, workloads.size());
             workloads.add(n);
@@ -321,8 +321,7 @@ public final class GraphCeiling {
     }
 
     private static boolean overflow(Edge e) {
-        return e.source().id().startsWith(TrafficGraph.OVERFLOW_PREFIX)
-                || e.target().id().startsWith(TrafficGraph.OVERFLOW_PREFIX);
+        return e.source().nodeId().isOverflow() || e.target().nodeId().isOverflow();
     }
 
     private long key(Node a, Node b) {
@@ -366,7 +365,7 @@ public final class GraphCeiling {
 
     /** Further traffic on the filled app for {@code seconds}; GC time and heap as it goes. */
     private Map<String, Object> survive(TrafficvizApp app, int seconds) throws Exception {
-        Pipeline pipeline = app.pipeline();
+        Ingest pipeline = app.ingest();
         ObjectMapper json = new ObjectMapper();
         long gcMillis0 = gcMillis();
         long gcCount0 = gcCount();
@@ -382,7 +381,7 @@ public final class GraphCeiling {
         int n = fillRouteCount / 3;
         try {
             while (System.nanoTime() < end) {
-                pipeline.withLock(() -> {
+                pipeline.withGraph(g -> {
                     for (int k = 0; k < 1000; k++) {
                         int r = 3 * random.nextInt(n);
                         Node c = node(routes[r]);
@@ -397,7 +396,7 @@ public final class GraphCeiling {
                 sent += 1000;
                 long now = System.nanoTime();
                 if (now >= nextDrain) {
-                    pipeline.withLock(() -> pipeline.graph().drainChanges());
+                    pipeline.withGraph(TrafficGraph::drainChanges);
                     nextDrain = now + 50_000_000L;
                 }
                 if (now >= nextDoc) {

@@ -5,9 +5,9 @@ import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.parse.MalformedLineException;
 import io.trafficviz.parse.TraefikLogParser;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.replay.Replayer;
-import io.trafficviz.source.FileReader;
+import io.trafficviz.ingest.Ingest;
+import io.trafficviz.source.replay.Replayer;
+import io.trafficviz.source.LineBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>With {@code replay}, each round instead reads the files (from the page cache) through the pipeline twice, the way
  * {@code replay --speed max} did before reading bytes in place (each line decoded into a String, batches of Strings)
- * and the way it does now ({@code Pipeline.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
+ * and the way it does now ({@code Ingest.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
  * that other load on the machine and the JIT's warm-up weigh on both alike (compare the later rounds).
  *
  * <p>With {@code warm}, ROUNDS passes through the pipeline the way replay reads now, for the CPU per line once the JIT
@@ -39,12 +39,12 @@ public final class IngestStages {
         Bench.awaitDiscovery(app);
         Map<String, String> files = app.logFiles();
         if (args.length > 2 && args[2].equals("replay")) {
-            replayRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            replayRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             return;
         }
         if (args.length > 2 && args[2].equals("warm")) {
-            warmRounds(app.pipeline(), new ArrayList<>(files.keySet()), rounds);
+            warmRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             System.exit(0);
         }
@@ -79,13 +79,13 @@ public final class IngestStages {
             }
             report("parse", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, sink);
 
-            Pipeline pipeline = app.pipeline();
+            Ingest pipeline = app.ingest();
             t0 = System.nanoTime();
             c0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < texts.size(); i++) {
                 List<String> lines = texts.get(i);
                 for (int from = 0; from < lines.size(); from += 1024) {
-                    pipeline.acceptAll(origins.get(i), lines.subList(from, Math.min(lines.size(), from + 1024)));
+                    pipeline.accept(LineBatch.of(origins.get(i), lines.subList(from, Math.min(lines.size(), from + 1024))));
                 }
             }
             report("pipeline", total, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0, pipeline.totals().lines());
@@ -93,53 +93,24 @@ public final class IngestStages {
         app.close();
     }
 
-    private static void replayRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+    private static void replayRounds(Ingest pipeline, List<String> paths, int rounds) throws Exception {
         for (int round = 0; round < rounds; round++) {
-            for (boolean inPlace : new boolean[]{false, true}) {
-                long lines = pipeline.totals().lines();
-                long t0 = System.nanoTime();
-                long c0 = CPU.getCurrentThreadCpuTime();
-                readInTurn(pipeline, paths, inPlace);
-                long n = pipeline.totals().lines() - lines;
-                report(inPlace ? "bytes" : "strings", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
-                        pipeline.totals().malformed());
-            }
+            long lines = pipeline.totals().lines();
+            long t0 = System.nanoTime();
+            long c0 = CPU.getCurrentThreadCpuTime();
+            readInTurn(pipeline, paths);
+            long n = pipeline.totals().lines() - lines;
+            report("bytes", n, System.nanoTime() - t0, CPU.getCurrentThreadCpuTime() - c0,
+                    pipeline.totals().malformed());
         }
     }
 
     /**
-     * Reads every file through the pipeline a 256 KiB chunk from each in turn, as {@code replay --speed max} does:
-     * {@code inPlace}, from the file's bytes as it does now ({@link Replayer#readInTurn}), else as line Strings in
-     * batches as it did before.
+     * Reads every file through ingest a 256 KiB chunk from each in turn, as {@code replay --speed max} does, all on this
+     * thread (as on one core), so that the thread's CPU is every stage's.
      */
-    private static void readInTurn(Pipeline pipeline, List<String> paths, boolean inPlace) throws Exception {
-        if (inPlace) {
-            Replayer.readInTurn(pipeline, paths, 256 * 1024);
-            return;
-        }
-        List<FileReader.Chunks> open = new ArrayList<>();
-        for (String path : paths) {
-            open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
-        }
-        List<String> batch = new ArrayList<>(1024);
-        List<Integer> active = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            active.add(i);
-        }
-        while (!active.isEmpty()) {
-            for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
-                int i = it.next();
-                boolean more = open.get(i).next(batch::add);
-                pipeline.acceptAll(paths.get(i), batch);
-                batch.clear();
-                if (!more) {
-                    it.remove();
-                }
-            }
-        }
-        for (FileReader.Chunks c : open) {
-            c.close();
-        }
+    private static void readInTurn(Ingest pipeline, List<String> paths) throws Exception {
+        Replayer.readInTurn(pipeline, paths, 256 * 1024, 1);
     }
 
     /**
@@ -148,14 +119,14 @@ public final class IngestStages {
      * compiler (on the same core when pinned) and creates the graph; the later ones are what a running server costs per
      * line. Prints each round, then one JSON line with the best later round.
      */
-    private static void warmRounds(Pipeline pipeline, List<String> paths, int rounds) throws Exception {
+    private static void warmRounds(Ingest pipeline, List<String> paths, int rounds) throws Exception {
         double best = Double.MAX_VALUE;
         long lines = 0;
         StringBuilder each = new StringBuilder();
         for (int round = 0; round < rounds; round++) {
             long before = pipeline.totals().lines();
             long c0 = CPU.getCurrentThreadCpuTime();
-            readInTurn(pipeline, paths, true);
+            readInTurn(pipeline, paths);
             lines = pipeline.totals().lines() - before;
             double nsPerLine = (CPU.getCurrentThreadCpuTime() - c0) / (double) lines;
             each.append(each.length() == 0 ? "" : ",").append(Math.round(nsPerLine));

@@ -7,10 +7,9 @@ import io.trafficviz.discovery.AddressIndex;
 import io.trafficviz.discovery.DiscoveryPoller;
 import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
-import io.trafficviz.discovery.Service;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.intake.IntakeRoutes;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.source.push.IntakeRoutes;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.publish.ApiStatus;
 import io.trafficviz.publish.LiveHub;
 import io.trafficviz.publish.Metrics;
@@ -20,12 +19,11 @@ import io.trafficviz.resolve.AddressBook;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.resolve.ReverseDns;
-import io.trafficviz.resolve.Workload;
-import io.trafficviz.source.FileTailer;
-import io.trafficviz.source.OffsetStore;
-import io.trafficviz.source.StartPosition;
-import io.trafficviz.source.TailerOptions;
-import io.trafficviz.source.TailerStats;
+import io.trafficviz.source.file.FileTailer;
+import io.trafficviz.source.file.OffsetStore;
+import io.trafficviz.source.file.StartPosition;
+import io.trafficviz.source.file.TailerOptions;
+import io.trafficviz.source.file.TailerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +34,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Wires the pipeline together from a configuration: sources → parse → resolve → graph → publish.
+ * Wires the stages together from a configuration: sources → ingest (parse → resolve → graph) → publish.
  *
  * <p>{@link #create} builds everything without starting threads; {@link #startDiscovery}, {@link #startWeb} and
  * {@link #startTailing} bring parts up (replay uses the first two only). {@link #start} does all three.
@@ -52,21 +48,17 @@ public final class TrafficvizApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrafficvizApp.class);
 
     private final TrafficvizConfig config;
-    private final TrafficGraph graph;
-    private final AddressBook addressBook;
     private final ReverseDns reverseDns;
     private final RequestResolver resolver;
-    private final Pipeline pipeline;
+    private final Ingest ingest;
     private final NetworkInfo networkInfo;
     private final LiveHub hub;
     private final IntakeRoutes intake;
     private final Map<String, DiscoveryPoller> pollers = new LinkedHashMap<>();
     private final Map<String, FileTailer> tailers = new LinkedHashMap<>();
-    /** Proxies by the access-log file they write to; several may share one file. */
-    private final Map<String, List<ProxyContext>> proxiesByLog = new LinkedHashMap<>();
+    /** Proxies ({@code server/proxy}) by the access-log file they write to; several may share one file. */
+    private final Map<String, List<String>> proxiesByLog = new LinkedHashMap<>();
     private final Map<String, String> formatByLog = new HashMap<>();
-    /** Guarded by the pipeline lock. */
-    private final Map<String, Applied> lastInventories = new LinkedHashMap<>();
     private OffsetStore offsets;
     private WebServer web;
 
@@ -75,30 +67,30 @@ public final class TrafficvizApp implements AutoCloseable {
         TrafficvizConfig.Limits limits = config.limits();
         // Every command builds its app here, so this is where a heap too small for the limits is said, once.
         HeapCheck.warning(limits, config.servers().size(), HeapCheck.configuredMaxHeapBytes()).ifPresent(log::warn);
-        this.graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
+        TrafficGraph graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
         config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
-        this.addressBook = new AddressBook(proxyKeys);
+        AddressBook addressBook = new AddressBook(proxyKeys);
         this.reverseDns = config.reverseDns() ? new ReverseDns(addressBook::touch) : null;
-        this.resolver = new RequestResolver(config, graph, addressBook, reverseDns);
-        this.pipeline = new Pipeline(graph, resolver, System::currentTimeMillis, onLogTime);
+        this.resolver = new RequestResolver(config, addressBook, reverseDns);
+        this.ingest = new Ingest(graph, resolver, addressBook, System::currentTimeMillis, onLogTime);
         for (ServerConfig server : config.servers()) {
             for (ProxyConfig proxy : server.proxies()) {
                 if (proxy.accessLog() != null) {
                     proxiesByLog.computeIfAbsent(proxy.accessLog(), k -> new ArrayList<>())
-                            .add(resolver.proxy(server.name(), proxy.name()));
+                            .add(server.name() + "/" + proxy.name());
                     formatByLog.putIfAbsent(proxy.accessLog(), proxy.format());
                 }
             }
         }
-        proxiesByLog.forEach((path, proxies) -> pipeline.register(path, proxies, formatByLog.get(path)));
-        this.intake = new IntakeRoutes(config, pipeline);
-        this.networkInfo = new NetworkInfo(config, pipeline, this::apiStatus, this::sourceDetails);
-        this.hub = new LiveHub(pipeline, () -> networkInfo.document(false, pipeline.rateClock()));
-        pipeline.setListener(hub);
+        proxiesByLog.forEach((path, proxies) -> ingest.register(path, proxies, formatByLog.get(path)));
+        this.intake = new IntakeRoutes(config, ingest, ingest);
+        this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
+        this.hub = new LiveHub(ingest, () -> networkInfo.document(false, ingest.rateClock()));
+        ingest.setListener(hub);
     }
 
-    /** Builds the pipeline; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */
+    /** Builds every stage; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */
     public static TrafficvizApp create(TrafficvizConfig config, boolean onLogTime) {
         return new TrafficvizApp(config, onLogTime);
     }
@@ -126,86 +118,17 @@ public final class TrafficvizApp implements AutoCloseable {
             }
             DiscoveryPoller poller = new DiscoveryPoller(ctx.key(), proxy.api(),
                     proxy.dynamicConfig() == null ? null : Path.of(proxy.dynamicConfig()), interval,
-                    inventory -> applyInventory(ctx, inventory));
+                    inventory -> applyInventory(ctx.key(), inventory));
             pollers.put(ctx.key(), poller);
             poller.start();
         }
     }
 
-    /**
-     * Maps each discovered backend address to its service, and shows every discovered service as a node. A backend
-     * that is another configured proxy (a gateway's public proxies) is neither: its address stays the proxy's, and
-     * the service ends at that proxy's node. When this proxy's entry points change, every other proxy's inventory is
-     * applied again, since a backend URL may only now be recognised as this proxy.
-     */
-    private void applyInventory(ProxyContext ctx, ProxyInventory inventory) {
-        DiscoveryPoller poller = pollers.get(ctx.key());
+    private void applyInventory(String proxyKey, ProxyInventory inventory) {
+        DiscoveryPoller poller = pollers.get(proxyKey);
         DiscoveryState state = poller == null ? null : poller.state();
         AddressIndex index = state == null ? null : state.addresses();
-        pipeline.withLock(() -> {
-            lastInventories.put(ctx.key(), new Applied(ctx, inventory, index));
-            List<String> listen = new ArrayList<>();
-            inventory.entryPoints().forEach(e -> listen.add(e.address()));
-            boolean moved = resolver.setEntryPoints(ctx, listen);
-            if (moved) {
-                lastInventories.values().forEach(this::apply);
-            } else {
-                apply(lastInventories.get(ctx.key()));
-            }
-        });
-    }
-
-    /** A proxy's latest inventory, kept so that it can be applied again. */
-    private record Applied(ProxyContext ctx, ProxyInventory inventory, AddressIndex index) {
-    }
-
-    /** Called with the pipeline lock held. */
-    private void apply(Applied a) {
-        ProxyContext ctx = a.ctx();
-        Set<String> proxyHosts = new HashSet<>();
-        Set<String> workloadHosts = new HashSet<>();
-        List<Service> declared = new ArrayList<>();
-        for (Service service : a.inventory().services()) {
-            if ("internal".equals(service.provider()) || service.serverUrls().isEmpty()) {
-                continue;
-            }
-            Set<ProxyContext> backends = new HashSet<>();
-            boolean allProxies = true;
-            for (String url : service.serverUrls()) {
-                ProxyContext backend = resolver.proxyAt(url);
-                String host = AddressIndex.hostOf(url).map(AddressIndex::normalizeAddress).orElse(null);
-                if (backend != null && backend != ctx) {
-                    backends.add(backend);
-                    if (host != null) {
-                        proxyHosts.add(host);
-                    }
-                } else {
-                    allProxies = false;
-                    if (host != null) {
-                        workloadHosts.add(host);
-                    }
-                }
-            }
-            if (allProxies && backends.size() == 1) {
-                resolver.declareProxyService(ctx, service.name(), backends.iterator().next());
-            } else if (!allProxies && ctx.role() != ProxyConfig.Role.GATEWAY) {
-                // A gateway's services usually front proxies: they show up with their first request instead of
-                // as a service node that might turn out to be a proxy once the proxies' entry points are known.
-                declared.add(service);
-            }
-        }
-        proxyHosts.removeAll(workloadHosts);
-        Map<String, Workload> addresses = new HashMap<>();
-        if (a.index() != null) {
-            a.index().serviceByAddress().forEach((address, service) -> {
-                if (!proxyHosts.contains(address)) {
-                    addresses.put(address, new Workload(ctx.serverName(), RequestResolver.bareName(service),
-                            ctx.network()));
-                }
-            });
-        }
-        addressBook.replace(ctx.key(), addresses);
-        declared.forEach(service -> resolver.declareService(ctx, service.name()));
+        ingest.applyInventory(proxyKey, inventory, index);
     }
 
     public void startWeb() {
@@ -225,11 +148,8 @@ public final class TrafficvizApp implements AutoCloseable {
         }
         StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
         for (String path : proxiesByLog.keySet()) {
-            List<ProxyContext> proxies = proxiesByLog.get(path);
-            TailerOptions options = TailerOptions.of(Path.of(path), proxies.get(0).serverName(),
-                            proxies.size() == 1 ? proxies.get(0).proxyName() : null)
-                    .withStartAt(start).withOffsetStore(offsets);
-            FileTailer tailer = new FileTailer(options, pipeline);
+            TailerOptions options = TailerOptions.of(Path.of(path)).withStartAt(start).withOffsetStore(offsets);
+            FileTailer tailer = new FileTailer(options, ingest);
             tailers.put(path, tailer);
             tailer.start();
         }
@@ -280,8 +200,8 @@ public final class TrafficvizApp implements AutoCloseable {
         return tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null);
     }
 
-    public Pipeline pipeline() {
-        return pipeline;
+    public Ingest ingest() {
+        return ingest;
     }
 
     public LiveHub hub() {
@@ -329,7 +249,7 @@ public final class TrafficvizApp implements AutoCloseable {
         if (status != DiscoveryState.Status.OK) {
             return true; // down or none: nothing will be applied, the lines resolve without it
         }
-        return pipeline.readGraph(g -> lastInventories.containsKey(key)); // lastInventories is guarded by that lock
+        return ingest.hasInventory(key);
     }
 
     public Map<String, FileTailer> tailers() {

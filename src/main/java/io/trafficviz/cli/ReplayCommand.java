@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.replay.Replayer;
+import io.trafficviz.ingest.Ingest;
+import io.trafficviz.source.replay.Replayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -60,8 +60,8 @@ public final class ReplayCommand implements Runnable {
             app.startWeb();
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
         }
-        Replayer.Result result = new Replayer(app.pipeline(), app.logFiles(), factor).run();
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        Replayer.Result result = new Replayer(app.ingest(), app.logFiles(), factor).run();
+        Ingest.IngestTotals totals = app.ingest().totals();
         if (dump != null) {
             writeDump(app);
         }
@@ -116,7 +116,7 @@ public final class ReplayCommand implements Runnable {
     private void writeDump(TrafficvizApp app) {
         try {
             Files.writeString(dump, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(app.networkInfo().document(false, app.pipeline().rateClock())));
+                    .writeValueAsString(app.networkInfo().document(false, app.ingest().rateClock())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write --dump file " + dump, e);
         }

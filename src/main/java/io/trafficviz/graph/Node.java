@@ -1,11 +1,14 @@
 package io.trafficviz.graph;
 
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.NodeKind;
+
 import java.util.Set;
 import java.util.TreeSet;
 
 /** A proxy, a workload or an unknown caller. Identity is {@link #id()}; the rest is description. */
 public final class Node {
-    private final String id;
+    private final NodeId id;
     private final NodeKind kind;
     private final String label;
     private final String server;
@@ -15,15 +18,20 @@ public final class Node {
     /** Position in its graph (creation order), the key of the graph's route table; -1 until added to a graph. */
     int serial = -1;
 
-    public Node(String id, NodeKind kind, String label, String server, String network) {
+    public Node(NodeId id, String label, String network) {
         this.id = id;
-        this.kind = kind;
+        this.kind = id.kind();
         this.label = label;
-        this.server = server;
+        this.server = id.server();
         this.network = network;
     }
 
+    /** The id as the protocol writes it. */
     public String id() {
+        return id.text();
+    }
+
+    public NodeId nodeId() {
         return id;
     }
 

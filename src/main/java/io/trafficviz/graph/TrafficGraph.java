@@ -1,5 +1,10 @@
 package io.trafficviz.graph;
 
+import io.trafficviz.model.NodeFact;
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.NodeKind;
+import io.trafficviz.model.Route;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,19 +19,18 @@ import java.util.Set;
 /**
  * Nodes, edges and their statistics.
  *
- * <p>Not thread-safe by itself: the ingest pipeline mutates it and readers take the same lock (see
- * {@code Pipeline#readGraph}), per batch of lines rather than per line. Memory is bounded: past {@code maxNodes} new
- * nodes fold into one overflow node per server, past {@code maxEdges} new edges fold into one overflow edge.
+ * <p>The graph alone creates nodes: from the resolver's {@link NodeFact}s and {@link Route}s, values keyed by
+ * {@link NodeId}. Not thread-safe by itself: ingest owns it and its lock, and hands readers values rendered under that
+ * lock. Memory is bounded: past {@code maxNodes} new nodes fold into one overflow node per server, past
+ * {@code maxEdges} new edges fold into one overflow edge.
  */
 public final class TrafficGraph {
-    public static final String OVERFLOW_PREFIX = "overflow:";
-
     private final int maxNodes;
     private final int maxEdges;
     private final int maxPathsPerEdge;
     private final PathPool pathPool = new PathPool();
 
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<NodeId, Node> nodes = new LinkedHashMap<>();
     private final Map<Node, Map<Node, Edge>> hopEdges = new IdentityHashMap<>();
     private final Map<Node, Map<Node, Edge>> logicalEdges = new IdentityHashMap<>();
     private int hopEdgeCount;
@@ -36,10 +40,10 @@ public final class TrafficGraph {
 
     /**
      * Every (client, proxy, target) seen, with the edges a request along it updates: one probe per line instead of
-     * three map-of-map lookups. Open addressing on the nodes' serials; bounded (past the cap a route is looked up
+     * three map-of-map lookups. Open addressing on the nodes' ids; bounded (past the cap a route is looked up
      * through the maps every time, as before).
      */
-    private Route[] routes = new Route[1024];
+    private Hops[] routes = new Hops[1024];
     private int routeCount;
     private final int maxRoutes;
 
@@ -54,31 +58,72 @@ public final class TrafficGraph {
         this.maxRoutes = (int) Math.min(1 << 28, 4L * maxEdges + 1024);
     }
 
+    /** The node with this id text (as the protocol writes it), or null. */
     public Node node(String id) {
+        try {
+            return nodes.get(NodeId.parse(id));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    public Node node(NodeId id) {
         return nodes.get(id);
     }
 
-    /** The node with this id, created if new; past the node cap, the server's overflow node. */
-    public Node ensureNode(String id, NodeKind kind, String label, String server, String network) {
+    /**
+     * The node with this id, created if new; past the node cap (proxies excepted), the server's overflow node, and the
+     * refusal is counted (once per call: the resolver declares a node on each of its cache misses, so every new
+     * caller past the cap counts).
+     */
+    public Node ensureNode(NodeId id, String network) {
         Node existing = nodes.get(id);
         if (existing != null) {
             return existing;
         }
-        if (nodes.size() >= maxNodes && kind != NodeKind.PROXY && kind != NodeKind.GATEWAY) {
+        if (nodes.size() >= maxNodes && !id.isProxy()) {
             overflowedNodes++;
-            String overflowId = OVERFLOW_PREFIX + server;
+            NodeId overflowId = NodeId.overflow(id.server());
             Node overflow = nodes.get(overflowId);
             if (overflow == null) {
-                overflow = add(new Node(overflowId, NodeKind.UNRECOGNISED, "other (node cap reached)", server, network));
+                overflow = add(new Node(overflowId, "other (node cap reached)", network));
             }
             return overflow;
         }
-        return add(new Node(id, kind, label, server, network));
+        return add(new Node(id, id.label(), network));
+    }
+
+    /** The node standing for {@code id}: its own, or its server's overflow node when the cap kept it out. */
+    private Node standIn(NodeId id) {
+        Node node = nodes.get(id);
+        if (node == null) {
+            node = nodes.get(NodeId.overflow(id.server()));
+        }
+        return node;
+    }
+
+    /** Applies what the resolver learnt about a node. */
+    public void apply(NodeFact fact) {
+        if (fact instanceof NodeFact.Declared d) {
+            ensureNode(d.id(), d.network());
+            return;
+        }
+        Node node = standIn(fact.id());
+        if (node == null) {
+            return; // never declared: nothing to describe
+        }
+        if (fact instanceof NodeFact.SeenAt a) {
+            addAddress(node, a.address());
+        } else if (fact instanceof NodeFact.Outsider) {
+            markOutsider(node);
+        } else if (fact instanceof NodeFact.InNetwork n && node.nodeId().equals(n.id())) {
+            moveToNetwork(node, n.network()); // the overflow node stays where it is
+        }
     }
 
     private Node add(Node node) {
         node.serial = nodes.size();
-        nodes.put(node.id(), node);
+        nodes.put(node.nodeId(), node);
         newNodes.add(node);
         return node;
     }
@@ -113,9 +158,21 @@ public final class TrafficGraph {
      * with this proxy as its caller: the hop between the two is recorded from that line only, so that it counts each
      * request once.
      */
+    public Hops record(Route request, int status, long durationNanos, long originDurationNanos, long bytes,
+                       String path, long nowMillis) {
+        Hops route = route(request);
+        count(route, status, durationNanos, originDurationNanos, bytes, path, nowMillis);
+        return route;
+    }
+
+    /** As {@link #record}, for callers that hold the nodes (benchmarks and tests of the edge statistics). */
     public void recordRequest(Node client, Node proxy, Node target, int status, long durationNanos,
                               long originDurationNanos, long bytes, String path, long nowMillis) {
-        Route route = route(client, proxy, target);
+        count(route(client, proxy, target), status, durationNanos, originDurationNanos, bytes, path, nowMillis);
+    }
+
+    private void count(Hops route, int status, long durationNanos, long originDurationNanos, long bytes, String path,
+                       long nowMillis) {
         overflowedEdges += route.foldedEdges;
         // What is the same for the line's edges is derived once here.
         int statusClass = EdgeStats.statusClassOf(status);
@@ -159,8 +216,14 @@ public final class TrafficGraph {
         dirtyEdges.add(edge);
     }
 
-    /** The edges a request client → proxy → target (null: the proxy answered) updates. */
-    private static final class Route {
+    /**
+     * The nodes and edges a request client → proxy → target (null: the proxy answered) updates: what a {@link Route}
+     * came to in this graph (its nodes may be overflow nodes).
+     */
+    public static final class Hops {
+        final NodeId clientId;
+        final NodeId proxyId;
+        final NodeId targetId;
         final Node client;
         final Node proxy;
         final Node target;
@@ -175,7 +238,11 @@ public final class TrafficGraph {
         /** How many of these edges are overflow edges standing in for ones the cap kept out (counted per request). */
         final int foldedEdges;
 
-        Route(Node client, Node proxy, Node target, Edge clientHop, Edge targetHop, Edge logical, int foldedEdges) {
+        Hops(NodeId clientId, NodeId proxyId, NodeId targetId, Node client, Node proxy, Node target, Edge clientHop,
+             Edge targetHop, Edge logical, int foldedEdges) {
+            this.clientId = clientId;
+            this.proxyId = proxyId;
+            this.targetId = targetId;
             this.client = client;
             this.proxy = proxy;
             this.target = target;
@@ -187,24 +254,83 @@ public final class TrafficGraph {
             this.targetHopStats = targetHop == null ? null : targetHop.stats();
             this.logicalStats = logical.stats();
         }
+
+        public Node client() {
+            return client;
+        }
+
+        public Node proxy() {
+            return proxy;
+        }
+
+        /** The target node, or null when the proxy answered itself. */
+        public Node target() {
+            return target;
+        }
     }
 
-    private Route route(Node client, Node proxy, Node target) {
-        int targetSerial = target == null ? -1 : target.serial;
-        if (client.serial < 0 || proxy.serial < 0 || (target != null && targetSerial < 0)) {
-            return newRoute(client, proxy, target); // nodes from outside this graph: nothing to key them by
-        }
-        Route[] table = routes;
+    /**
+     * The hops of a route, looked up by its ids: the resolver hands out the same id objects again, so a known route is
+     * one probe with reference compares.
+     */
+    private Hops route(Route request) {
+        NodeId caller = request.caller();
+        NodeId proxy = request.proxy();
+        NodeId target = request.target();
+        Hops[] table = routes;
         int mask = table.length - 1;
-        int i = routeHash(client.serial, proxy.serial, targetSerial) & mask;
-        Route r;
+        int i = routeHash(caller.hashCode(), proxy.hashCode(), target == null ? -1 : target.hashCode()) & mask;
+        Hops r;
+        while ((r = table[i]) != null) {
+            if (same(r.clientId, caller) && same(r.proxyId, proxy) && same(r.targetId, target)) {
+                return r;
+            }
+            i = (i + 1) & mask;
+        }
+        Node client = standInOrDeclare(caller);
+        Node proxyNode = standInOrDeclare(proxy);
+        Node targetNode = target == null ? null : standInOrDeclare(target);
+        r = newRoute(caller, proxy, target, client, proxyNode, targetNode);
+        if (routeCount < maxRoutes) {
+            table[i] = r;
+            if (++routeCount * 2 > table.length) {
+                growRoutes();
+            }
+        }
+        return r;
+    }
+
+    private static boolean same(NodeId a, NodeId b) {
+        return a == b || (a != null && a.equals(b));
+    }
+
+    /** A route's node; an id nobody declared (a caller that skipped the facts) is declared in its own network. */
+    private Node standInOrDeclare(NodeId id) {
+        Node node = standIn(id);
+        return node != null ? node : ensureNode(id, id.network() == null ? "" : id.network());
+    }
+
+    /** For {@link #recordRequest}: routes of nodes held by the caller, keyed by the nodes' ids. */
+    private Hops route(Node client, Node proxy, Node target) {
+        if (client.serial < 0 || proxy.serial < 0 || (target != null && target.serial < 0)) {
+            // nodes from outside this graph: nothing to key them by
+            return newRoute(client.nodeId(), proxy.nodeId(), target == null ? null : target.nodeId(), client, proxy,
+                    target);
+        }
+        Route request = new Route(client.nodeId(), proxy.nodeId(), target == null ? null : target.nodeId(), false);
+        Hops[] table = routes;
+        int mask = table.length - 1;
+        NodeId targetId = request.target();
+        int i = routeHash(request.caller().hashCode(), request.proxy().hashCode(),
+                targetId == null ? -1 : targetId.hashCode()) & mask;
+        Hops r;
         while ((r = table[i]) != null) {
             if (r.client == client && r.proxy == proxy && r.target == target) {
                 return r;
             }
             i = (i + 1) & mask;
         }
-        r = newRoute(client, proxy, target);
+        r = newRoute(request.caller(), request.proxy(), targetId, client, proxy, target);
         if (routeCount < maxRoutes) {
             table[i] = r;
             if (++routeCount * 2 > table.length) {
@@ -221,12 +347,13 @@ public final class TrafficGraph {
     }
 
     private void growRoutes() {
-        Route[] old = routes;
-        Route[] table = new Route[old.length * 2];
+        Hops[] old = routes;
+        Hops[] table = new Hops[old.length * 2];
         int mask = table.length - 1;
-        for (Route r : old) {
+        for (Hops r : old) {
             if (r != null) {
-                int i = routeHash(r.client.serial, r.proxy.serial, r.target == null ? -1 : r.target.serial) & mask;
+                int i = routeHash(r.clientId.hashCode(), r.proxyId.hashCode(),
+                        r.targetId == null ? -1 : r.targetId.hashCode()) & mask;
                 while (table[i] != null) {
                     i = (i + 1) & mask;
                 }
@@ -240,7 +367,7 @@ public final class TrafficGraph {
      * The hop client → proxy, then proxy → target unless the proxy answered itself ({@code target == null}) or the
      * target is a proxy, and the logical edge client → (target or proxy), created (or folded into overflow) as needed.
      */
-    private Route newRoute(Node client, Node proxy, Node target) {
+    private Hops newRoute(NodeId clientId, NodeId proxyId, NodeId targetId, Node client, Node proxy, Node target) {
         long foldedBefore = overflowedEdges;
         Edge clientHop = edge(hopEdges, client, proxy, true);
         Edge targetHop = target != null && target.kind() != NodeKind.PROXY && target.kind() != NodeKind.GATEWAY
@@ -248,7 +375,7 @@ public final class TrafficGraph {
         Edge logical = edge(logicalEdges, client, target != null ? target : proxy, false);
         int folded = (int) (overflowedEdges - foldedBefore);
         overflowedEdges = foldedBefore; // counted per request by the caller
-        return new Route(client, proxy, target, clientHop, targetHop, logical, folded);
+        return new Hops(clientId, proxyId, targetId, client, proxy, target, clientHop, targetHop, logical, folded);
     }
 
     private Edge edge(Map<Node, Map<Node, Edge>> edges, Node from, Node to, boolean hop) {
@@ -280,9 +407,9 @@ public final class TrafficGraph {
     }
 
     private Node ensureOverflow(String server, String network) {
-        String id = OVERFLOW_PREFIX + server;
+        NodeId id = NodeId.overflow(server);
         Node node = nodes.get(id);
-        return node != null ? node : add(new Node(id, NodeKind.UNRECOGNISED, "other (cap reached)", server, network));
+        return node != null ? node : add(new Node(id, id.label(), network));
     }
 
     public Collection<Node> nodes() {

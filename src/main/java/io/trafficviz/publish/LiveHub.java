@@ -6,9 +6,9 @@ import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.EventListener;
-import io.trafficviz.pipeline.LiveRequest;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.EventListener;
+import io.trafficviz.ingest.LiveRequest;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.resolve.RequestEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +73,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     public enum Channel { GRAPH, ACCESS_LOG }
 
-    private final Pipeline pipeline;
+    private final Ingest pipeline;
     private final Supplier<Map<String, Object>> helloDocument;
     private final Map<Object, Client> clients = new ConcurrentHashMap<>();
     /** Null in tests that call {@link #flush()} themselves: work meant for the flusher then runs on the caller. */
@@ -126,11 +126,11 @@ public final class LiveHub implements EventListener, AutoCloseable {
         }
     }
 
-    public LiveHub(Pipeline pipeline, Supplier<Map<String, Object>> helloDocument) {
+    public LiveHub(Ingest pipeline, Supplier<Map<String, Object>> helloDocument) {
         this(pipeline, helloDocument, true);
     }
 
-    LiveHub(Pipeline pipeline, Supplier<Map<String, Object>> helloDocument, boolean autoFlush) {
+    LiveHub(Ingest pipeline, Supplier<Map<String, Object>> helloDocument, boolean autoFlush) {
         this.pipeline = pipeline;
         this.helloDocument = helloDocument;
         if (autoFlush) {
@@ -311,7 +311,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
             if (graphTurn) {
                 // Nobody to tell: forget the changes without rendering them. Rendering an edge (three percentiles,
                 // top paths) is the expensive part, and it runs under the pipeline lock: it would stall ingest.
-                pipeline.withLock(() -> pipeline.graph().discardChanges());
+                pipeline.withGraph(TrafficGraph::discardChanges);
             }
             return;
         }

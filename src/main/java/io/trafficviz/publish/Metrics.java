@@ -1,8 +1,8 @@
 package io.trafficviz.publish;
 
 import io.trafficviz.app.TrafficvizApp;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.pipeline.SourceStats;
+import io.trafficviz.ingest.Ingest;
+import io.trafficviz.ingest.SourceStats;
 
 import java.util.Locale;
 
@@ -16,7 +16,7 @@ public final class Metrics {
 
     public static String render(TrafficvizApp app) {
         StringBuilder b = new StringBuilder(2048);
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        Ingest.IngestTotals totals = app.ingest().totals();
         help(b, "trafficviz_ingest_lines_total", "counter", "Access-log lines read.");
         b.append("trafficviz_ingest_lines_total ").append(totals.lines()).append('\n');
         help(b, "trafficviz_ingest_malformed_total", "counter", "Lines that were not Traefik access-log lines.");
@@ -49,9 +49,9 @@ public final class Metrics {
         b.append("trafficviz_live_slow_disconnects_total ").append(app.hub().disconnectedSlow()).append('\n');
         help(b, "trafficviz_outsider_requests_total", "counter",
                 "Requests that reached a private proxy from a caller it should not hear from.");
-        app.pipeline().outsiders().byProxy().forEach((key, n) -> b.append("trafficviz_outsider_requests_total{proxy=\"")
+        app.ingest().outsiders().byProxy().forEach((key, n) -> b.append("trafficviz_outsider_requests_total{proxy=\"")
                 .append(label(key)).append("\"} ").append(n).append('\n'));
-        int[] sizes = app.pipeline().readGraph(g -> new int[]{g.nodes().size(), g.hopEdges().size()});
+        int[] sizes = app.ingest().readGraph(g -> new int[]{g.nodes().size(), g.hopEdges().size()});
         help(b, "trafficviz_graph_nodes", "gauge", "Nodes in the graph.");
         b.append("trafficviz_graph_nodes ").append(sizes[0]).append('\n');
         help(b, "trafficviz_graph_edges", "gauge", "Hop edges in the graph.");

@@ -7,9 +7,9 @@ import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.OutsiderLog;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.pipeline.SourceStats;
+import io.trafficviz.ingest.OutsiderLog;
+import io.trafficviz.ingest.Ingest;
+import io.trafficviz.ingest.SourceStats;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +21,7 @@ import java.util.function.Function;
 /** Builds the {@code /network_info} document (see docs/protocol.md) as plain maps and lists for Jackson. */
 public final class NetworkInfo {
     private final TrafficvizConfig config;
-    private final Pipeline pipeline;
+    private final Ingest pipeline;
     private final Function<String, ApiStatus> apiStatus;
     private final Function<String, Map<String, Object>> sourceDetails;
     private volatile String notice;
@@ -30,7 +30,7 @@ public final class NetworkInfo {
      * @param apiStatus     discovery state by {@code server/proxy}
      * @param sourceDetails extra per-source fields (offset, tailer state) by origin, or null
      */
-    public NetworkInfo(TrafficvizConfig config, Pipeline pipeline, Function<String, ApiStatus> apiStatus,
+    public NetworkInfo(TrafficvizConfig config, Ingest pipeline, Function<String, ApiStatus> apiStatus,
                        Function<String, Map<String, Object>> sourceDetails) {
         this.config = config;
         this.pipeline = pipeline;
@@ -52,7 +52,7 @@ public final class NetworkInfo {
         doc.put("view", logical ? "logical" : "hops");
         doc.put("servers", servers());
         // The ingest totals are taken under the same lock as the graph: the lines they count are the ones it holds.
-        Pipeline.IngestTotals[] totals = new Pipeline.IngestTotals[1];
+        Ingest.IngestTotals[] totals = new Ingest.IngestTotals[1];
         pipeline.readGraph(graph -> {
             totals[0] = pipeline.totals();
             // By id, as the edges: two answers list the same network the same way, whatever order it was seen in.
@@ -183,7 +183,7 @@ public final class NetworkInfo {
                 .toList();
     }
 
-    private Map<String, Object> ingest(Pipeline.IngestTotals totals) {
+    private Map<String, Object> ingest(Ingest.IngestTotals totals) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lines", totals.lines());
         m.put("malformed", totals.malformed());

@@ -3,7 +3,7 @@ package io.trafficviz.resolve;
 import io.trafficviz.config.Cidr;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
-import io.trafficviz.graph.Node;
+import io.trafficviz.model.NodeId;
 
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +13,8 @@ import java.util.Map;
 public final class ProxyContext {
     private final ServerConfig server;
     private final ProxyConfig proxy;
-    private final Node node;
-    final Map<String, Node> targets = new HashMap<>();
+    private final NodeId id;
+    final Map<String, NodeId> targets = new HashMap<>();
     /**
      * Caller resolution cache, direct-mapped by the address's hash: bounded memory whatever the number of distinct
      * addresses (the internet's are unbounded), no clear-everything when full, and one array probe per line.
@@ -27,28 +27,26 @@ public final class ProxyContext {
     CallerInfo noAddressCaller;
     long callersVersion = -1;
     /** Server URL → the proxy node it reaches (or a marker for none). */
-    final Map<String, Node> backends = new HashMap<>();
+    final Map<String, NodeId> backends = new HashMap<>();
     long backendsVersion = -1;
 
-    /** {@code :server/network}, the part of an unknown caller's node id that names where it was seen. */
-    final String unknownGroup;
-    /** This proxy's {@code external} node once a public address has called it (nodes are never removed). */
-    Node external;
+    /** This proxy's {@code external} node's id: every public caller of its server and network. */
+    final NodeId external;
     /** The resolution of a caller that is {@link #external} and no outsider, shared by all such addresses. */
     CallerInfo externalCaller;
 
-    record CallerInfo(Node node, boolean outsider) {
+    record CallerInfo(NodeId id, boolean outsider) {
     }
 
     /** Position in the config (servers, then their proxies, in file order): which proxy's word counts first. */
     final int rank;
 
-    ProxyContext(ServerConfig server, ProxyConfig proxy, Node node, int rank) {
+    ProxyContext(ServerConfig server, ProxyConfig proxy, int rank) {
         this.server = server;
         this.proxy = proxy;
-        this.node = node;
+        this.id = NodeId.proxy(server.name(), proxy.name(), proxy.role() == ProxyConfig.Role.GATEWAY);
         this.rank = rank;
-        this.unknownGroup = ":" + server.name() + "/" + proxy.network();
+        this.external = NodeId.external(server.name(), proxy.network());
     }
 
     public String serverName() {
@@ -67,8 +65,8 @@ public final class ProxyContext {
         return proxy.role();
     }
 
-    public Node node() {
-        return node;
+    public NodeId id() {
+        return id;
     }
 
     List<Cidr> trustedNetworks() {

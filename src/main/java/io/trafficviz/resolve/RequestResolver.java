@@ -4,16 +4,18 @@ import io.trafficviz.config.Cidr;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
-import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.model.NodeFact;
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.Route;
 import io.trafficviz.parse.AccessLogEntry;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Works out, for each request, the caller node, the proxy node and the service node.
@@ -25,43 +27,53 @@ import java.util.Map;
  *
  * <p>The target is the line's service, except when its server URL is another configured proxy's (see
  * {@link #proxyAt}): a gateway's line then ends at the public proxy it forwarded to, the hop the proxy's own log
- * continues. Only the ingest thread calls this (discovery updates hold the pipeline lock).
+ * continues.
+ *
+ * <p>The answer is a {@link Route} of {@link NodeId}s; what the resolver learns about nodes on the way (that one
+ * exists, its addresses, its network, that it is an outsider) it appends to the caller's list of {@link NodeFact}s,
+ * for the graph to apply: the resolver holds no nodes. Facts come on cache misses only. Only the ingest side calls
+ * this, under its lock (discovery's updates included).
  */
 public final class RequestResolver {
     private final TrafficvizConfig config;
-    private final TrafficGraph graph;
     private final AddressBook addressBook;
     private final ReverseDns reverseDns;
     private final Map<String, ProxyContext> proxies = new LinkedHashMap<>();
     private final Map<String, ProxyContext> proxyByAddress = new HashMap<>();
     private final ProxyEndpoints endpoints = new ProxyEndpoints();
     private final Map<String, Integer> unknownPerGroup = new HashMap<>();
+    /** Unrecognised callers that have a node of their own (bounded: at most the cap per group). */
+    private final Set<NodeId> unrecognised = new HashSet<>();
     /** For each service node some proxy routes to, the rank of the proxy whose network it is drawn in. */
-    private final Map<Node, Integer> networkClaims = new HashMap<>();
+    private final Map<NodeId, Integer> networkClaims = new HashMap<>();
+    /** The proxies' own nodes, declared when the resolver is built (see {@link #proxyFacts}). */
+    private final List<NodeFact> proxyFacts = new ArrayList<>();
     /** Bound on the per-proxy cache of server URL → proxy (gateway lines); cleared when exceeded. */
     private static final int MAX_CACHED_BACKENDS = 100_000;
     /** Cache marker: this server URL is no proxy's. */
-    private static final Node NOT_A_PROXY = new Node("-", NodeKind.SERVICE, "-", "-", "-");
+    private static final NodeId NOT_A_PROXY = NodeId.service("-", "-");
 
-    public RequestResolver(TrafficvizConfig config, TrafficGraph graph, AddressBook addressBook, ReverseDns reverseDns) {
+    public RequestResolver(TrafficvizConfig config, AddressBook addressBook, ReverseDns reverseDns) {
         this.config = config;
-        this.graph = graph;
         this.addressBook = addressBook;
         this.reverseDns = reverseDns;
         for (ServerConfig server : config.servers()) {
             for (ProxyConfig proxy : server.proxies()) {
-                NodeKind kind = proxy.role() == ProxyConfig.Role.GATEWAY ? NodeKind.GATEWAY : NodeKind.PROXY;
-                Node node = graph.ensureNode("proxy:" + server.name() + "/" + proxy.name(), kind, proxy.name(),
-                        server.name(), proxy.network());
-                ProxyContext ctx = new ProxyContext(server, proxy, node, proxies.size());
+                ProxyContext ctx = new ProxyContext(server, proxy, proxies.size());
                 proxies.put(ctx.key(), ctx);
+                proxyFacts.add(new NodeFact.Declared(ctx.id(), proxy.network()));
                 for (String address : proxy.addresses()) {
                     proxyByAddress.put(address, ctx);
-                    graph.addAddress(node, address);
+                    proxyFacts.add(new NodeFact.SeenAt(ctx.id(), address));
                 }
                 endpoints.addConfigured(ctx, proxy.addresses());
             }
         }
+    }
+
+    /** The configured proxies' nodes and addresses, in config order: a graph starts from these. */
+    public List<NodeFact> proxyFacts() {
+        return List.copyOf(proxyFacts);
     }
 
     public ProxyContext proxy(String server, String proxy) {
@@ -88,10 +100,11 @@ public final class RequestResolver {
         return candidates.get(0);
     }
 
-    public Resolution resolve(ProxyContext ctx, AccessLogEntry entry) {
-        ProxyContext.CallerInfo caller = caller(ctx, entry.callerAddress());
-        Node target = entry.answeredByProxy() ? null : target(ctx, entry);
-        return new Resolution(caller.node(), ctx.node(), target, caller.outsider());
+    /** Who called whom for {@code entry}, read by {@code ctx}; what was learnt on the way goes to {@code facts}. */
+    public Route resolve(ProxyContext ctx, AccessLogEntry entry, List<NodeFact> facts) {
+        ProxyContext.CallerInfo caller = caller(ctx, entry.callerAddress(), facts);
+        NodeId target = entry.answeredByProxy() ? null : target(ctx, entry, facts);
+        return new Route(caller.id(), ctx.id(), target, caller.outsider());
     }
 
     /**
@@ -106,12 +119,12 @@ public final class RequestResolver {
     }
 
     /** Makes discovered services visible as nodes before any traffic reaches them. */
-    public void declareService(ProxyContext ctx, String serviceName) {
-        Node known = ctx.targets.get(serviceName);
-        if (known != null && (known.kind() == NodeKind.PROXY || known.kind() == NodeKind.GATEWAY)) {
+    public void declareService(ProxyContext ctx, String serviceName, List<NodeFact> facts) {
+        NodeId known = ctx.targets.get(serviceName);
+        if (known != null && known.isProxy()) {
             ctx.targets.remove(serviceName); // it was declared as fronting a proxy, and no longer does
         }
-        target(ctx, serviceName);
+        target(ctx, serviceName, facts);
     }
 
     /**
@@ -120,7 +133,7 @@ public final class RequestResolver {
      */
     public void declareProxyService(ProxyContext ctx, String serviceName, ProxyContext backend) {
         if (backend != ctx) {
-            ctx.targets.put(serviceName, backend.node());
+            ctx.targets.put(serviceName, backend.id());
         }
     }
 
@@ -141,35 +154,34 @@ public final class RequestResolver {
     }
 
     /** A line's target: the proxy its server URL reaches when that is another proxy, else its service. */
-    private Node target(ProxyContext ctx, AccessLogEntry entry) {
+    private NodeId target(ProxyContext ctx, AccessLogEntry entry, List<NodeFact> facts) {
         if (entry.serviceUrl != null) {
             if (ctx.backendsVersion != endpoints.version() || ctx.backends.size() > MAX_CACHED_BACKENDS) {
                 ctx.backends.clear();
                 ctx.backendsVersion = endpoints.version();
             }
-            Node proxy = ctx.backends.get(entry.serviceUrl);
+            NodeId proxy = ctx.backends.get(entry.serviceUrl);
             if (proxy == null) {
                 ProxyContext backend = endpoints.at(entry.serviceUrl);
-                proxy = backend == null || backend == ctx ? NOT_A_PROXY : backend.node();
+                proxy = backend == null || backend == ctx ? NOT_A_PROXY : backend.id();
                 ctx.backends.put(entry.serviceUrl, proxy);
             }
             if (proxy != NOT_A_PROXY) {
                 return proxy;
             }
         }
-        return target(ctx, serviceOf(entry));
+        return target(ctx, serviceOf(entry), facts);
     }
 
-    private Node target(ProxyContext ctx, String serviceName) {
-        Node node = ctx.targets.get(serviceName);
-        if (node == null) {
-            String bare = bareName(serviceName);
-            node = graph.ensureNode("service:" + ctx.serverName() + "/" + bare, NodeKind.SERVICE, bare,
-                    ctx.serverName(), ctx.network());
-            claimNetwork(node, ctx);
-            ctx.targets.put(serviceName, node);
+    private NodeId target(ProxyContext ctx, String serviceName, List<NodeFact> facts) {
+        NodeId id = ctx.targets.get(serviceName);
+        if (id == null) {
+            id = NodeId.service(ctx.serverName(), bareName(serviceName));
+            facts.add(new NodeFact.Declared(id, ctx.network()));
+            claimNetwork(id, ctx, facts);
+            ctx.targets.put(serviceName, id);
         }
-        return node;
+        return id;
     }
 
     /**
@@ -177,18 +189,18 @@ public final class RequestResolver {
      * network of the first of them in the config, whichever discovery or line named it first: otherwise the order in
      * which discovery threads answer would decide, and differ from run to run.
      */
-    private void claimNetwork(Node node, ProxyContext ctx) {
-        if (node.kind() != NodeKind.SERVICE || !node.server().equals(ctx.serverName())) {
+    private void claimNetwork(NodeId id, ProxyContext ctx, List<NodeFact> facts) {
+        if (!id.server().equals(ctx.serverName())) {
             return;
         }
-        Integer claimed = networkClaims.get(node);
+        Integer claimed = networkClaims.get(id);
         if (claimed == null || ctx.rank < claimed) {
-            networkClaims.put(node, ctx.rank);
-            graph.moveToNetwork(node, ctx.network());
+            networkClaims.put(id, ctx.rank);
+            facts.add(new NodeFact.InNetwork(id, ctx.network()));
         }
     }
 
-    private ProxyContext.CallerInfo caller(ProxyContext ctx, String address) {
+    private ProxyContext.CallerInfo caller(ProxyContext ctx, String address, List<NodeFact> facts) {
         long version = addressBook.version();
         if (ctx.callersVersion != version) {
             java.util.Arrays.fill(ctx.callerAddresses, null);
@@ -198,7 +210,7 @@ public final class RequestResolver {
         }
         if (address == null) {
             if (ctx.noAddressCaller == null) {
-                ctx.noAddressCaller = resolveCaller(ctx, null);
+                ctx.noAddressCaller = resolveCaller(ctx, null, facts);
             }
             return ctx.noAddressCaller;
         }
@@ -212,32 +224,32 @@ public final class RequestResolver {
                 return ctx.callerInfos[slot];
             }
         }
-        ProxyContext.CallerInfo info = resolveCaller(ctx, address);
+        ProxyContext.CallerInfo info = resolveCaller(ctx, address, facts);
         ctx.callerHashes[slot] = h;
         ctx.callerAddresses[slot] = address;
         ctx.callerInfos[slot] = info;
         return info;
     }
 
-    private ProxyContext.CallerInfo resolveCaller(ProxyContext ctx, String address) {
-        ProxyContext.CallerInfo info = lookupCaller(ctx, address);
+    private ProxyContext.CallerInfo resolveCaller(ProxyContext ctx, String address, List<NodeFact> facts) {
+        ProxyContext.CallerInfo info = lookupCaller(ctx, address, facts);
         if (info.outsider()) {
-            graph.markOutsider(info.node());
+            facts.add(new NodeFact.Outsider(info.id()));
         }
         return info;
     }
 
-    private ProxyContext.CallerInfo lookupCaller(ProxyContext ctx, String address) {
+    private ProxyContext.CallerInfo lookupCaller(ProxyContext ctx, String address, List<NodeFact> facts) {
         Workload workload = addressBook.lookup(address, ctx.serverName());
         if (workload != null) {
-            Node node = graph.ensureNode("service:" + workload.server() + "/" + workload.name(), NodeKind.SERVICE,
-                    workload.name(), workload.server(), workload.network());
-            graph.addAddress(node, address);
-            return new ProxyContext.CallerInfo(node, outsider(ctx, address, workload.server().equals(ctx.serverName())));
+            NodeId id = NodeId.service(workload.server(), workload.name());
+            facts.add(new NodeFact.Declared(id, workload.network()));
+            facts.add(new NodeFact.SeenAt(id, address));
+            return new ProxyContext.CallerInfo(id, outsider(ctx, address, workload.server().equals(ctx.serverName())));
         }
         ProxyContext proxyCaller = proxyByAddress.get(address);
         if (proxyCaller != null) {
-            return new ProxyContext.CallerInfo(proxyCaller.node(),
+            return new ProxyContext.CallerInfo(proxyCaller.id(),
                     outsider(ctx, address, proxyCaller.serverName().equals(ctx.serverName())));
         }
         String name = staticName(address);
@@ -245,16 +257,16 @@ public final class RequestResolver {
             name = reverseDns.nameOf(address);
         }
         if (name != null) {
-            Node node = graph.ensureNode("service:" + ctx.serverName() + "/" + name, NodeKind.SERVICE, name,
-                    ctx.serverName(), ctx.network());
-            graph.addAddress(node, address);
-            return new ProxyContext.CallerInfo(node, outsider(ctx, address, true));
+            NodeId id = NodeId.service(ctx.serverName(), name);
+            facts.add(new NodeFact.Declared(id, ctx.network()));
+            facts.add(new NodeFact.SeenAt(id, address));
+            return new ProxyContext.CallerInfo(id, outsider(ctx, address, true));
         }
-        Node unknown = unknown(ctx, address);
+        NodeId unknown = unknown(ctx, address, facts);
         boolean outsider = outsider(ctx, address, false);
         if (unknown == ctx.external && !outsider) {
             // Most one-off addresses end here: one shared answer instead of an object per address.
-            if (ctx.externalCaller == null || ctx.externalCaller.node() != unknown) {
+            if (ctx.externalCaller == null) {
                 ctx.externalCaller = new ProxyContext.CallerInfo(unknown, false);
             }
             return ctx.externalCaller;
@@ -293,34 +305,27 @@ public final class RequestResolver {
      * mean little individually. Private addresses nobody knows are worth seeing one by one (a container without a
      * name, a stray job), so {@code unrecognised} nodes are per address, up to a cap per group, then "other".
      */
-    private Node unknown(ProxyContext ctx, String address) {
-        Node node;
+    private NodeId unknown(ProxyContext ctx, String address, List<NodeFact> facts) {
+        NodeId id;
         if (isPublic(address)) {
-            node = ctx.external;
-            if (node == null) {
-                node = graph.ensureNode("external" + ctx.unknownGroup, NodeKind.EXTERNAL, "external callers",
-                        ctx.serverName(), ctx.network());
-                if (node.kind() == NodeKind.EXTERNAL) {
-                    ctx.external = node; // not the node cap's overflow node: asking again keeps counting overflows
+            id = ctx.external;
+        } else {
+            id = NodeId.unrecognised(ctx.serverName(), ctx.network(), address);
+            if (!unrecognised.contains(id)) {
+                String group = ctx.serverName() + "/" + ctx.network();
+                if (unknownPerGroup.merge(group, 1, Integer::sum) > config.limits().maxUnknownPerGroup()) {
+                    id = NodeId.unrecognisedOther(ctx.serverName(), ctx.network());
+                } else {
+                    unrecognised.add(id);
                 }
             }
-        } else {
-            String prefix = "unrecognised" + ctx.unknownGroup + "/";
-            String shown = address == null ? "unknown" : address;
-            node = graph.node(prefix + shown);
-            if (node == null) {
-                int count = unknownPerGroup.merge(prefix, 1, Integer::sum);
-                node = count > config.limits().maxUnknownPerGroup()
-                        ? graph.ensureNode(prefix + "other", NodeKind.UNRECOGNISED, "other unrecognised callers",
-                        ctx.serverName(), ctx.network())
-                        : graph.ensureNode(prefix + shown, NodeKind.UNRECOGNISED, shown, ctx.serverName(),
-                        ctx.network());
-            }
         }
+        // Declared on every cache miss: past the graph's node cap, each new caller is counted as an overflow.
+        facts.add(new NodeFact.Declared(id, ctx.network()));
         if (address != null) {
-            graph.addAddress(node, address);
+            facts.add(new NodeFact.SeenAt(id, address));
         }
-        return node;
+        return id;
     }
 
     /** Public means routable on the internet: not private, loopback, link-local, CGNAT or unique-local. */

@@ -13,10 +13,13 @@ import java.util.Arrays;
  * Lines are decoded as UTF-8 by {@link String#String(byte[], int, int, java.nio.charset.Charset)}, which replaces
  * malformed input instead of throwing: a log with junk bytes must not stop the tailer.
  */
-final class LineSplitter {
+public final class LineSplitter {
+    /** Lines longer than this are cut (and counted) unless a source is told otherwise: 64 KiB, Traefik's own bound. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+
 
     /** Receives each line; {@code endIndex} is the index just past its {@code \n} in the array given to feed. */
-    interface LineHandler {
+    public interface LineHandler {
         void line(String text, boolean truncated, int endIndex);
     }
 
@@ -24,7 +27,7 @@ final class LineSplitter {
      * Receives each line as bytes, {@code \r} and truncation already applied: {@code bytes[from, from+length)} is only
      * valid during the call (it is the caller's buffer or the splitter's own).
      */
-    interface ByteLineHandler {
+    public interface ByteLineHandler {
         void line(byte[] bytes, int from, int length, boolean truncated, int endIndex);
     }
 
@@ -36,7 +39,7 @@ final class LineSplitter {
     /** The pending line went past pendingLimit; its remaining bytes are being skipped until the newline. */
     private boolean overflowed;
 
-    LineSplitter(int maxLineBytes) {
+    public LineSplitter(int maxLineBytes) {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
@@ -45,12 +48,12 @@ final class LineSplitter {
     }
 
     /** Splits {@code buf[off, off+len)}, calling the handler for every line completed by it. */
-    void feed(byte[] buf, int off, int len, LineHandler handler) {
+    public void feed(byte[] buf, int off, int len, LineHandler handler) {
         feed(buf, off, len, decoding(handler));
     }
 
     /** As {@link #feed(byte[], int, int, LineHandler)}, without decoding lines into Strings. */
-    void feed(byte[] buf, int off, int len, ByteLineHandler handler) {
+    public void feed(byte[] buf, int off, int len, ByteLineHandler handler) {
         int end = off + len;
         int lineStart = off;
         for (int i = indexOfNewline(buf, off, end); i >= 0; i = indexOfNewline(buf, i + 1, end)) {
@@ -94,7 +97,7 @@ final class LineSplitter {
     }
 
     /** True if bytes of an unfinished line are waiting for their newline. */
-    boolean hasPartial() {
+    public boolean hasPartial() {
         return pendingLength > 0 || overflowed;
     }
 
@@ -102,11 +105,11 @@ final class LineSplitter {
      * Delivers the unfinished line as if its newline had arrived; used when no newline will ever come (the file was
      * rotated away or truncated). Returns whether there was anything to deliver.
      */
-    boolean flushPartial(LineHandler handler) {
+    public boolean flushPartial(LineHandler handler) {
         return flushPartial(decoding(handler));
     }
 
-    boolean flushPartial(ByteLineHandler handler) {
+    public boolean flushPartial(ByteLineHandler handler) {
         if (!hasPartial()) {
             return false;
         }
@@ -116,7 +119,7 @@ final class LineSplitter {
     }
 
     /** Forgets any unfinished line, e.g. when re-reading a file from another position. */
-    void reset() {
+    public void reset() {
         clearPending();
     }
 

@@ -2,6 +2,7 @@ package io.trafficviz.app;
 
 import com.sun.net.httpserver.HttpServer;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.source.LineBatch;
 import io.trafficviz.discovery.DiscoveryState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,24 +127,24 @@ class GatewayDiscoveryTest {
                 """.formatted(gw.url(), a.url(), b.url()), dir), false);
         app.startDiscovery();
         await(() -> status("edge/gw") == DiscoveryState.Status.OK && status("server-b/pub") == DiscoveryState.Status.OK);
-        boolean noGhost = app.pipeline().readGraph(g -> g.node("service:edge/public-servers") == null);
+        boolean noGhost = app.ingest().readGraph(g -> g.node("service:edge/public-servers") == null);
         assertThat(noGhost).as("no service node for the gateway's service").isTrue();
 
         a.up = true;
         await(() -> status("server-a/pub") == DiscoveryState.Status.OK
-                && app.pipeline().<Boolean>readGraph(g -> g.node("service:server-a/web") != null));
+                && app.ingest().<Boolean>readGraph(g -> g.node("service:server-a/web") != null));
 
-        app.pipeline().acceptAll(dir.resolve("gw.log").toString(), List.of(
+        app.ingest().accept(LineBatch.of(dir.resolve("gw.log").toString(), List.of(
                 line("203.0.113.7", "public-servers", "http://127.0.1.1:18080"),
                 line("203.0.113.7", "public-servers", "http://127.0.2.1:18080"),
-                line("203.0.113.8", "public-servers", "http://127.0.1.1:18080")));
-        app.pipeline().acceptAll(dir.resolve("a.log").toString(), List.of(
+                line("203.0.113.8", "public-servers", "http://127.0.1.1:18080"))));
+        app.ingest().accept(LineBatch.of(dir.resolve("a.log").toString(), List.of(
                 line("127.0.0.1", "web", "http://127.0.1.11:8080"),
                 line("127.0.0.1", "web", "http://127.0.1.11:8080"),
                 // B's public proxy's address is a backend of the gateway, not a workload of the gateway's server
-                line("127.0.2.1", "web", "http://127.0.1.11:8080")));
-        app.pipeline().acceptAll(dir.resolve("b.log").toString(), List.of(
-                line("127.0.0.1", "web", "http://127.0.2.11:8080")));
+                line("127.0.2.1", "web", "http://127.0.1.11:8080"))));
+        app.ingest().accept(LineBatch.of(dir.resolve("b.log").toString(), List.of(
+                line("127.0.0.1", "web", "http://127.0.2.11:8080"))));
 
         Map<String, Object> doc = app.networkInfo().document(false, System.currentTimeMillis());
         TreeSet<String> nodes = new TreeSet<>();
@@ -184,7 +185,7 @@ class GatewayDiscoveryTest {
                 """.formatted(a.url()), dir), false);
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong releasedAt = new java.util.concurrent.atomic.AtomicLong();
-        Thread busyPipeline = new Thread(() -> app.pipeline().withLock(() -> {
+        Thread busyPipeline = new Thread(() -> app.ingest().withGraph(g -> {
             holding.countDown();
             try {
                 long deadline = System.currentTimeMillis() + 10_000;
@@ -207,9 +208,9 @@ class GatewayDiscoveryTest {
         busyPipeline.join();
         assertThat(releasedAt.get()).as("the pipeline was held until discovery answered").isPositive();
         assertThat(returnedAt).as("returned after the pipeline let the inventory in").isGreaterThan(releasedAt.get());
-        app.pipeline().acceptAll(dir.resolve("a.log").toString(),
-                List.of(line("127.0.1.11", "web", "http://127.0.1.11:8080")));
-        boolean byService = app.pipeline().readGraph(
+        app.ingest().accept(LineBatch.of(dir.resolve("a.log").toString(),
+                List.of(line("127.0.1.11", "web", "http://127.0.1.11:8080"))));
+        boolean byService = app.ingest().readGraph(
                 g -> g.node("service:server-a/web") != null && g.node("unrecognised:server-a/a-net/127.0.1.11") == null);
         assertThat(byService).as("the first line's caller is named by its service").isTrue();
     }

@@ -1,5 +1,8 @@
 package io.trafficviz.graph;
 
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.NodeKind;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,13 +27,13 @@ class TrafficGraphReferenceTest {
         List<Node> proxies = new ArrayList<>();
         List<Node> services = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            clients.add(g.ensureNode("unrecognised:s/n/10.0.0." + i, NodeKind.UNRECOGNISED, "c" + i, "s", "n"));
+            clients.add(g.ensureNode(NodeId.parse("unrecognised:s/n/10.0.0." + i), "n"));
         }
         for (int i = 0; i < 4; i++) {
-            proxies.add(g.ensureNode("proxy:s/p" + i, i == 0 ? NodeKind.GATEWAY : NodeKind.PROXY, "p" + i, "s", "n"));
+            proxies.add(g.ensureNode(NodeId.proxy("s", "p" + i, i == 0), "n"));
         }
         for (int i = 0; i < 12; i++) {
-            services.add(g.ensureNode("service:s/svc" + i, NodeKind.SERVICE, "svc" + i, "s", "n"));
+            services.add(g.ensureNode(NodeId.parse("service:s/svc" + i), "n"));
         }
         Map<String, List<Request>> hops = new HashMap<>();
         Map<String, List<Request>> logical = new HashMap<>();

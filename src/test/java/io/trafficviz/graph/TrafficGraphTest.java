@@ -1,5 +1,7 @@
 package io.trafficviz.graph;
 
+import io.trafficviz.model.NodeId;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,9 +10,9 @@ class TrafficGraphTest {
     @Test
     void recordsHopsAndLogicalEdges() {
         TrafficGraph g = new TrafficGraph(100, 100, 10);
-        Node client = g.ensureNode("external:s/n/1.2.3.4", NodeKind.EXTERNAL, "1.2.3.4", "s", "n");
-        Node proxy = g.ensureNode("proxy:s/p", NodeKind.PROXY, "p", "s", "n");
-        Node svc = g.ensureNode("service:s/api", NodeKind.SERVICE, "api", "s", "n");
+        Node client = g.ensureNode(NodeId.parse("external:s/n/1.2.3.4"), "n");
+        Node proxy = g.ensureNode(NodeId.parse("proxy:s/p"), "n");
+        Node svc = g.ensureNode(NodeId.parse("service:s/api"), "n");
         g.recordRequest(client, proxy, svc, 200, 5_000_000, 4_000_000, 10, "/", 0);
         g.recordRequest(client, proxy, null, 404, 1_000, 0, 19, "/nope", 0);
         assertThat(g.hopEdge(client, proxy).stats().requests()).isEqualTo(2);
@@ -27,9 +29,9 @@ class TrafficGraphTest {
     @Test
     void capsFoldIntoOverflowNodesAndEdges() {
         TrafficGraph g = new TrafficGraph(5, 3, 10);
-        Node proxy = g.ensureNode("proxy:s/p", NodeKind.PROXY, "p", "s", "n");
+        Node proxy = g.ensureNode(NodeId.parse("proxy:s/p"), "n");
         for (int i = 0; i < 50; i++) {
-            Node c = g.ensureNode("unrecognised:s/n/10.0.0." + i, NodeKind.UNRECOGNISED, "x", "s", "n");
+            Node c = g.ensureNode(NodeId.parse("unrecognised:s/n/10.0.0." + i), "n");
             g.recordRequest(c, proxy, null, 200, 1, 0, 1, "/", 0);
         }
         assertThat(g.nodes().size()).isLessThanOrEqualTo(6);

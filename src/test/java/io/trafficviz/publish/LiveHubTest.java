@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
-import io.trafficviz.source.LogLine;
+import io.trafficviz.source.LineBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +52,8 @@ class LiveHubTest {
                 """, dir), false);
         // The app's own hub would drain the graph's changes from its flusher thread: only this one may.
         app.hub().close();
-        hub = new LiveHub(app.pipeline(), () -> app.networkInfo().document(false, app.pipeline().rateClock()), false);
-        app.pipeline().setListener(hub);
+        hub = new LiveHub(app.ingest(), () -> app.networkInfo().document(false, app.ingest().rateClock()), false);
+        app.ingest().setListener(hub);
         for (String log : app.logFiles().keySet()) {
             if (log.endsWith("priv.log")) {
                 privLog = log;
@@ -105,7 +105,7 @@ class LiveHubTest {
         assertThat(decoder.dropped).isZero();
 
         // New edges came with the batch, as rows; their counts are the graph's.
-        JsonNode info = normal(JSON.valueToTree(app.networkInfo().document(false, app.pipeline().rateClock())));
+        JsonNode info = normal(JSON.valueToTree(app.networkInfo().document(false, app.ingest().rateClock())));
         int compared = 0;
         for (JsonNode e : info.path("edges")) {
             assertThat(decoder.edges).as("edges sent").containsKey(e.path("id").asText());
@@ -342,7 +342,7 @@ class LiveHubTest {
     }
 
     private void feed(String origin, String line) {
-        app.pipeline().accept(new LogLine(origin, null, null, line));
+        app.ingest().accept(LineBatch.of(origin, line));
     }
 
     private static String line(String client, String method, String path, int status, String service) {

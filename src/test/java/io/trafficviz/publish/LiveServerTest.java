@@ -64,8 +64,8 @@ class LiveServerTest {
             sim.userRequest(System.currentTimeMillis());
         }
         // Each user request causes 1 public line and 4 or 5 private lines.
-        await(() -> app.pipeline().totals().lines() >= users * 5L, "lines tailed");
-        long lines = app.pipeline().totals().lines();
+        await(() -> app.ingest().totals().lines() >= users * 5L, "lines tailed");
+        long lines = app.ingest().totals().lines();
         await(() -> events(logs, "entries") == lines, "every request streamed to /access_logs");
         await(() -> events(graph, "events") == lines, "every request streamed to /ws/graph");
 
@@ -111,7 +111,7 @@ class LiveServerTest {
     @Test
     void garbageIsCountedAndShownAndHealthMetricsAndPagesAnswer() throws Exception {
         Files.writeString(sim.publicLogPath(), "this is not a log line\n", StandardOpenOption.APPEND);
-        await(() -> app.pipeline().totals().malformed() == 1, "malformed counted");
+        await(() -> app.ingest().totals().malformed() == 1, "malformed counted");
         JsonNode src = get("/network_info").path("ingest").path("sources").get(0);
         assertThat(src.path("malformed").asLong()).isEqualTo(1);
         assertThat(src.path("lastError").asText()).isNotBlank();

@@ -89,7 +89,7 @@ class OutsidersTest {
                 line("192.168.99.7", "/secret?id=2", 403));
         append("a-pub.log", line("192.168.99.7", "/public", 200)); // a public proxy hears from anyone
         append("b-priv.log", line("10.50.1.1", "/b", 502));     // trusted by server A, not by server B
-        await(() -> app.pipeline().totals().lines() == 7, "lines tailed");
+        await(() -> app.ingest().totals().lines() == 7, "lines tailed");
 
         JsonNode info = get("/network_info");
         JsonNode outsiders = info.path("outsiders");

@@ -2,7 +2,7 @@ package io.trafficviz.resolve;
 
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class GatewayResolutionTest {
 
     private final TrafficGraph graph = new TrafficGraph(1000, 1000, 10);
     private final AddressBook book = new AddressBook();
-    private final RequestResolver resolver = new RequestResolver(CONFIG, graph, book, null);
+    private final ResolverOnGraph resolver = new ResolverOnGraph(CONFIG, graph, book);
     private final ProxyContext gw = resolver.proxy("edge", "gw");
 
     private static AccessLogEntry line(String client, String service, String serviceUrl) {
@@ -47,8 +47,8 @@ class GatewayResolutionTest {
 
     @Test
     void aGatewayLineEndsAtThePublicProxyItsServerUrlNames() {
-        Resolution toA = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.1.2:80"));
-        Resolution toB = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:8000"));
+        ResolverOnGraph.Resolution toA = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.1.2:80"));
+        ResolverOnGraph.Resolution toB = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:8000"));
         assertThat(toA.target().id()).isEqualTo("proxy:a/pub");
         assertThat(toA.target().kind()).isEqualTo(NodeKind.PROXY);
         assertThat(toA.proxy().kind()).isEqualTo(NodeKind.GATEWAY);
@@ -60,7 +60,7 @@ class GatewayResolutionTest {
     @Test
     void thePublicProxysLineFromTheGatewaysAddressHasTheGatewayAsCaller() {
         book.replace("edge/gw", Map.of()); // what the app records for a gateway whose backends are all proxies
-        Resolution r = resolver.resolve(resolver.proxy("a", "pub"), line("10.0.0.1", "web@file", "http://10.0.1.11:8080"));
+        ResolverOnGraph.Resolution r = resolver.resolve(resolver.proxy("a", "pub"), line("10.0.0.1", "web@file", "http://10.0.1.11:8080"));
         assertThat(r.client().id()).isEqualTo("proxy:edge/gw");
         assertThat(r.client().kind()).isEqualTo(NodeKind.GATEWAY);
         assertThat(r.target().id()).isEqualTo("service:a/web");
@@ -72,7 +72,7 @@ class GatewayResolutionTest {
         ProxyContext bPub = resolver.proxy("b", "pub");
         ProxyContext bPriv = resolver.proxy("b", "priv");
         assertThat(resolver.proxyAt("http://10.0.2.2:80")).isNull();
-        Resolution before = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:80"));
+        ResolverOnGraph.Resolution before = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:80"));
         assertThat(before.target().kind()).isEqualTo(NodeKind.SERVICE);
 
         assertThat(resolver.setEntryPoints(bPub, List.of(":80", "127.0.0.1:8080"))).isTrue();
@@ -85,7 +85,7 @@ class GatewayResolutionTest {
         assertThat(resolver.proxyAt("http://10.0.2.2:82")).isNull();
         assertThat(resolver.proxyAt("http://127.0.0.1:8080")).isSameAs(bPub);
         // the cached answer for the URL is dropped once the entry points are known
-        Resolution after = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:80"));
+        ResolverOnGraph.Resolution after = resolver.resolve(gw, line("203.0.113.7", "public-servers@file", "http://10.0.2.2:80"));
         assertThat(after.target().id()).isEqualTo("proxy:b/pub");
     }
 
@@ -112,7 +112,7 @@ class GatewayResolutionTest {
     @Test
     void aServiceDeclaredAsFrontingAProxyEndsThereWithoutAServerUrl() {
         resolver.declareProxyService(gw, "a-site@file", resolver.proxy("a", "pub"));
-        Resolution r = resolver.resolve(gw, line("203.0.113.7", "a-site@file", null));
+        ResolverOnGraph.Resolution r = resolver.resolve(gw, line("203.0.113.7", "a-site@file", null));
         assertThat(r.target().id()).isEqualTo("proxy:a/pub");
         // a proxy is never its own backend
         resolver.declareProxyService(gw, "loop@file", gw);

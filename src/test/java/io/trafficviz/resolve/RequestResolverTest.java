@@ -3,7 +3,7 @@ package io.trafficviz.resolve;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.parse.AccessLogEntry;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class RequestResolverTest {
 
     private final TrafficGraph graph = new TrafficGraph(1000, 1000, 10);
     private final AddressBook book = new AddressBook();
-    private final RequestResolver resolver = new RequestResolver(CONFIG, graph, book, null);
+    private final ResolverOnGraph resolver = new ResolverOnGraph(CONFIG, graph, book);
 
     private static AccessLogEntry request(String client, String service) {
         AccessLogEntry e = new AccessLogEntry();
@@ -47,8 +47,8 @@ class RequestResolverTest {
     @Test
     void aWorkloadIsOneNodeAsBackendAndAsCaller() {
         book.replace("a/pub", Map.of("172.25.0.3", new Workload("a", "api", "pub-net")));
-        Resolution asBackend = resolver.resolve(resolver.proxy("a", "pub"), request("8.8.8.8", "api@file"));
-        Resolution asCaller = resolver.resolve(resolver.proxy("a", "priv"), request("172.25.0.3", "db@docker"));
+        ResolverOnGraph.Resolution asBackend = resolver.resolve(resolver.proxy("a", "pub"), request("8.8.8.8", "api@file"));
+        ResolverOnGraph.Resolution asCaller = resolver.resolve(resolver.proxy("a", "priv"), request("172.25.0.3", "db@docker"));
         assertThat(asBackend.target().id()).isEqualTo("service:a/api");
         assertThat(asCaller.client()).isSameAs(asBackend.target());
         assertThat(asCaller.target().id()).isEqualTo("service:a/db");
@@ -60,7 +60,7 @@ class RequestResolverTest {
     void aServiceBothProxiesRouteToIsInTheFirstConfiguredProxysNetworkWhicheverNamesItFirst() {
         for (boolean privateFirst : new boolean[] {true, false}) {
             TrafficGraph g = new TrafficGraph(1000, 1000, 10);
-            RequestResolver r = new RequestResolver(CONFIG, g, new AddressBook(), null);
+            ResolverOnGraph r = new ResolverOnGraph(CONFIG, g, new AddressBook());
             List<ProxyContext> order = privateFirst
                     ? List.of(r.proxy("a", "priv"), r.proxy("a", "pub")) : List.of(r.proxy("a", "pub"), r.proxy("a", "priv"));
             r.declareService(order.get(0), "shop@file");
@@ -92,11 +92,11 @@ class RequestResolverTest {
     @Test
     void pastTheNodeCapEveryNewOutsideCallerIsCountedAsAnOverflow() {
         TrafficGraph small = new TrafficGraph(3, 1000, 10); // the three proxies fill it
-        RequestResolver capped = new RequestResolver(CONFIG, small, new AddressBook(), null);
+        ResolverOnGraph capped = new ResolverOnGraph(CONFIG, small, new AddressBook());
         ProxyContext pub = capped.proxy("a", "pub");
         for (int i = 1; i <= 5; i++) {
-            Resolution r = capped.resolve(pub, request("8.8.8." + i, null));
-            assertThat(r.client().id()).isEqualTo(TrafficGraph.OVERFLOW_PREFIX + "a");
+            ResolverOnGraph.Resolution r = capped.resolve(pub, request("8.8.8." + i, null));
+            assertThat(r.client().id()).isEqualTo("overflow:a");
             assertThat(small.overflowedNodes()).isEqualTo(i);
         }
         // The external node an uncapped graph gives every outside caller is one node, looked up once.
@@ -118,7 +118,7 @@ class RequestResolverTest {
     @Test
     void crossServerCallerIsFoundAndFlaggedAsOutsiderOnAPrivateProxy() {
         book.replace("a/pub", Map.of("10.0.1.5", new Workload("a", "web", "pub-net")));
-        Resolution r = resolver.resolve(resolver.proxy("b", "priv"), request("10.0.1.5", "x@file"));
+        ResolverOnGraph.Resolution r = resolver.resolve(resolver.proxy("b", "priv"), request("10.0.1.5", "x@file"));
         assertThat(r.client().id()).isEqualTo("service:a/web");
         assertThat(r.outsider()).isTrue();
         assertThat(r.client().outsider()).isTrue();
@@ -147,7 +147,7 @@ class RequestResolverTest {
 
     @Test
     void answeredByProxyEndsAtTheProxy() {
-        Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("203.0.113.9", null));
+        ResolverOnGraph.Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("203.0.113.9", null));
         assertThat(r.target()).isNull();
         assertThat(r.answeredByProxy()).isTrue();
         AccessLogEntry noServer = request("203.0.113.9", "api@file");
@@ -170,7 +170,7 @@ class RequestResolverTest {
 
     @Test
     void forwardedForListsUseTheOriginalClient() {
-        Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("172.25.0.5, 10.0.0.1", null));
+        ResolverOnGraph.Resolution r = resolver.resolve(resolver.proxy("a", "pub"), request("172.25.0.5, 10.0.0.1", null));
         assertThat(r.client().label()).isEqualTo("batch-job");
     }
 

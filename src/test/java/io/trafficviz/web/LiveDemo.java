@@ -41,7 +41,7 @@ final class LiveDemo implements AutoCloseable {
     }
 
     long linesIngested() {
-        return app.pipeline().totals().lines();
+        return app.ingest().totals().lines();
     }
 
     @Override

@@ -4,9 +4,11 @@ import io.trafficviz.dev.generate.LogGenerator;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.NodeKind;
+import io.trafficviz.model.NodeId;
+import io.trafficviz.source.LineBatch;
+import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.ingest.Ingest;
 import io.trafficviz.resolve.AddressBook;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.resolve.Workload;
@@ -54,9 +56,9 @@ public class GraphBench {
     private long[] durations;
     private long clock;
 
-    private Pipeline pipeline;
+    private Ingest pipeline;
     private String[] origins;
-    private List<String>[] batches;
+    private LineBatch[] batches;
 
     @Setup
     @SuppressWarnings("unchecked")
@@ -72,14 +74,11 @@ public class GraphBench {
         logPaths = new byte[LINES][];
         for (int i = 0; i < LINES; i++) {
             int server = r.nextInt(40);
-            proxies[i] = graph.ensureNode("proxy:s" + server + "/private-proxy", NodeKind.PROXY, "private-proxy",
-                    "s" + server, "private-net");
+            proxies[i] = graph.ensureNode(NodeId.proxy("s" + server, "private-proxy", false), "private-net");
             int caller = r.nextInt(18);
             int callee = (caller + new int[]{1, 3, 7}[r.nextInt(3)]) % 18; // the generator's mesh
-            clients[i] = graph.ensureNode("service:s" + server + "/svc-" + caller, NodeKind.SERVICE, "c",
-                    "s" + server, "private-net");
-            targets[i] = graph.ensureNode("service:s" + server + "/svc-" + callee, NodeKind.SERVICE, "t",
-                    "s" + server, "private-net");
+            clients[i] = graph.ensureNode(NodeId.service("s" + server, "svc-" + caller), "private-net");
+            targets[i] = graph.ensureNode(NodeId.service("s" + server, "svc-" + callee), "private-net");
             paths[i] = "/api/items/" + r.nextInt(1_000_000);
             // As the generator's logs: 3 resources per target, half the requests on 100 ids, 30% on 10,000.
             int dice = r.nextInt(100);
@@ -106,21 +105,23 @@ public class GraphBench {
             book.replace(p.serverName() + "/" + p.name(), addresses);
         }
         TrafficGraph pipelineGraph = new TrafficGraph(5_000, 20_000, 100);
-        RequestResolver resolver = new RequestResolver(cfg, pipelineGraph, book, null);
-        pipeline = new Pipeline(pipelineGraph, resolver, System::currentTimeMillis, true);
+        RequestResolver resolver = new RequestResolver(cfg, book, null);
+        pipeline = new Ingest(pipelineGraph, resolver, book, System::currentTimeMillis, true);
         origins = new String[generator.proxies().size()];
-        batches = new List[origins.length];
         List<String>[] lists = new List[origins.length];
         for (LogGenerator.Proxy p : generator.proxies()) {
             origins[p.index()] = dir.resolve(p.logFileName()).toString();
-            pipeline.register(origins[p.index()], List.of(resolver.proxy(p.serverName(), p.name())), "json");
+            pipeline.register(origins[p.index()], List.of(p.serverName() + "/" + p.name()), "json");
             lists[p.index()] = new java.util.ArrayList<>();
         }
         for (int i = 0; i < LINES; i++) {
             LogGenerator.Generated g = generator.next(LogGenerator.DEFAULT_START_MILLIS + i);
             lists[g.proxy().index()].add(g.line(LogGenerator.Format.JSON));
         }
-        batches = lists;
+        batches = new LineBatch[origins.length];
+        for (int k = 0; k < origins.length; k++) {
+            batches[k] = LineBatch.of(origins[k], lists[k]);
+        }
     }
 
     /** Per request (score divided by {@value #LINES}). */
@@ -153,7 +154,7 @@ public class GraphBench {
     @OperationsPerInvocation(LINES)
     public void pipelineLine() {
         for (int i = 0; i < batches.length; i++) {
-            pipeline.acceptAll(origins[i], batches[i]);
+            pipeline.accept(batches[i]);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.trafficviz.dev.stack;
 
-import io.trafficviz.source.FileTailer;
-import io.trafficviz.source.StartPosition;
-import io.trafficviz.source.TailerOptions;
+import io.trafficviz.source.file.FileTailer;
+import io.trafficviz.source.file.StartPosition;
+import io.trafficviz.source.file.TailerOptions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -55,8 +55,13 @@ public final class LogShipper implements AutoCloseable {
         this.ingest = trafficviz.resolve("/ingest?server=" + URLEncoder.encode(server, StandardCharsets.UTF_8)
                 + "&proxy=" + URLEncoder.encode(proxy, StandardCharsets.UTF_8));
         this.token = token;
-        this.tailer = new FileTailer(TailerOptions.of(accessLog, server, proxy).withStartAt(StartPosition.BEGINNING)
-                .withPollInterval(Duration.ofMillis(50)), line -> enqueue(line.text()));
+        this.tailer = new FileTailer(TailerOptions.of(accessLog).withStartAt(StartPosition.BEGINNING)
+                .withPollInterval(Duration.ofMillis(50)), batch -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        enqueue(batch.text(i));
+                    }
+                    return 0;
+                });
         this.sender = new Thread(this::run, "log-shipper:" + name);
         this.sender.setDaemon(true);
     }

@@ -1,0 +1,74 @@
+package io.trafficviz.ingest;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Requests that reached a private proxy from a caller it should not hear from (see the outsider rule in
+ * {@code RequestResolver}): how many in all and per private proxy, and the most recent ones. Recorded whether or not
+ * anyone watches the live views, so {@code /network_info} can answer "who got in" after the fact. Not thread-safe:
+ * the pipeline calls it under its lock.
+ */
+public final class OutsiderLog {
+    /** How many recent requests are kept. */
+    public static final int RECENT = 50;
+    /** Paths are attacker-controlled and may be long; what is kept of each. */
+    static final int MAX_PATH_CHARS = 512;
+
+    private long count;
+    private final Map<String, Long> byProxy = new LinkedHashMap<>();
+    private final ArrayDeque<Entry> recent = new ArrayDeque<>(RECENT);
+
+    /**
+     * One offending request.
+     *
+     * @param time    the request's start (epoch ms)
+     * @param proxy   the private proxy it reached
+     * @param from    the caller node's label
+     * @param fromId  the caller node's id
+     * @param address the caller's address as the proxy logged it
+     */
+    public record Entry(long time, String server, String proxy, String from, String fromId, String address,
+                        String method, String path, int status) {
+    }
+
+    /** @param privateProxies {@code server/proxy} keys of the private proxies, listed with 0 until one is reached */
+    OutsiderLog(Collection<String> privateProxies) {
+        privateProxies.forEach(key -> byProxy.put(key, 0L));
+    }
+
+    void record(Entry entry) {
+        count++;
+        byProxy.merge(entry.server() + "/" + entry.proxy(), 1L, Long::sum);
+        String path = entry.path();
+        if (path != null && path.length() > MAX_PATH_CHARS) {
+            entry = new Entry(entry.time(), entry.server(), entry.proxy(), entry.from(), entry.fromId(),
+                    entry.address(), entry.method(), path.substring(0, MAX_PATH_CHARS) + "…", entry.status());
+        }
+        if (recent.size() == RECENT) {
+            recent.removeFirst();
+        }
+        recent.addLast(entry);
+    }
+
+    Snapshot snapshot() {
+        List<Entry> newestFirst = new ArrayList<>(recent.size());
+        for (Iterator<Entry> it = recent.descendingIterator(); it.hasNext(); ) {
+            newestFirst.add(it.next());
+        }
+        return new Snapshot(count, new LinkedHashMap<>(byProxy), List.copyOf(newestFirst));
+    }
+
+    /**
+     * @param count   offending requests since start
+     * @param byProxy per private proxy ({@code server/proxy}, in config order)
+     * @param recent  the last {@value #RECENT} at most, newest first
+     */
+    public record Snapshot(long count, Map<String, Long> byProxy, List<Entry> recent) {
+    }
+}

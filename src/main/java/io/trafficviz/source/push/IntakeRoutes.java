@@ -1,0 +1,467 @@
+package io.trafficviz.source.push;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.trafficviz.config.ProxyConfig;
+import io.trafficviz.config.ServerConfig;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.source.LineBatch;
+import io.trafficviz.source.LineSink;
+import io.trafficviz.source.SourceRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Remote intake: access-log lines pushed over HTTP instead of read from a local file, so the server running trafficviz
+ * needs no other server's logs on its disk.
+ *
+ * <ul>
+ *   <li>{@code POST /ingest?server=S&proxy=P} (or headers {@value #SERVER_HEADER} / {@value #PROXY_HEADER}): lines
+ *       as Vector, Fluent Bit or curl send them (see {@link PushPayload}); answers
+ *       {@code {"accepted": n, "rejected": m}}. Source {@code push:S/P} in {@code /network_info}.</li>
+ *   <li>{@code POST /v1/logs}: an OTLP/HTTP logs receiver (protobuf or JSON) for Traefik's own
+ *       {@code accessLog.otlp} export (see {@link TraefikOtlpRecord}); the proxy is named by the resource attributes
+ *       {@value #SERVER_ATTRIBUTE} / {@value #PROXY_ATTRIBUTE}, the same request parameters or headers, or
+ *       {@code service.name} when it is a configured proxy's name. Source {@code otlp:S/P}.</li>
+ * </ul>
+ *
+ * Both take {@code Content-Encoding: gzip}, need {@code Authorization: Bearer <ingest.token>} when a token is
+ * configured and accept only loopback callers when none is, and refuse bodies over {@code ingest.maxBodyBytes}
+ * (after decompression) with 413. Naming only a server (no proxy) attributes each line among that server's proxies
+ * by its network header, as for a log file several proxies share.
+ */
+public final class IntakeRoutes implements Consumer<RoutesConfig> {
+    public static final String SERVER_HEADER = "X-Trafficviz-Server";
+    public static final String PROXY_HEADER = "X-Trafficviz-Proxy";
+    public static final String SERVER_ATTRIBUTE = "trafficviz.server";
+    public static final String PROXY_ATTRIBUTE = "trafficviz.proxy";
+    /** Bodies held in memory at once; with 10 MiB bodies that bounds intake memory to a few tens of MiB. */
+    static final int MAX_CONCURRENT_BODIES = 4;
+    private static final Logger log = LoggerFactory.getLogger(IntakeRoutes.class);
+    private static final String PROTOBUF = "application/x-protobuf";
+
+    private final TrafficvizConfig config;
+    private final LineSink sink;
+    private final SourceRegistry registry;
+    private final byte[] tokenDigest;
+    private final long maxBodyBytes;
+    private final Semaphore bodies = new Semaphore(MAX_CONCURRENT_BODIES, true);
+    private final Map<String, PushSource> sources = new ConcurrentHashMap<>();
+    /** When a refusal was last logged, by sender and status: a misconfigured shipper retries often. */
+    private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
+
+    /** Per push source: what the tailers' offset and state are for files. */
+    private static final class PushSource {
+        final AtomicLong requests = new AtomicLong();
+        volatile long lastRequestMillis;
+        volatile String lastSender;
+    }
+
+    private record Target(String origin, List<String> proxies) {
+    }
+
+    public IntakeRoutes(TrafficvizConfig config, LineSink sink, SourceRegistry registry) {
+        this.config = config;
+        this.sink = sink;
+        this.registry = registry;
+        this.tokenDigest = config.ingestToken() == null ? null : sha256(config.ingestToken());
+        this.maxBodyBytes = config.ingestMaxBodyBytes();
+    }
+
+    @Override
+    public void accept(RoutesConfig routes) {
+        routes.post("/ingest", this::ingest);
+        routes.post("/v1/logs", this::otlp);
+    }
+
+    /** Extra {@code /network_info} fields of a push source, or null for an origin that is not one. */
+    public Map<String, Object> sourceDetails(String origin) {
+        PushSource s = sources.get(origin);
+        if (s == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", "push");
+        m.put("requests", s.requests.get());
+        m.put("lastRequestTime", s.lastRequestMillis);
+        m.put("lastSender", s.lastSender);
+        return m;
+    }
+
+    // ---- POST /ingest
+
+    private void ingest(Context ctx) {
+        try {
+            authorize(ctx);
+            Target target = target("push:", param(ctx, "server", SERVER_HEADER), param(ctx, "proxy", PROXY_HEADER));
+            String type = mediaType(ctx);
+            if (type.equals(PROTOBUF) || type.contains("msgpack") || type.equals("application/octet-stream")) {
+                throw new IntakeException(400, "Content-Type " + type + " is not text: /ingest takes access-log "
+                        + "lines or JSON events (Fluent Bit: Format json_lines); OTLP protobuf goes to /v1/logs");
+            }
+            acquire();
+            try {
+                byte[] body = readBody(ctx);
+                List<String> lines = PushPayload.lines(BoundedBody.utf8Text(body));
+                int rejected = lines.isEmpty() ? 0 : sink.accept(LineBatch.of(target.origin(), lines));
+                noteRequest(ctx, target.origin(), lines.size());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("accepted", lines.size() - rejected);
+                result.put("rejected", rejected);
+                ctx.status(200).json(result);
+            } finally {
+                bodies.release();
+            }
+        } catch (IntakeException e) {
+            warn(ctx, "/ingest", e);
+            if (e.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"trafficviz\"");
+            }
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "1");
+            }
+            ctx.status(e.status()).json(Map.of("error", e.getMessage()));
+        }
+    }
+
+    // ---- POST /v1/logs (OTLP/HTTP)
+
+    private void otlp(Context ctx) {
+        String type = mediaType(ctx);
+        boolean json = type.equals("application/json");
+        try {
+            authorize(ctx);
+            if (!json && !type.equals(PROTOBUF)) {
+                throw new IntakeException(415, "Content-Type must be application/x-protobuf or application/json "
+                        + "(OTLP/HTTP), was '" + (type.isEmpty() ? "none" : type) + "'");
+            }
+            acquire();
+            try {
+                byte[] body = readBody(ctx);
+                List<OtlpLogs.Resource> resources;
+                try {
+                    resources = json ? OtlpLogs.fromJson(body) : OtlpLogs.fromProtobuf(body);
+                } catch (OtlpLogs.DecodeException e) {
+                    throw new IntakeException(400, e.getMessage());
+                }
+                // Every resource must name a known proxy before anything is ingested, as /ingest checks first too.
+                List<Target> targets = new ArrayList<>(resources.size());
+                for (OtlpLogs.Resource resource : resources) {
+                    targets.add(otlpTarget(ctx, resource.attributes()));
+                }
+                long rejected = 0;
+                long total = 0;
+                for (int i = 0; i < resources.size(); i++) {
+                    List<String> lines = new ArrayList<>(resources.get(i).records().size());
+                    for (OtlpLogs.LogRecord record : resources.get(i).records()) {
+                        lines.add(TraefikOtlpRecord.line(record));
+                    }
+                    if (!lines.isEmpty()) {
+                        rejected += sink.accept(LineBatch.of(targets.get(i).origin(), lines));
+                    }
+                    total += lines.size();
+                    noteRequest(ctx, targets.get(i).origin(), lines.size());
+                }
+                otlpSuccess(ctx, json, rejected, total);
+            } finally {
+                bodies.release();
+            }
+        } catch (IntakeException e) {
+            warn(ctx, "/v1/logs", e);
+            otlpError(ctx, json, e);
+        }
+    }
+
+    private Target otlpTarget(Context ctx, Map<String, Object> attributes) throws IntakeException {
+        String server = text(attributes.get(SERVER_ATTRIBUTE));
+        if (server == null) {
+            server = param(ctx, "server", SERVER_HEADER);
+        }
+        String proxy = text(attributes.get(PROXY_ATTRIBUTE));
+        if (proxy == null) {
+            proxy = param(ctx, "proxy", PROXY_HEADER);
+        }
+        String serviceName = text(attributes.get("service.name"));
+        if (proxy == null && serviceName != null) {
+            List<String> servers = serversWithProxy(serviceName);
+            if (server == null ? !servers.isEmpty() : servers.contains(server)) {
+                proxy = serviceName;
+            }
+        }
+        if (server == null && proxy == null) {
+            throw new IntakeException(400, "cannot tell which proxy sent these logs: no " + PROXY_ATTRIBUTE
+                    + " resource attribute, and service.name " + (serviceName == null ? "is missing"
+                    : "'" + clip(serviceName) + "' is no configured proxy's name")
+                    + ". Set Traefik's accesslog.otlp.serviceName to the proxy's name, or "
+                    + "accesslog.otlp.resourceAttributes." + PROXY_ATTRIBUTE + " (and ." + SERVER_ATTRIBUTE + ")");
+        }
+        return target("otlp:", server, proxy);
+    }
+
+    // ---- shared
+
+    /**
+     * The source for {@code server}/{@code proxy}, registered with ingest on first use. When {@code server} is
+     * missing, {@code proxy} must be unique across servers.
+     */
+    private Target target(String prefix, String server, String proxy) throws IntakeException {
+        if (server == null && proxy == null) {
+            throw new IntakeException(400, "say which proxy these lines come from: ?server=<name>&proxy=<name>, "
+                    + "or the headers " + SERVER_HEADER + " and " + PROXY_HEADER);
+        }
+        if (server == null) {
+            List<String> servers = serversWithProxy(proxy);
+            if (servers.size() != 1) {
+                throw new IntakeException(400, servers.isEmpty()
+                        ? "unknown proxy '" + clip(proxy) + "': no configured server has it (configured proxies: "
+                        + allProxies() + ")"
+                        : "proxy '" + clip(proxy) + "' exists on servers " + String.join(", ", servers)
+                        + ": name the server too");
+            }
+            server = servers.get(0);
+        }
+        ServerConfig serverConfig = null;
+        for (ServerConfig s : config.servers()) {
+            if (s.name().equals(server)) {
+                serverConfig = s;
+            }
+        }
+        if (serverConfig == null) {
+            throw new IntakeException(400, "unknown server '" + clip(server) + "' (configured servers: "
+                    + String.join(", ", config.servers().stream().map(ServerConfig::name).toList()) + ")");
+        }
+        List<String> proxies = new ArrayList<>();
+        String origin;
+        if (proxy == null) {
+            for (ProxyConfig p : serverConfig.proxies()) {
+                proxies.add(server + "/" + p.name());
+            }
+            origin = prefix + server;
+        } else {
+            String named = proxy;
+            if (serverConfig.proxies().stream().noneMatch(p -> p.name().equals(named))) {
+                throw new IntakeException(400, "unknown proxy '" + clip(proxy) + "' on server '" + server
+                        + "' (its proxies: " + String.join(", ", serverConfig.proxies().stream()
+                        .map(ProxyConfig::name).toList()) + ")");
+            }
+            proxies.add(server + "/" + proxy);
+            origin = prefix + server + "/" + proxy;
+        }
+        registry.register(origin, proxies, "auto");
+        return new Target(origin, proxies);
+    }
+
+    private List<String> serversWithProxy(String proxy) {
+        List<String> out = new ArrayList<>();
+        for (ServerConfig s : config.servers()) {
+            for (ProxyConfig p : s.proxies()) {
+                if (p.name().equals(proxy)) {
+                    out.add(s.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    private String allProxies() {
+        List<String> out = new ArrayList<>();
+        for (ServerConfig s : config.servers()) {
+            for (ProxyConfig p : s.proxies()) {
+                out.add(s.name() + "/" + p.name());
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private void authorize(Context ctx) throws IntakeException {
+        // Browsers send Origin with every cross-site POST, log shippers never do: a web page must not be able to
+        // feed the graph through a visitor's browser (a "simple" text/plain POST needs no CORS preflight).
+        if (ctx.header("Origin") != null) {
+            throw new IntakeException(403, "pushes from web pages (requests with an Origin header) are refused");
+        }
+        if (tokenDigest == null) {
+            // Behind a reverse proxy on this machine every caller looks local: then a token is needed.
+            boolean forwarded = ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null;
+            if (forwarded || !isLoopback(ctx.req().getRemoteAddr())) {
+                throw new IntakeException(403, "no ingest.token is configured, so pushed logs are accepted only from "
+                        + "this machine (loopback); set ingest.token and send 'Authorization: Bearer <token>' to "
+                        + "accept other servers");
+            }
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new IntakeException(401, "missing 'Authorization: Bearer <token>' (ingest.token is configured)");
+        }
+        String presented = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        // Digests first: equal lengths, so the comparison time says nothing about the token either.
+        if (!MessageDigest.isEqual(sha256(presented), tokenDigest)) {
+            throw new IntakeException(401, "wrong bearer token");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        if (address == null) {
+            return false;
+        }
+        String literal = address.startsWith("[") && address.endsWith("]")
+                ? address.substring(1, address.length() - 1) : address;
+        // Jetty reports the peer as an IP literal; anything else is refused rather than looked up.
+        if (literal.indexOf(':') < 0 && !literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no DNS look-up
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private void acquire() throws IntakeException {
+        try {
+            if (!bodies.tryAcquire(10, TimeUnit.SECONDS)) {
+                throw new IntakeException(503, "too many pushes at once; retry shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "shutting down");
+        }
+    }
+
+    private byte[] readBody(Context ctx) throws IntakeException {
+        try {
+            return BoundedBody.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
+                    ctx.req().getContentLengthLong(), maxBodyBytes);
+        } catch (IOException e) {
+            throw new IntakeException(400, "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private void noteRequest(Context ctx, String origin, int lines) {
+        PushSource s = sources.computeIfAbsent(origin, o -> {
+            log.info("first push to {}: {} lines from {}", o, lines, ctx.req().getRemoteAddr());
+            return new PushSource();
+        });
+        s.requests.incrementAndGet();
+        s.lastRequestMillis = System.currentTimeMillis();
+        s.lastSender = ctx.req().getRemoteAddr();
+    }
+
+    /** Refused pushes are logged, at most once a minute per sender and status, since senders keep retrying. */
+    private void warn(Context ctx, String endpoint, IntakeException e) {
+        String sender = ctx.req().getRemoteAddr();
+        long now = System.currentTimeMillis();
+        Long last = lastWarning.get(sender + " " + e.status());
+        if (last != null && now - last < 60_000) {
+            return;
+        }
+        if (lastWarning.size() > 1000) {
+            lastWarning.clear();
+        }
+        lastWarning.put(sender + " " + e.status(), now);
+        log.warn("refused a push to {} from {} with {}: {}", endpoint, sender, e.status(), e.getMessage());
+    }
+
+    private static String param(Context ctx, String query, String header) {
+        String v = ctx.queryParam(query);
+        if (v == null || v.isBlank()) {
+            v = ctx.header(header);
+        }
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static String mediaType(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null) {
+            return "";
+        }
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s && !s.isBlank() ? s.trim() : null;
+    }
+
+    /** Names echoed in errors come from the request: keep them short. */
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    private static void otlpSuccess(Context ctx, boolean json, long rejected, long total) {
+        String message = rejected == 0 ? null : rejected + " of " + total
+                + " log records were not Traefik access-log entries (see /network_info ingest.sources)";
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            if (message != null) {
+                doc.put("partialSuccess", Map.of("rejectedLogRecords", Long.toString(rejected),
+                        "errorMessage", message));
+            }
+            ctx.status(200).json(doc);
+        } else {
+            ProtoWriter response = new ProtoWriter(); // ExportLogsServiceResponse
+            if (message != null) {
+                response.message(1, new ProtoWriter().varint(1, rejected).string(2, message));
+            }
+            ctx.status(200).result(response.toByteArray());
+            protobufContentType(ctx);
+        }
+    }
+
+    /** Errors as the OTLP/HTTP spec wants them: a google.rpc.Status in the request's encoding. */
+    private static void otlpError(Context ctx, boolean json, IntakeException e) {
+        int code = switch (e.status()) {
+            case 401 -> 16; // UNAUTHENTICATED
+            case 403 -> 7;  // PERMISSION_DENIED
+            case 413 -> 8;  // RESOURCE_EXHAUSTED
+            case 503 -> 14; // UNAVAILABLE
+            default -> 3;   // INVALID_ARGUMENT
+        };
+        if (e.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"trafficviz\"");
+        }
+        if (e.status() == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        if (json) {
+            ctx.status(e.status()).json(Map.of("code", code, "message", e.getMessage()));
+        } else {
+            ctx.status(e.status()).result(new ProtoWriter().varint(1, code).string(2, e.getMessage()).toByteArray());
+            protobufContentType(ctx);
+        }
+    }
+
+    /**
+     * Exactly {@code application/x-protobuf}: Jetty would append {@code ;charset=utf-8}, and Go's OTLP exporter reads a
+     * partial-success response only when the header equals the bare media type.
+     */
+    private static void protobufContentType(Context ctx) {
+        ctx.res().setCharacterEncoding(null);
+        ctx.res().setContentType(PROTOBUF);
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.trafficviz;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The package rules of docs/ARCHITECTURE.md: the stages depend only downwards, in the order a line flows (source →
+ * parse → resolve → graph → ingest → publish), values in {@code model} and {@code telemetry} are shared by all, and
+ * the product never depends on its tooling ({@code dev}). A change that breaks a rule fails here, with the offending
+ * dependency named.
+ */
+class ArchitectureTest {
+    private static final String ROOT = "io.trafficviz";
+    private static JavaClasses product;
+
+    @BeforeAll
+    static void importClasses() {
+        product = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(ROOT);
+    }
+
+    private static String[] allowed(String... packages) {
+        String[] out = new String[packages.length + 1];
+        for (int i = 0; i < packages.length; i++) {
+            out[i] = ROOT + "." + packages[i] + "..";
+        }
+        out[packages.length] = "java..";
+        return out;
+    }
+
+    /** Classes of {@code pkg} may depend only on the JDK, on {@code allowedProject} and on {@code libraries}. */
+    private static ArchRule only(String pkg, String[] allowedProject, String... libraries) {
+        String[] all = new String[allowedProject.length + libraries.length];
+        System.arraycopy(allowedProject, 0, all, 0, allowedProject.length);
+        System.arraycopy(libraries, 0, all, allowedProject.length, libraries.length);
+        return classes().that().resideInAPackage(ROOT + "." + pkg + "..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(all)
+                .because(pkg + " sits at its place in the pipeline (docs/ARCHITECTURE.md)");
+    }
+
+    @Test
+    @Disabled("enabled with the publish rebuild (publish reading ingest through values), the next merge")
+    void valuesShared_byEveryStage_dependOnNothing() {
+        only("model", allowed("model")).check(product);
+        only("telemetry", allowed("telemetry", "model")).check(product);
+    }
+
+    @Test
+    void theGroundFloor_dependsOnlyOnValues() {
+        only("config", allowed("config"), "com.fasterxml.jackson..").check(product);
+        only("parse", allowed("parse", "model"), "com.fasterxml.jackson..").check(product);
+        only("graph", allowed("graph", "model"), "org.HdrHistogram..").check(product);
+        only("discovery", allowed("discovery", "model", "telemetry"), "com.fasterxml.jackson..", "org.slf4j..")
+                .check(product);
+    }
+
+    @Test
+    void sources_knowOnlyTheDoor() {
+        // A source hands byte lines to LineSink; it does not know who parses them.
+        only("source", allowed("source", "model", "telemetry", "config"), "org.slf4j..", "io.javalin..",
+                "com.fasterxml.jackson..", "jakarta.servlet..", "org.eclipse.jetty..").check(product);
+    }
+
+    @Test
+    void resolve_returnsRoutes_andHoldsNoNodes() {
+        only("resolve", allowed("resolve", "model", "config", "parse", "discovery")).check(product);
+    }
+
+    @Test
+    void ingest_isTheOnlyStageThatRunsTheOthers() {
+        only("ingest", allowed("ingest", "source", "parse", "resolve", "graph", "model", "telemetry", "config",
+                "discovery")).check(product);
+    }
+
+    @Test
+    @Disabled("enabled with the publish rebuild (publish reading ingest through values), the next merge")
+    void publish_readsIngestThroughValues() {
+        only("publish", allowed("publish", "ingest", "graph", "model", "telemetry", "config"), "io.javalin..",
+                "org.eclipse.jetty..", "jakarta.servlet..", "com.fasterxml.jackson..", "org.slf4j..",
+                "kotlin..").check(product);
+    }
+
+    @Test
+    @Disabled("enabled with the publish rebuild (publish reading ingest through values), the next merge")
+    void nothingBelowTheWiring_dependsOnIt() {
+        noClasses().that().resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..", ROOT + ".dev..")
+                .and().doNotHaveFullyQualifiedName(ROOT + ".Main")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".app..", ROOT + ".cli..")
+                .check(product);
+    }
+
+    @Test
+    void theProduct_neverDependsOnItsTooling() {
+        noClasses().that().resideOutsideOfPackage(ROOT + ".dev..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".dev..")
+                .check(product);
+    }
+
+    @Test
+    @Disabled("enabled with the publish rebuild (publish reading ingest through values), the next merge")
+    void noCyclesBetweenPackages() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(product);
+    }
+}
