@@ -41,7 +41,8 @@ import java.util.SplittableRandom;
  *   <li>log time spanning ~10 minutes, so every edge's 300-second rate ring is allocated;</li>
  *   <li>the route table at its cap (4 × maxEdges + 1024 routes).</li>
  * </ul>
- * The app runs its web server (idle). Live heap is the used heap after {@code System.gc()} (a full collection with G1; run with a heap large enough that
+ * The app runs its web server (idle). Live heap is the used heap after {@code System.gc()} (a full collection with
+ * G1; run with a heap large enough that
  * nothing else decides it, e.g. -Xmx3g), measured before and after each stage.
  *
  * <p>Then what the app allocates on top, per request, at the ceiling: a {@code /network_info} document (hop view) built

@@ -8,6 +8,7 @@ import io.trafficviz.parse.TraefikLogParser;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.source.replay.Replayer;
 import io.trafficviz.source.LineBatch;
+import io.trafficviz.source.replay.FileReader;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,11 @@ import java.util.Map;
  * {@code replay --speed max} did before reading bytes in place (each line decoded into a String, batches of Strings)
  * and the way it does now ({@code Ingest.acceptChunk}): an A/B in one JVM, in CPU time of the reading thread, so
  * that other load on the machine and the JIT's warm-up weigh on both alike (compare the later rounds).
+ *
+ * <p>With {@code scaling}, ROUNDS passes measure, on this thread once the JIT has compiled them, the three parts of
+ * a replay: reading and cutting lines (one thread: the reader), parsing (any number of threads) and counting (one
+ * thread, in order); from them, what 1, 2, 8 and 16 cores could ingest on paper: lines/s = 1 / max(counting,
+ * reading, all three / cores). GC and JIT left out.
  *
  * <p>With {@code warm}, ROUNDS passes through the pipeline the way replay reads now, for the CPU per line once the JIT
  * has compiled the hot path (bench/run's "warm" figures).
@@ -42,6 +48,11 @@ public final class IngestStages {
             replayRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
             app.close();
             return;
+        }
+        if (args.length > 2 && args[2].equals("scaling")) {
+            scaling(app.ingest(), new ArrayList<>(files.keySet()), rounds);
+            app.close();
+            System.exit(0);
         }
         if (args.length > 2 && args[2].equals("warm")) {
             warmRounds(app.ingest(), new ArrayList<>(files.keySet()), rounds);
@@ -111,6 +122,69 @@ public final class IngestStages {
      */
     private static void readInTurn(Ingest pipeline, List<String> paths) throws Exception {
         Replayer.readInTurn(pipeline, paths, 256 * 1024, 1);
+    }
+
+    private static void scaling(Ingest ingest, List<String> paths, int rounds) throws Exception {
+        double read = Double.MAX_VALUE;
+        double parse = Double.MAX_VALUE;
+        double all = Double.MAX_VALUE;
+        long lines = 0;
+        Ingest.Parsed parsed = ingest.newPrepared();
+        for (int round = 0; round < rounds; round++) {
+            long c0 = CPU.getCurrentThreadCpuTime();
+            lines = eachBatch(paths, batch -> { });
+            long c1 = CPU.getCurrentThreadCpuTime();
+            eachBatch(paths, batch -> ingest.prepare(batch, parsed));
+            long c2 = CPU.getCurrentThreadCpuTime();
+            readInTurn(ingest, paths);
+            long c3 = CPU.getCurrentThreadCpuTime();
+            System.out.printf("round %d: read+cut %.0f, read+cut+parse %.0f, read+cut+parse+count %.0f cpu-ns/line%n",
+                    round + 1, (c1 - c0) / (double) lines, (c2 - c1) / (double) lines, (c3 - c2) / (double) lines);
+            if (round > 0 || rounds == 1) {
+                read = Math.min(read, (c1 - c0) / (double) lines);
+                parse = Math.min(parse, (c2 - c1) / (double) lines - (c1 - c0) / (double) lines);
+                all = Math.min(all, (c3 - c2) / (double) lines);
+            }
+        }
+        double count = all - read - parse;
+        StringBuilder projected = new StringBuilder();
+        for (int cores : new int[]{1, 2, 8, 16}) {
+            double ns = Math.max(Math.max(count, read), all / cores);
+            projected.append(projected.length() == 0 ? "" : ", ").append('"').append(cores).append("\":")
+                    .append(Math.round(1e9 / ns));
+        }
+        System.out.printf("{\"readNsPerLine\":%.0f,\"parseNsPerLine\":%.0f,\"countNsPerLine\":%.0f,"
+                        + "\"allNsPerLine\":%.0f,\"projectedLinesPerSecond\":{%s}}%n",
+                read, parse, count, all, projected);
+    }
+
+    /** Reads every file a 256 KiB chunk from each in turn, as replay does, handing each batch to {@code each}. */
+    private static long eachBatch(List<String> paths, java.util.function.Consumer<LineBatch> each) throws Exception {
+        long lines = 0;
+        List<FileReader.Chunks> open = new ArrayList<>();
+        for (String path : paths) {
+            open.add(new FileReader.Chunks(Path.of(path), 256 * 1024));
+        }
+        LineBatch batch = new LineBatch("", 512, 260 * 1024);
+        List<Integer> active = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            active.add(i);
+        }
+        while (!active.isEmpty()) {
+            for (java.util.Iterator<Integer> it = active.iterator(); it.hasNext(); ) {
+                int i = it.next();
+                batch.clear(paths.get(i));
+                if (!open.get(i).next(batch)) {
+                    it.remove();
+                }
+                lines += batch.size();
+                each.accept(batch);
+            }
+        }
+        for (FileReader.Chunks c : open) {
+            c.close();
+        }
+        return lines;
     }
 
     /**

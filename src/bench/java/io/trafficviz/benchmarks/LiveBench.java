@@ -625,7 +625,8 @@ public final class LiveBench {
         }
 
         /**
-         * Runs {@code append} (from {@link Writer#appendCommand}: lines prepared and stored before) and returns the ingest rate, as above. The lines are
+         * Runs {@code append} (from {@link Writer#appendCommand}: lines prepared and stored before) and returns the
+         * ingest rate, as above. The lines are
          * appended by another process ({@code cat}, file after file, at real-time priority when {@code chrt} may set
          * it, else at nice -10): as Traefik would, from outside
          * this JVM, whose 100 graph clients would otherwise slow the appending down with them (it took 1-4 s instead

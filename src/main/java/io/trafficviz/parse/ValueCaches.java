@@ -2,9 +2,9 @@ package io.trafficviz.parse;
 
 /**
  * The byte-keyed caches of repeating values (client addresses, hosts, methods, router and service names, service URLs,
- * kept header values; CLF: protocols, user agents) that parsers read lines given as bytes into. Parsers of one pipeline share one instance, so a value
- * seen in any of its files is cached once and the memory stays bounded however many files there are; sharing parsers
- * must then be used by one thread at a time (the pipeline's lock).
+ * kept header values; CLF: protocols, user agents) that parsers read lines given as bytes into. The parsers of one
+ * ingest parse slot share one instance, so a value seen in any file is cached once per slot and the memory stays
+ * bounded by the number of cores, however many files there are; the slot's lock keeps them to one thread at a time.
  */
 public final class ValueCaches {
     final ByteValueCache clientHost = new ByteValueCache(4096);

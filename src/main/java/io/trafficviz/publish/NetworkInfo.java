@@ -6,7 +6,6 @@ import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
-import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.ingest.OutsiderLog;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.ingest.SourceStats;

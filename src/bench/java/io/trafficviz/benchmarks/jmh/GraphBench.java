@@ -6,7 +6,6 @@ import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.Node;
 import io.trafficviz.model.NodeId;
 import io.trafficviz.source.LineBatch;
-import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.resolve.AddressBook;

@@ -40,7 +40,8 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--no-load", description = "Start no outside traffic (send your own to the public proxy).")
     boolean noLoad;
 
-    @Option(names = "--error-rate", defaultValue = "0.4", description = "Share of requests the non-communicating service answers 400 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--error-rate", defaultValue = "0.4",
+            description = "Share of requests the non-communicating service answers 400 (default: ${DEFAULT-VALUE}).")
     double errorRate;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the non-communicating service (default: ${DEFAULT-VALUE}).")

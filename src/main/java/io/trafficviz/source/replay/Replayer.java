@@ -1,6 +1,5 @@
 package io.trafficviz.source.replay;
 
-import io.trafficviz.source.replay.FileReader;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.source.StagedSink;
 

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The single server ({@link MultiServerStack} with one server, as {@code stack} runs it), whatever the addressing
- * ({@link StackNetworkInfoTest}: loopback, {@link StackNamespacesTest}: network namespaces): real Traefik proxies,
- * real services, trafficviz tailing the proxies' access logs and polling their APIs. Everything trafficviz shows on {@code /network_info} must equal what the services and the load generator
+ * ({@link StackNetworkInfoIT}: loopback, {@link StackNamespacesIT}: network namespaces): real Traefik proxies,
+ * real services, trafficviz tailing the proxies' access logs and polling their APIs. Everything trafficviz shows on
+ * {@code /network_info} must equal what the services and the load generator
  * counted themselves. Skipped only when no Traefik binary is found.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

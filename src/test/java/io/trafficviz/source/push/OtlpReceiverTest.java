@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /v1/logs} with OTLP requests shaped like Traefik's access-log export (the record body is the formatted
- * line, the attributes are the fields one by one), in protobuf and OTLP/JSON. {@link RealTraefikOtlpTest} checks the
+ * line, the attributes are the fields one by one), in protobuf and OTLP/JSON. {@link RealTraefikOtlpIT} checks the
  * same against a real Traefik.
  */
 class OtlpReceiverTest {

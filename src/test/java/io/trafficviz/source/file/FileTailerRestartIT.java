@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Restarting with an {@link OffsetStore}: resume exactly after the last delivered line, whatever happened meanwhile. */
-class FileTailerRestartTest extends TailerTestSupport {
+class FileTailerRestartIT extends TailerTestSupport {
 
     private Path storeFile() {
         return dir.resolve("state/offsets.json");

@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class DiscoveryPollerTest {
+class DiscoveryPollerIT {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<ProxyInventory> delivered = new CopyOnWriteArrayList<>();
 

@@ -16,7 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Following a single file: positions, line framing and stats. Rotation and restarts have their own tests. */
-class FileTailerTest extends TailerTestSupport {
+class FileTailerIT extends TailerTestSupport {
 
     @Test
     void deliversLinesAppendedWhileTailing() throws Exception {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code stack --duration}: runs everything with load for a while, reports, stops everything, exits 0. */
-class StackCommandTest {
+class StackCommandIT {
     @Test
     void runsForTheGivenDurationWithLoadThenStopsEverything(@TempDir Path dir) throws Exception {
         assumeTrue(TraefikBinary.locate().isPresent(), TraefikBinary.notFoundMessage());

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the load generator counted. Skipped only when no Traefik binary is found.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class StackTraefikTest {
+class StackTraefikIT {
     private static MultiServerStack stack;
     private static MultiServerStack.Server server;
 

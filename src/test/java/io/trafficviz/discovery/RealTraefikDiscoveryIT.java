@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code trafficviz.traefik} or the environment variable {@code TRAEFIK_BIN} (see scripts/build-traefik.sh).
  * Skipped otherwise.
  */
-class RealTraefikDiscoveryTest {
+class RealTraefikDiscoveryIT {
     @TempDir
     Path dir;
 
@@ -56,7 +56,7 @@ class RealTraefikDiscoveryTest {
                 Duration.ofMillis(500), Duration.ofMillis(100), null)) {
             poller.start();
             // Traefik answers its API before the file provider's configuration is applied: wait for both.
-            DiscoveryPollerTest.await(() -> poller.state().source() == Source.API
+            DiscoveryPollerIT.await(() -> poller.state().source() == Source.API
                     && poller.state().inventory().router("weighted-router@file").isPresent(), "Traefik's API");
 
             ProxyInventory fromApi = poller.state().inventory();
@@ -87,7 +87,7 @@ class RealTraefikDiscoveryTest {
 
             traefik.destroy();
             assertThat(traefik.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            DiscoveryPollerTest.await(() -> poller.state().source() == Source.FILE, "the file-provider fallback");
+            DiscoveryPollerIT.await(() -> poller.state().source() == Source.FILE, "the file-provider fallback");
 
             DiscoveryState fallback = poller.state();
             assertThat(fallback.status()).isEqualTo(Status.OK);

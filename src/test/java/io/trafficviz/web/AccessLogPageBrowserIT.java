@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The access-log page in a real (headless) Chromium against a real server fed by the concept simulation. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessLogPageBrowserTest {
+class AccessLogPageBrowserIT {
     @TempDir
     static Path dir;
     private LiveDemo demo;

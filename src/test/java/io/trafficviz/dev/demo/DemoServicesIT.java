@@ -11,7 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DemoServicesTest {
+class DemoServicesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BoundHttpClient client = new BoundHttpClient(null, 2000, 5000);
 

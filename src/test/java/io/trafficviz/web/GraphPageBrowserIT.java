@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The graph page in a real (headless) Chromium against a real server fed by the concept simulation. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GraphPageBrowserTest {
+class GraphPageBrowserIT {
     private static final String PUBLIC_PROXY = "proxy:server-a/public-proxy";
     private static final String PRIVATE_PROXY = "proxy:server-a/private-proxy";
     private static final String NON_COMMUNICATING = "service:server-a/private-non-communicating-service";

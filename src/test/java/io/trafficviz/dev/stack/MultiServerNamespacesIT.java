@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The multi-server topology with each server on a subnet of its own, its services each a process in a network
  * namespace, and the gateway in a namespace of its own. Skipped where namespaces cannot be made (not root, no ip).
  */
-class MultiServerNamespacesTest extends MultiServerStackContract {
+class MultiServerNamespacesIT extends MultiServerStackContract {
     @Override
     StackOptions options() {
         return StackOptions.defaults().withIsolation(StackOptions.Isolation.NAMESPACES);

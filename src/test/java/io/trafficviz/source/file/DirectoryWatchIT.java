@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shared directory watch: news reaches who waits for it; a directory busy with other files' writes rests. */
-class DirectoryWatchTest {
+class DirectoryWatchIT {
     @TempDir
     Path dir;
 

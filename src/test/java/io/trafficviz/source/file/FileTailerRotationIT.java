@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Rename, copytruncate and delete-and-recreate rotation while tailing. */
-class FileTailerRotationTest extends TailerTestSupport {
+class FileTailerRotationIT extends TailerTestSupport {
 
     private static final int TOTAL_LINES = 20_000;
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The whole loop with every service a process in a network namespace of its own, joined by a bridge, as containers
  * are. Skipped where namespaces cannot be made (not root, no {@code ip}).
  */
-class StackNamespacesTest extends StackNetworkInfoContract {
+class StackNamespacesIT extends StackNetworkInfoContract {
     @Override
     StackOptions options() {
         return StackOptions.defaults().withIsolation(StackOptions.Isolation.NAMESPACES);

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code /network_info} on the right proxy and service. Needs the binary named by {@code -Dtrafficviz.traefik} or
  * {@code TRAEFIK_BIN} (scripts/test builds it); skipped when neither is set.
  */
-class RealTraefikOtlpTest {
+class RealTraefikOtlpIT {
     private static final String TOKEN = "otlp-test-token";
     private static final String CONFIG = """
             listen: 127.0.0.1:0

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * routers, trafficviz's YAML loads and matches the proxies, and the services' commands parse and reach their peers
  * through a proxy on a network they share.
  */
-class ExamplesTest {
+class ExamplesIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path EXAMPLES = Path.of("examples");
     private static final String SERVICES_DOCKERFILE = "examples/docker/Dockerfile.services";

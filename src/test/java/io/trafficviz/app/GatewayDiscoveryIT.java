@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * URLs must become neither service nodes nor workload addresses, and its lines must end at the proxies' nodes, also
  * when a public proxy is discovered only after the gateway.
  */
-class GatewayDiscoveryTest {
+class GatewayDiscoveryIT {
     @TempDir
     Path dir;
     private final List<FakeApi> apis = new ArrayList<>();
