@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fields, or the same error. Checked for every parser flavour that reads CLF, on the Traefik fixtures written as
  * {@code common} and {@code genericCLF}, on Traefik-written and hostile lines and on randomly damaged bytes.
  */
-class ClfByteScannerTest {
+class ClfScannerTest {
     private static final List<Field> FIELDS = comparedFields();
     private static final DateTimeFormatter CLF_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -220,10 +221,10 @@ class ClfByteScannerTest {
         assertSameOutcome(line.getBytes(StandardCharsets.UTF_8)); // with the caches filled
     }
 
-    @Test
-    void timesInTheSameMinuteAsThePreviousLineAreReadRight() {
-        // The scanner reads only the seconds when minute and zone repeat: every variant after a valid line.
+    /** A line in every time variant, each after a valid one (the scanner reads only seconds when minute and zone repeat). */
+    static List<byte[]> sameMinuteLines() {
         String line = "10.0.0.1 - - [TIME] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\" 1 \"r@file\" \"http://s\" 1ms";
+        List<byte[]> lines = new ArrayList<>();
         for (String time : new String[]{"15/Jul/2025:13:14:33 +0000", "15/Jul/2025:13:14:00 +0000",
                 "15/Jul/2025:13:14:59 +0000", "15/Jul/2025:13:14:60 +0000", "15/Jul/2025:13:14:6x +0000",
                 "15/Jul/2025:13:14:-1 +0000", "15/Jul/2025:13:14:/9 +0000", "15/Jul/2025:13:14;33 +0000",
@@ -231,13 +232,22 @@ class ClfByteScannerTest {
                 "15/Jul/2025:13:15:01 -0200", "15/Jul/2025:13:14:33+0000", "15/Jul/2025:13:14:33 +0000 ",
                 "-", "15/Jul/2025:13:14:02 +0000", "31/Dec/2025:23:59:59 +0000", "31/Dec/2025:23:59:58 +0000",
                 "01/Jan/2026:00:00:00 -0100"}) {
-            assertSameOutcome(line.replace("TIME", time).getBytes(StandardCharsets.UTF_8));
+            lines.add(line.replace("TIME", time).getBytes(StandardCharsets.UTF_8));
         }
+        return lines;
     }
 
     @Test
-    void invalidUtf8GivesTheSameOutcomeAsTheDecodedString() {
+    void timesInTheSameMinuteAsThePreviousLineAreReadRight() {
+        for (byte[] line : sameMinuteLines()) {
+            assertSameOutcome(line);
+        }
+    }
+
+    /** The first fixture line with invalid UTF-8 put at the start, inside fields and at the end. */
+    static List<byte[]> invalidUtf8Lines() {
         String base = fixtureClfLines().get(0);
+        List<byte[]> lines = new ArrayList<>();
         for (byte[] junk : new byte[][]{{(byte) 0xC3}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xFF}, {(byte) 0x80}}) {
             for (int at : new int[]{0, 3, base.indexOf('['), base.indexOf('"') + 2, base.length() - 3, base.length()}) {
                 byte[] head = base.substring(0, at).getBytes(StandardCharsets.UTF_8);
@@ -246,8 +256,16 @@ class ClfByteScannerTest {
                 System.arraycopy(head, 0, line, 0, head.length);
                 System.arraycopy(junk, 0, line, head.length, junk.length);
                 System.arraycopy(tail, 0, line, head.length + junk.length, tail.length);
-                assertSameOutcome(line);
+                lines.add(line);
             }
+        }
+        return lines;
+    }
+
+    @Test
+    void invalidUtf8GivesTheSameOutcomeAsTheDecodedString() {
+        for (byte[] line : invalidUtf8Lines()) {
+            assertSameOutcome(line);
         }
     }
 
@@ -264,12 +282,12 @@ class ClfByteScannerTest {
         }
     }
 
-    @Test
-    void randomlyDamagedBytesGiveTheSameOutcomeAsStrings() {
+    /** 30,000 fixture lines with one to three random edits each (deterministic). */
+    static List<byte[]> damagedLines() {
         List<String> lines = fixtureClfLines();
         Random random = new Random(20251128L);
         byte[] interesting = "\"\\[]-0123456789 :/+msx\t\r\n".getBytes(StandardCharsets.US_ASCII);
-        int fastPathAccepted = 0;
+        List<byte[]> damaged = new ArrayList<>();
         for (int i = 0; i < 30_000; i++) {
             byte[] line = lines.get(random.nextInt(lines.size())).getBytes(StandardCharsets.UTF_8);
             int edits = 1 + random.nextInt(3);
@@ -293,11 +311,55 @@ class ClfByteScannerTest {
                     }
                 }
             }
+            damaged.add(line);
+        }
+        return damaged;
+    }
+
+    @Test
+    void randomlyDamagedBytesGiveTheSameOutcomeAsStrings() {
+        int fastPathAccepted = 0;
+        for (byte[] line : damagedLines()) {
             if (assertSameOutcome(line)) {
                 fastPathAccepted++;
             }
         }
         assertThat(fastPathAccepted).as("lines the in-place scanner itself accepted").isGreaterThan(3_000);
+    }
+
+    @Test
+    void recordedLinesGiveWhatTheStringParserGave() {
+        Map<String, String> recorded = ClfGolden.load();
+        for (String format : ClfGolden.FORMATS) {
+            TraefikLogParser parser = TraefikLogParser.forFormat(format);
+            for (int pass = 0; pass < 2; pass++) { // the second pass with the caches filled
+                for (byte[] line : ClfGolden.recordedLines()) {
+                    String key = ClfGolden.lineKey(format, line, 0, line.length);
+                    assertThat(recorded).as(key).containsKey(key);
+                    assertThat(ClfGolden.outcome(parser, line, 0, line.length)).as(key).isEqualTo(recorded.get(key));
+                }
+            }
+        }
+    }
+
+    @Test
+    void damagedLinesGiveWhatTheStringParserGave() {
+        Map<String, String> recorded = ClfGolden.load();
+        List<byte[]> damaged = damagedLines();
+        for (String format : ClfGolden.FORMATS) {
+            TraefikLogParser parser = TraefikLogParser.forFormat(format);
+            for (int block = 0; block * ClfGolden.BLOCK < damaged.size(); block++) {
+                List<String> outcomes = new ArrayList<>();
+                for (byte[] line : damaged.subList(block * ClfGolden.BLOCK,
+                        Math.min(damaged.size(), (block + 1) * ClfGolden.BLOCK))) {
+                    outcomes.add(ClfGolden.outcome(parser, line, 0, line.length));
+                }
+                assertThat(ClfGolden.digest(outcomes))
+                        .as("outcomes of damaged lines %d to %d (%s), against ClfLineParser at ad4def5",
+                                block * ClfGolden.BLOCK, (block + 1) * ClfGolden.BLOCK - 1, format)
+                        .isEqualTo(recorded.get(ClfGolden.blockKey(format, block)));
+            }
+        }
     }
 
     private boolean assertSameOutcome(byte[] bytes) {
