@@ -87,7 +87,7 @@ public final class Pipeline implements LineSink {
             }
             SourceStats stats = new SourceStats(origin, format);
             // Only the fields the pipeline reads are copied out of each line; headers only to tell proxies apart.
-            bindings.put(origin, new Binding(TraefikLogParser.forPipeline(format, proxies.size() > 1, valueCaches),
+            bindings.put(origin, new Binding(TraefikLogParser.essentialFields(format, proxies.size() > 1, valueCaches),
                     List.copyOf(proxies), stats));
             sources.add(stats);
             return stats;

@@ -38,12 +38,12 @@ class ClfScannerTest {
             new TraefikLogParser[]{TraefikLogParser.forFormat("common"), TraefikLogParser.forFormat("common")},
             new TraefikLogParser[]{TraefikLogParser.forFormat("genericCLF"), TraefikLogParser.forFormat("genericCLF")},
             new TraefikLogParser[]{TraefikLogParser.forFormat("auto"), TraefikLogParser.forFormat("auto")},
-            new TraefikLogParser[]{TraefikLogParser.forPipeline("common", false),
-                    TraefikLogParser.forPipeline("common", false, new ValueCaches())},
-            new TraefikLogParser[]{TraefikLogParser.forPipeline("genericCLF", true),
-                    TraefikLogParser.forPipeline("genericCLF", true, new ValueCaches())},
-            new TraefikLogParser[]{TraefikLogParser.forPipeline("auto", true),
-                    TraefikLogParser.forPipeline("auto", true, new ValueCaches())});
+            new TraefikLogParser[]{TraefikLogParser.essentialFields("common", false, null),
+                    TraefikLogParser.essentialFields("common", false, new ValueCaches())},
+            new TraefikLogParser[]{TraefikLogParser.essentialFields("genericCLF", true, null),
+                    TraefikLogParser.essentialFields("genericCLF", true, new ValueCaches())},
+            new TraefikLogParser[]{TraefikLogParser.essentialFields("auto", true, null),
+                    TraefikLogParser.essentialFields("auto", true, new ValueCaches())});
 
     /** The JSON fixtures' requests as Traefik's CommonLogFormatter (and, without the tail, genericCLF) writes them. */
     static List<String> fixtureClfLines() {

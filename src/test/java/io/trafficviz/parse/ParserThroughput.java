@@ -65,7 +65,7 @@ public final class ParserThroughput {
 
         Map<String, LineTask> tasks = new LinkedHashMap<>();
         Map<String, String[]> inputs = new LinkedHashMap<>();
-        TraefikLogParser pipeline = TraefikLogParser.forPipeline("auto", false, new ValueCaches());
+        TraefikLogParser pipeline = TraefikLogParser.essentialFields("auto", false, new ValueCaches());
         LineTask parseString = (line, bytes) -> {
             parser.parseInto(line, reused);
             return reused.downstreamStatus;

@@ -16,7 +16,7 @@ class ValueCacheLimitTest {
 
     @Test
     void jsonScannerKeepsShortValuesAndNotLongOnes() throws Exception {
-        TraefikLogParser parser = TraefikLogParser.forPipeline("json", false);
+        TraefikLogParser parser = TraefikLogParser.essentialFields("json", false, null);
         String longHost = "h".repeat(ByteValueCache.MAX_CACHED_LENGTH + 1);
         AccessLogEntry first = new AccessLogEntry();
         AccessLogEntry second = new AccessLogEntry();
