@@ -6,10 +6,9 @@ import java.nio.charset.StandardCharsets;
  * Parses Traefik access-log lines ({@code json}, {@code common} or {@code genericCLF}) into {@link AccessLogEntry}s.
  *
  * <p>Lines are read as UTF-8 bytes, in place ({@link #parseInto(byte[], int, int, AccessLogEntry)}); a String is
- * encoded and read the same way. JSON has one scanner, {@link JsonScanner}, which hands any line outside the shape
- * Traefik writes (escapes or non-ASCII in a kept value, whitespace, nesting, malformed lines) to {@link JsonFallback},
- * built on Jackson's streaming parser. CLF lines in plain ASCII without a backslash are read by {@link ClfByteScanner},
- * any other by {@link ClfLineParser} from their text.
+ * encoded and read the same way. There is one scanner per format: {@link JsonScanner} for JSON, which hands any line
+ * outside the shape Traefik writes (escapes or non-ASCII in a kept value, whitespace, nesting, malformed lines) to
+ * {@link JsonFallback}, built on Jackson's streaming parser; {@link ClfScanner} for both CLF flavours.
  *
  * <p>In {@link InputFormat#AUTO} the format is decided per line: a line whose first non-blank char is <code>&#123;</code> is
  * JSON, anything else is CLF, and common vs genericCLF is told apart by whether the line ends with Traefik's
@@ -25,8 +24,7 @@ public final class TraefikLogParser {
     /** Created on the first line of their format: an {@code auto} parser may only ever see one. */
     private JsonScanner json;
     private JsonFallback jsonFallback;
-    private ClfByteScanner clfBytes;
-    private final ClfLineParser clf = new ClfLineParser();
+    private ClfScanner clf;
     private ValueCaches ownCaches;
 
     /** A parser that detects the format of each line. */
@@ -133,21 +131,7 @@ public final class TraefikLogParser {
         try {
             boolean isJson = format == InputFormat.JSON || (format == InputFormat.AUTO && bytes[start] == '{');
             if (!isJson) {
-                if (clfBytes().scan(bytes, from, from + length, start, end, format, into)
-                        && (text == null || encodesExactly(bytes, from, length, text))) {
-                    return;
-                }
-                into.reset();
-                String line = text != null ? text : new String(bytes, from, length, StandardCharsets.UTF_8);
-                int lineStart = 0;
-                int lineEnd = line.length();
-                while (lineStart < lineEnd && isBlank(line.charAt(lineStart))) {
-                    lineStart++;
-                }
-                while (lineEnd > lineStart && isBlank(line.charAt(lineEnd - 1))) {
-                    lineEnd--;
-                }
-                clf.parse(line, lineStart, lineEnd, format, into);
+                clf().scan(bytes, from, from + length, start, end, format, text, into);
                 return;
             }
             if (bytes[start] == '{' && json().scan(bytes, start, end, into)
@@ -186,11 +170,11 @@ public final class TraefikLogParser {
         return jsonFallback;
     }
 
-    private ClfByteScanner clfBytes() {
-        if (clfBytes == null) {
-            clfBytes = new ClfByteScanner(caches());
+    private ClfScanner clf() {
+        if (clf == null) {
+            clf = new ClfScanner(caches());
         }
-        return clfBytes;
+        return clf;
     }
 
     /** The shared caches, or this parser's own (made once, for both scanners of an {@code auto} parser). */
@@ -206,7 +190,7 @@ public final class TraefikLogParser {
      * when text holds an unpaired surrogate, which has no UTF-8 form ({@code ?} stands in for it); then only text
      * itself says what the line is. Decoded text never holds one; a String may.
      */
-    private static boolean encodesExactly(byte[] bytes, int from, int length, String text) {
+    static boolean encodesExactly(byte[] bytes, int from, int length, String text) {
         if (length == text.length()) {
             // Every char one byte: all ASCII (then the String is Latin-1 too, and equal), or some were surrogates.
             return new String(bytes, from, length, StandardCharsets.ISO_8859_1).equals(text);

@@ -139,6 +139,7 @@ final class ClfGolden {
         List<String> rows = new ArrayList<>();
         rows.add("# Written by ClfGolden.main with the String CLF parser (ClfLineParser, commit ad4def5): format, line"
                 + " (ISO-8859-1 view of its bytes, escaped), outcome. The bytes were parsed as the String they decode to.");
+        // Run since only to accept a deliberate change: then edit the line above to say which, and why.
         for (String format : FORMATS) {
             TraefikLogParser parser = TraefikLogParser.forFormat(format);
             for (byte[] line : recordedLines()) {
