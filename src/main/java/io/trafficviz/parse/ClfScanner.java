@@ -38,6 +38,8 @@ final class ClfScanner {
     private static final long HIGHS = 0x8080808080808080L;
     /** Stands for a non-ASCII char in {@link #perChar}: it matches none of the ASCII the search looks for. */
     private static final byte NON_ASCII = (byte) 0x80;
+    /** Longer lines get a scratch array of their own, not kept for the next line. */
+    private static final int MAX_KEPT_SCRATCH = 1 << 16;
 
     private final ValueCaches caches;
     private byte[] b;
@@ -139,10 +141,10 @@ final class ClfScanner {
     /** Lays the decoded line out one byte per char for the search. */
     private void readChars(String line) {
         int n = line.length();
-        if (perChar.length < n) {
-            perChar = new byte[Math.max(n, perChar.length * 2)];
+        if (perChar.length < n && n <= MAX_KEPT_SCRATCH) {
+            perChar = new byte[Math.max(n, Math.min(MAX_KEPT_SCRATCH, perChar.length * 2))];
         }
-        byte[] out = perChar;
+        byte[] out = n <= perChar.length ? perChar : new byte[n];
         for (int i = 0; i < n; i++) {
             char c = line.charAt(i);
             out[i] = c < 0x80 ? (byte) c : NON_ASCII;

@@ -90,8 +90,19 @@ final class JsonFallback {
         this.keepHeaders = kept.headers();
     }
 
-    /** Fills {@code into} (already reset) from the JSON line {@code line[start, end)}, trimmed of blanks. */
-    void scan(String line, int start, int end, AccessLogEntry into) throws MalformedLineException {
+    /** Fills {@code into} (already reset) from a JSON line; blanks around it are ignored, as for every line. */
+    void scan(String line, AccessLogEntry into) throws MalformedLineException {
+        int start = 0;
+        int end = line.length();
+        while (start < end && isBlank(line.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(line.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
+            throw new MalformedLineException("empty line");
+        }
         if (line.charAt(start) != '{') {
             throw new MalformedLineException("json: expected '{' at col " + (start + 1));
         }
@@ -731,6 +742,11 @@ final class JsonFallback {
             default:
                 return false;
         }
+    }
+
+    /** Whitespace around a line, including a UTF-8 byte-order mark left at the start of a file. */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\uFEFF';
     }
 
     private static boolean isWhitespace(char c) {

@@ -139,16 +139,7 @@ public final class TraefikLogParser {
                 return;
             }
             into.reset();
-            String line = text != null ? text : new String(bytes, from, length, StandardCharsets.UTF_8);
-            int lineStart = 0;
-            int lineEnd = line.length();
-            while (lineStart < lineEnd && isBlank(line.charAt(lineStart))) {
-                lineStart++;
-            }
-            while (lineEnd > lineStart && isBlank(line.charAt(lineEnd - 1))) {
-                lineEnd--;
-            }
-            jsonFallback().scan(line, lineStart, lineEnd, into);
+            jsonFallback().scan(text != null ? text : new String(bytes, from, length, StandardCharsets.UTF_8), into);
         } catch (RuntimeException bug) {
             // Last line of defence: a parser bug must cost one line, not the reader thread. The fuzz tests look for
             // this message, so such bugs do not go unnoticed.
@@ -198,7 +189,7 @@ public final class TraefikLogParser {
         return new String(bytes, from, length, StandardCharsets.UTF_8).equals(text);
     }
 
-    /** The blanks {@link #isBlank(char)} trims that are one byte in UTF-8. */
+    /** The blanks trimmed around a line that are one byte in UTF-8 (a String's are trimmed by the same rule). */
     private static boolean isBlank(byte b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
@@ -207,10 +198,5 @@ public final class TraefikLogParser {
     private static boolean isByteOrderMark(byte[] bytes, int at, int start, int end) {
         return at >= start && at + 3 <= end && bytes[at] == (byte) 0xEF && bytes[at + 1] == (byte) 0xBB
                 && bytes[at + 2] == (byte) 0xBF;
-    }
-
-    /** Whitespace around a line, including a UTF-8 byte-order mark left at the start of a file. */
-    private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\uFEFF';
     }
 }

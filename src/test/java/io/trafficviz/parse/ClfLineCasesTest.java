@@ -219,4 +219,15 @@ class ClfLineCasesTest {
         assertThat(e.requestHeader("User-Agent")).isEqualTo("Mozilla \"\ud83d\ude00\"");
         assertThat(e.routerName).isEqualTo("r\u00e9@file");
     }
+
+    @Test
+    void aVeryLongLineThatIsNotPlainAsciiIsReadWhole() throws Exception {
+        String agent = "caf\u00e9 " + "x".repeat(100_000); // past the scratch a parser keeps between lines
+        AccessLogEntry e = parser.parse("10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \""
+                + agent + "\"");
+        assertThat(e.requestHeader("User-Agent")).isEqualTo(agent);
+        AccessLogEntry next = parser.parse("10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET /\u00e9 HTTP/1.1\" 200 5"
+                + " \"-\" \"-\"");
+        assertThat(next.requestPath).isEqualTo("/\u00e9");
+    }
 }

@@ -262,4 +262,10 @@ class JsonLineCasesTest {
         assertThat(e.requestPath).isEqualTo("/a\uD800b");
         assertThat(e.routerName).isEqualTo("r\uDC00");
     }
+
+    @Test
+    void aVeryLongLineOutsideTraefiksShapeIsReadWhole() throws Exception {
+        String path = "/caf\u00e9/" + "x".repeat(100_000); // past the scratch a parser keeps between lines
+        assertThat(parse("{\"DownstreamStatus\":200,\"RequestPath\":\"" + path + "\"}").requestPath).isEqualTo(path);
+    }
 }
