@@ -61,7 +61,7 @@ public final class ParseProbe {
             at += lines.get(i).getBytes(StandardCharsets.UTF_8).length + 1;
         }
         starts[lines.size()] = file.length + 1;
-        TraefikLogParser parser = TraefikLogParser.forPipeline(format, false);
+        TraefikLogParser parser = TraefikLogParser.essentialFields(format, false, null);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         AccessLogEntry entry = new AccessLogEntry();
         double best = Double.MAX_VALUE;

@@ -415,7 +415,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
             TraefikLogParser parser = parsers.get(key);
             if (parser == null) {
                 // Only the fields ingest reads are copied out of each line; headers only to tell proxies apart.
-                parser = TraefikLogParser.forPipeline(binding.format(), binding.keepHeaders(), caches);
+                parser = TraefikLogParser.essentialFields(binding.format(), binding.keepHeaders(), caches);
                 parsers.put(key, parser);
             }
             return parser;

@@ -1,11 +1,12 @@
 package io.trafficviz.parse;
 
 /**
- * Maps the JSON keys Traefik writes to small int ids, looked up straight from the line's chars.
+ * Maps the JSON keys Traefik writes to small int ids.
  *
  * <p>The table is indexed by a cheap fingerprint of the key (length, first, middle and last char) rather than a full
- * String-style hash: a multiply per char costs more than the whole lookup. A probe ends with one {@code regionMatches},
- * so no key String is ever created for known keys.
+ * String-style hash: a multiply per char costs more than the whole lookup. A probe ends with one {@code regionMatches}.
+ * {@link JsonScanner} looks each spelling it meets up once and remembers it; {@link JsonFallback} looks up every
+ * member's name.
  */
 final class JsonKeys {
     static final int UNKNOWN = 0;
@@ -50,10 +51,7 @@ final class JsonKeys {
     private static final String[] NAMES = new String[IGNORED + 1];
 
     private static final int TABLE_SIZE = 256; // power of two, > 6x the key count so probes stay short
-    /** Slots are stable small ints, one per known key spelling; the scanner uses them to predict the next key. */
-    static final int SLOTS = TABLE_SIZE;
     private static final String[] TABLE_KEYS = new String[TABLE_SIZE];
-    private static final char[][] TABLE_CHARS = new char[TABLE_SIZE][];
     private static final int[] TABLE_IDS = new int[TABLE_SIZE];
 
     static {
@@ -107,14 +105,13 @@ final class JsonKeys {
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
         TABLE_KEYS[slot] = key;
-        TABLE_CHARS[slot] = key.toCharArray();
         TABLE_IDS[slot] = id;
         if (NAMES[id] == null) {
             NAMES[id] = key;
         }
     }
 
-    /** Distinguishes all of Traefik's keys well enough for short probes; also used to cache header keys. */
+    /** Distinguishes all of Traefik's keys well enough for short probes. */
     static int fingerprint(String src, int start, int length) {
         if (length == 0) {
             return 0;
@@ -133,7 +130,7 @@ final class JsonKeys {
     }
 
     /** The slot of the key held in {@code src[start, start+length)}, or -1. */
-    static int find(String src, int start, int length, int fingerprint) {
+    private static int find(String src, int start, int length, int fingerprint) {
         int slot = fingerprint & (TABLE_SIZE - 1);
         String key;
         while ((key = TABLE_KEYS[slot]) != null) {
@@ -143,15 +140,6 @@ final class JsonKeys {
             slot = (slot + 1) & (TABLE_SIZE - 1);
         }
         return -1;
-    }
-
-    static int id(int slot) {
-        return TABLE_IDS[slot];
-    }
-
-    /** The key's chars, for comparing in place; callers must not modify the array. */
-    static char[] chars(int slot) {
-        return TABLE_CHARS[slot];
     }
 
     /** The key as Traefik spells it, for error messages. */

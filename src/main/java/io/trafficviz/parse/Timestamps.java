@@ -76,30 +76,10 @@ final class Timestamps {
         return toEpochMillis(year, month, day, hour, minute, second, millis, offsetSeconds);
     }
 
-    /** Traefik's CLF time, {@code 02/Jan/2006:15:04:05 -0700} (exactly 26 chars). */
-    static long parseClf(CharSequence s, int from, int to) {
-        if (to - from != 26) {
-            return INVALID;
-        }
-        int day = digits(s, from, 2);
-        int month = monthNumber(s, from + 3);
-        int year = digits(s, from + 7, 4);
-        int hour = digits(s, from + 12, 2);
-        int minute = digits(s, from + 15, 2);
-        int second = digits(s, from + 18, 2);
-        char sign = s.charAt(from + 21);
-        int offHours = digits(s, from + 22, 2);
-        int offMinutes = digits(s, from + 24, 2);
-        int offsetSeconds = offsetSeconds(sign, offHours, offMinutes);
-        if (s.charAt(from + 2) != '/' || s.charAt(from + 6) != '/' || s.charAt(from + 11) != ':'
-                || s.charAt(from + 14) != ':' || s.charAt(from + 17) != ':' || s.charAt(from + 20) != ' '
-                || offsetSeconds == BAD_OFFSET) {
-            return INVALID;
-        }
-        return toEpochMillis(year, month, day, hour, minute, second, 0, offsetSeconds);
-    }
-
-    /** {@link #parseClf(CharSequence, int, int)} over ASCII bytes (the CLF byte scanner's lines). */
+    /**
+     * Traefik's CLF time, {@code 02/Jan/2006:15:04:05 -0700} (exactly 26 bytes), from a line's bytes (or one byte
+     * per char, non-ASCII ones never matching).
+     */
     static long parseClf(byte[] s, int from, int to) {
         if (to - from != 26) {
             return INVALID;
@@ -187,16 +167,6 @@ final class Timestamps {
             default:
                 return 31;
         }
-    }
-
-    private static int monthNumber(CharSequence s, int at) {
-        for (int m = 0; m < 12; m++) {
-            if (s.charAt(at) == MONTHS.charAt(m * 3) && s.charAt(at + 1) == MONTHS.charAt(m * 3 + 1)
-                    && s.charAt(at + 2) == MONTHS.charAt(m * 3 + 2)) {
-                return m + 1;
-            }
-        }
-        return -1;
     }
 
     /** The non-negative value of {@code count} ASCII digits at {@code at}, or -1 if any is not a digit. */

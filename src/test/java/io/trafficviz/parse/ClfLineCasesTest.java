@@ -2,6 +2,7 @@ package io.trafficviz.parse;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -194,5 +195,39 @@ class ClfLineCasesTest {
         assertThat(reused.gzipRatio).isZero();
         assertThat(reused.headers()).isEmpty();
         assertThat(reused.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aStringWithAnUnpairedSurrogateIsReadAsItIs() throws Exception {
+        // Decoded text never holds one, but a String may; it has no UTF-8 form ('?' would stand in for it).
+        AccessLogEntry e = parser.parse("10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET /a\uD800b HTTP/1.1\" 200 5"
+                + " \"-\" \"UA \uDC00\"");
+        assertThat(e.requestPath).isEqualTo("/a\uD800b");
+        assertThat(e.requestHeader("User-Agent")).isEqualTo("UA \uDC00");
+        assertThat(e.startMillis).isEqualTo(Instant.parse("2025-07-15T13:14:33Z").toEpochMilli());
+    }
+
+    @Test
+    void nonAsciiAndEscapedQuotesAreReadFromTheLinesBytes() throws Exception {
+        byte[] line = ("203.0.113.7, h\u00f6st - j\u00f6rg [15/Jul/2025:13:14:33 +0000] \"GET /caf\u00e9 HTTP/1.1\" 200 5"
+                + " \"-\" \"Mozilla \\\"\ud83d\ude00\\\"\" 1 \"r\u00e9@file\" \"http://s\" 1ms").getBytes(StandardCharsets.UTF_8);
+        AccessLogEntry e = new AccessLogEntry();
+        parser.parseInto(line, 0, line.length, e);
+        assertThat(e.clientHost).isEqualTo("203.0.113.7, h\u00f6st");
+        assertThat(e.clientUsername).isEqualTo("j\u00f6rg");
+        assertThat(e.requestPath).isEqualTo("/caf\u00e9");
+        assertThat(e.requestHeader("User-Agent")).isEqualTo("Mozilla \"\ud83d\ude00\"");
+        assertThat(e.routerName).isEqualTo("r\u00e9@file");
+    }
+
+    @Test
+    void aVeryLongLineThatIsNotPlainAsciiIsReadWhole() throws Exception {
+        String agent = "caf\u00e9 " + "x".repeat(100_000); // past the scratch a parser keeps between lines
+        AccessLogEntry e = parser.parse("10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \""
+                + agent + "\"");
+        assertThat(e.requestHeader("User-Agent")).isEqualTo(agent);
+        AccessLogEntry next = parser.parse("10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET /\u00e9 HTTP/1.1\" 200 5"
+                + " \"-\" \"-\"");
+        assertThat(next.requestPath).isEqualTo("/\u00e9");
     }
 }

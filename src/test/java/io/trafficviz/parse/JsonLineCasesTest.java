@@ -254,4 +254,18 @@ class JsonLineCasesTest {
         assertThat(e.routerName).isEqualTo("b");
         assertThat(e.status()).isEqualTo(500);
     }
+
+    @Test
+    void aStringWithAnUnpairedSurrogateIsReadAsItIs() throws Exception {
+        // Decoded text never holds one, but a String may; it has no UTF-8 form ('?' would stand in for it).
+        AccessLogEntry e = parse("{\"DownstreamStatus\":200,\"RequestPath\":\"/a\uD800b\",\"RouterName\":\"r\uDC00\"}");
+        assertThat(e.requestPath).isEqualTo("/a\uD800b");
+        assertThat(e.routerName).isEqualTo("r\uDC00");
+    }
+
+    @Test
+    void aVeryLongLineOutsideTraefiksShapeIsReadWhole() throws Exception {
+        String path = "/caf\u00e9/" + "x".repeat(100_000); // past the scratch a parser keeps between lines
+        assertThat(parse("{\"DownstreamStatus\":200,\"RequestPath\":\"" + path + "\"}").requestPath).isEqualTo(path);
+    }
 }

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The pipeline's parser copies out fewer fields, but accepts, rejects and reads what it keeps exactly the same. */
 class PipelineParserTest {
     private final TraefikLogParser full = TraefikLogParser.forFormat("auto");
-    private final TraefikLogParser lean = TraefikLogParser.forPipeline("auto", false);
-    private final TraefikLogParser leanWithHeaders = TraefikLogParser.forPipeline("auto", true);
+    private final TraefikLogParser lean = TraefikLogParser.essentialFields("auto", false, null);
+    private final TraefikLogParser leanWithHeaders = TraefikLogParser.essentialFields("auto", true, null);
 
     @Test
     void fixtureLinesGiveTheSameFieldsThePipelineReads() throws Exception {

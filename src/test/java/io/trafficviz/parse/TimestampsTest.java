@@ -27,7 +27,8 @@ class TimestampsTest {
             assertThat(Timestamps.parseRfc3339(rfc, 0, rfc.length())).as(rfc)
                     .isEqualTo(t.toInstant().toEpochMilli());
             String clf = t.format(CLF);
-            assertThat(Timestamps.parseClf(clf, 0, clf.length())).as(clf).isEqualTo(seconds * 1000);
+            byte[] clfBytes = clf.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(Timestamps.parseClf(clfBytes, 0, clfBytes.length)).as(clf).isEqualTo(seconds * 1000);
         }
     }
 

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The String path's value caches keep repeated short values (the same String comes back) but never long ones, which are
+ * The scanners' value caches keep repeated short values (the same String comes back) but never long ones, which are
  * sender-controlled and would otherwise each pin up to a line's length in a cache slot.
  */
 class ValueCacheLimitTest {
@@ -14,9 +14,14 @@ class ValueCacheLimitTest {
                 + "\",\"RequestMethod\":\"GET\",\"RequestPath\":\"/\",\"RouterName\":\"" + router + "\"}";
     }
 
+    private static String clfLine(String userAgent, String router) {
+        return "10.0.0.1 - - [15/Jul/2025:13:14:33 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"" + userAgent + "\" 1 \""
+                + router + "\" \"http://s\" 1ms";
+    }
+
     @Test
     void jsonScannerKeepsShortValuesAndNotLongOnes() throws Exception {
-        TraefikLogParser parser = TraefikLogParser.forPipeline("json", false);
+        TraefikLogParser parser = TraefikLogParser.essentialFields("json", false, null);
         String longHost = "h".repeat(ByteValueCache.MAX_CACHED_LENGTH + 1);
         AccessLogEntry first = new AccessLogEntry();
         AccessLogEntry second = new AccessLogEntry();
@@ -30,19 +35,18 @@ class ValueCacheLimitTest {
     }
 
     @Test
-    void valueCacheKeepsShortValuesAndNotLongOnes() {
-        ValueCache cache = new ValueCache(16);
-        String longValue = "x".repeat(ByteValueCache.MAX_CACHED_LENGTH + 1);
-        String lineA = "[" + longValue + "|agent]";
-        String lineB = "(" + longValue + "|agent)";
-        int longEnd = 1 + longValue.length();
+    void clfScannerKeepsShortValuesAndNotLongOnes() throws Exception {
+        TraefikLogParser parser = TraefikLogParser.forFormat("common");
+        String longAgent = "x".repeat(ByteValueCache.MAX_CACHED_LENGTH + 1);
+        AccessLogEntry first = new AccessLogEntry();
+        AccessLogEntry second = new AccessLogEntry();
+        parser.parseInto(clfLine(longAgent, "r@file"), first);
+        String firstAgent = first.requestHeader("User-Agent");
+        String firstRouter = first.routerName;
+        parser.parseInto(clfLine(longAgent, "r@file"), second);
 
-        String a = cache.get(lineA, 1, longEnd);
-        String b = cache.get(lineB, 1, longEnd);
-        assertThat(b).isEqualTo(longValue).isEqualTo(a).isNotSameAs(a);
-
-        String agentA = cache.get(lineA, longEnd + 1, lineA.length() - 1);
-        String agentB = cache.get(lineB, longEnd + 1, lineB.length() - 1);
-        assertThat(agentB).isEqualTo("agent").isSameAs(agentA);
+        assertThat(second.requestHeader("User-Agent")).isEqualTo(longAgent).isEqualTo(firstAgent)
+                .isNotSameAs(firstAgent);
+        assertThat(second.routerName).isEqualTo("r@file").isSameAs(firstRouter);
     }
 }

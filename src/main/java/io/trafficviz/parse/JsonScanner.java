@@ -9,15 +9,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The fast path for Traefik JSON lines: reads a line's UTF-8 bytes in place, without a String per line or decoding a
- * single char, into an {@link AccessLogEntry}.
+ * Reads a Traefik JSON access-log line's UTF-8 bytes in place, without a String per line or decoding a single char,
+ * into an {@link AccessLogEntry}: the parser's JSON scanner.
  *
- * <p>It only handles the shape Traefik writes: no whitespace, keys without escapes, text values the pipeline keeps in
- * ASCII without escapes, plain numbers, no nested values. Anything else (an escape in a kept value, a non-ASCII
- * host, a nested object, a malformed or truncated line...) makes {@link #scan} return false, and the caller runs the
- * line through {@link JsonLineScanner} instead, which decides and words errors exactly as before. So this class
- * never rejects a line itself, and when it accepts one, the entry is what {@link JsonLineScanner} would produce
- * (asserted over fixtures, hostile lines and fuzzed ones by {@code JsonByteScannerTest}).
+ * <p>It handles the shape Traefik writes: no whitespace, keys without escapes, text values that are kept in ASCII
+ * without escapes, plain numbers, no nested values. Anything else (an escape in a kept value, a non-ASCII host, a
+ * nested object, a malformed or truncated line...) makes {@link #scan} return false, and the caller hands the line to
+ * {@link JsonFallback}, which reads it with Jackson and decides and words every error. So this class never rejects a
+ * line itself, and when it accepts one, the entry is what {@link JsonFallback} would produce (checked against Jackson
+ * over fixtures, hostile lines and fuzzed ones by {@code JsonScannerTest} and {@code ParserFuzzTest}).
  *
  * <p>Why it is fast: Traefik writes the same keys in the same order on every line, so each key is predicted from the
  * one before it and checked with one array compare; values that are not kept are skipped by looking for the next
@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe; see {@link ValueCaches} for sharing its caches.
  */
-final class JsonByteScanner {
+final class JsonScanner {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
@@ -44,7 +44,7 @@ final class JsonByteScanner {
         }
     }
 
-    /** "Use the general path": preallocated and without a stack trace, so bailing out costs little. */
+    /** "Hand the line to the fallback": preallocated and without a stack trace, so bailing out costs little. */
     private static final class Fallback extends RuntimeException {
         Fallback() {
             super(null, null, false, false);
@@ -55,15 +55,15 @@ final class JsonByteScanner {
 
     /**
      * Distinct keys remembered per scanner, and their longest spelling; a line with more new keys, or a longer one,
-     * takes the general path, so what a scanner remembers stays small whatever a file holds.
+     * goes to the fallback, so what a scanner remembers stays small whatever a file holds.
      */
     private static final int MAX_KEYS = 128;
     private static final int MAX_KEY_LENGTH = 256;
     private static final int LINE_START = MAX_KEYS;
 
-    /** See {@link JsonLineScanner#essentialOnly}; the same fields are left null here. */
-    boolean essentialOnly;
-    boolean keepHeaders = true;
+    /** See {@link KeptFields}: text fields the pipeline does not read are skipped (left null) when set. */
+    private final boolean essentialOnly;
+    private final boolean keepHeaders;
 
     private final ValueCaches caches;
     /** Each known key's bytes followed by its closing quote, so one compare also checks where it ends. */
@@ -102,14 +102,16 @@ final class JsonByteScanner {
     private final byte[] minutePrefix = new byte[16];
     private long minuteMillis = ABSENT;
 
-    JsonByteScanner(ValueCaches caches) {
+    JsonScanner(ValueCaches caches, KeptFields kept) {
         this.caches = caches;
+        this.essentialOnly = !kept.everyText();
+        this.keepHeaders = kept.headers();
         Arrays.fill(nextKey, -1);
     }
 
     /**
      * Fills {@code into} (already reset) from the JSON object in {@code bytes[from, to)}, which the caller trimmed of
-     * blanks. Returns false when the line needs the general path; {@code into} is then in an unspecified state.
+     * blanks. Returns false when the line needs the fallback; {@code into} is then in an unspecified state.
      */
     boolean scan(byte[] bytes, int from, int to, AccessLogEntry into) {
         b = bytes;
@@ -127,7 +129,7 @@ final class JsonByteScanner {
             finish();
             return true;
         } catch (RuntimeException needsGeneralPath) {
-            // Fallback, or an index past the end of a truncated line: either way the general path decides.
+            // Fallback, or an index past the end of a truncated line: either way the fallback decides.
             return false;
         } finally {
             b = null;
@@ -138,7 +140,7 @@ final class JsonByteScanner {
     private void scanObject() {
         byte[] b = this.b;
         if (b[pos] != '{' || ++pos >= end || b[pos] != '"') {
-            throw FALLBACK; // also "{}", which the general path rejects for want of a status
+            throw FALLBACK; // also "{}", which the fallback rejects for want of a status
         }
         while (true) {
             int key = readKey();
@@ -215,7 +217,7 @@ final class JsonByteScanner {
             case JsonKeys.REQUEST_COUNT: e.requestCount = readNumber() ? toLong() : 0; break;
             case JsonKeys.ROUTER_NAME: e.routerName = cachedText(c.router); break;
             case JsonKeys.SERVICE_NAME: e.serviceName = cachedText(c.service); break;
-            case JsonKeys.SERVICE_URL: e.serviceUrl = cachedText(c.serviceUrl); break; // v2's object: general path
+            case JsonKeys.SERVICE_URL: e.serviceUrl = cachedText(c.serviceUrl); break; // v2's object: fallback
             case JsonKeys.SERVICE_ADDR: e.serviceAddr = text(); break;
             case JsonKeys.ENTRY_POINT_NAME: e.entryPointName = text(); break;
             case JsonKeys.RETRY_ATTEMPTS: e.retryAttempts = readNumber() ? toInt() : 0; break;
@@ -247,7 +249,7 @@ final class JsonByteScanner {
             case JsonKeys.TRACE_ID: e.traceId = text(); break;
             case JsonKeys.SPAN_ID: e.spanId = text(); break;
             case HEADER:
-                if (essentialOnly && !keepHeaders) {
+                if (!keepHeaders) {
                     skipValue();
                 } else {
                     readHeaderValue();
@@ -313,7 +315,7 @@ final class JsonByteScanner {
                 break;
             }
             if (c == '\\' || c < 0) {
-                throw FALLBACK; // escaped or non-ASCII key: the general path decodes it
+                throw FALLBACK; // escaped or non-ASCII key: the fallback decodes it
             }
             close++;
         }
@@ -366,7 +368,7 @@ final class JsonByteScanner {
             literal('n', 'u', 'l', 'l');
             return null;
         }
-        throw FALLBACK; // numbers or containers as text: rare, the general path knows what to keep
+        throw FALLBACK; // numbers or containers as text: rare, the fallback knows what to keep
     }
 
     /** A repeating text field: "-", "" and null become null, anything else comes from {@code cache}. */
@@ -565,7 +567,7 @@ final class JsonByteScanner {
         numberDouble = numberLong;
     }
 
-    /** The JSON number at pos, where {@link JsonLineScanner} reads it without its slow path; else falls back. */
+    /** The JSON number at pos when it is read exactly without Double.parseDouble; else falls back. */
     private void scanNumber() {
         byte[] b = this.b;
         int i = pos;
@@ -634,7 +636,7 @@ final class JsonByteScanner {
         }
         int scale = exponent - fractionDigits;
         if (digitCount > 18 || digits >= (1L << 53) || scale < -22 || scale > 22) {
-            throw FALLBACK; // JsonLineScanner's slow path (Double.parseDouble) decides these
+            throw FALLBACK; // Jackson (Double.parseDouble) decides these
         }
         pos = i;
         double value = scale >= 0 ? digits * POW10[scale] : digits / POW10[-scale];
@@ -671,7 +673,7 @@ final class JsonByteScanner {
 
     // ---- skipping
 
-    /** Skips a string, number or literal; nested values go to the general path (Traefik 3 writes none). */
+    /** Skips a string, number or literal; nested values go to the fallback (Traefik 3 writes none). */
     private void skipValue() {
         byte c = b[pos];
         switch (c) {
@@ -702,7 +704,7 @@ final class JsonByteScanner {
         pos = p + 4;
     }
 
-    /** Skips the string at pos, checking its escapes the way JsonLineScanner's decoder does; any bytes may be in it. */
+    /** Skips the string at pos, checking that its escapes are valid JSON; any other bytes may be in it. */
     private void skipString() {
         byte[] b = this.b;
         int i = pos + 1;
@@ -762,7 +764,7 @@ final class JsonByteScanner {
 
     /**
      * Index of the closing quote of a string whose content starts at {@code from}, for values that are kept: a
-     * backslash or a non-ASCII byte before it sends the line to the general path, which decodes them.
+     * backslash or a non-ASCII byte before it sends the line to the fallback, which decodes them.
      */
     private int plainStringEnd(int from) {
         byte[] b = this.b;
