@@ -3,7 +3,7 @@ package io.trafficviz.pipeline;
 import io.trafficviz.graph.Node;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.resolve.ProxyContext;
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 import io.trafficviz.resolve.Resolution;
 
 /**

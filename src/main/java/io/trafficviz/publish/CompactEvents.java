@@ -1,6 +1,6 @@
 package io.trafficviz.publish;
 
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package io.trafficviz.publish;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.pipeline.EventListener;
 import io.trafficviz.pipeline.LiveRequest;
 import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
