@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.pipeline.Pipeline;
 import io.trafficviz.replay.Replayer;
+import io.trafficviz.telemetry.IngestTotals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,7 +61,7 @@ public final class ReplayCommand implements Runnable {
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
         }
         Replayer.Result result = new Replayer(app.pipeline(), app.logFiles(), factor).run();
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        IngestTotals totals = app.pipeline().totals();
         if (dump != null) {
             writeDump(app);
         }

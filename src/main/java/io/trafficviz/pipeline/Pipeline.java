@@ -12,6 +12,9 @@ import io.trafficviz.resolve.Resolution;
 import io.trafficviz.source.FileReader;
 import io.trafficviz.source.LineSink;
 import io.trafficviz.source.LogLine;
+import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.SourceSnapshot;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -174,7 +177,7 @@ public final class Pipeline implements LineSink {
                 entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
         if (r.outsider()) {
-            outsiders.record(new OutsiderLog.Entry(eventMillis, ctx.serverName(), ctx.proxyName(), r.client().label(),
+            outsiders.record(new OutsiderSnapshot.Entry(eventMillis, ctx.serverName(), ctx.proxyName(), r.client().label(),
                     r.client().id(), entry.callerAddress(),
                     entry.requestMethod, entry.requestPath, entry.downstreamStatus));
         }
@@ -203,19 +206,19 @@ public final class Pipeline implements LineSink {
 
     public IngestTotals totals() {
         synchronized (lock) {
-            return new IngestTotals(lines, malformed, unattributed, lastLineMillis, List.copyOf(sources));
+            List<SourceSnapshot> copies = new ArrayList<>(sources.size());
+            for (SourceStats s : sources) {
+                copies.add(s.snapshot());
+            }
+            return new IngestTotals(lines, malformed, unattributed, lastLineMillis, copies);
         }
     }
 
     /** Requests from outsiders to private proxies: counts and the most recent ones. */
-    public OutsiderLog.Snapshot outsiders() {
+    public OutsiderSnapshot outsiders() {
         synchronized (lock) {
             return outsiders.snapshot();
         }
-    }
-
-    public record IngestTotals(long lines, long malformed, long unattributed, long lastLineMillis,
-                               List<SourceStats> sources) {
     }
 
     /** The time rate windows are evaluated at: now, or in replay the time of the last line read. */

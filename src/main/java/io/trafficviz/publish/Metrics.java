@@ -1,8 +1,8 @@
 package io.trafficviz.publish;
 
 import io.trafficviz.app.TrafficvizApp;
-import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.pipeline.SourceStats;
+import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.SourceSnapshot;
 
 import java.util.Locale;
 
@@ -16,18 +16,18 @@ public final class Metrics {
 
     public static String render(TrafficvizApp app) {
         StringBuilder b = new StringBuilder(2048);
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        IngestTotals totals = app.pipeline().totals();
         help(b, "trafficviz_ingest_lines_total", "counter", "Access-log lines read.");
         b.append("trafficviz_ingest_lines_total ").append(totals.lines()).append('\n');
         help(b, "trafficviz_ingest_malformed_total", "counter", "Lines that were not Traefik access-log lines.");
         b.append("trafficviz_ingest_malformed_total ").append(totals.malformed()).append('\n');
         help(b, "trafficviz_source_lines_total", "counter", "Lines read per source.");
-        for (SourceStats s : totals.sources()) {
+        for (SourceSnapshot s : totals.sources()) {
             b.append("trafficviz_source_lines_total{source=\"").append(label(s.origin())).append("\"} ")
                     .append(s.lines()).append('\n');
         }
         help(b, "trafficviz_source_malformed_total", "counter", "Malformed lines per source.");
-        for (SourceStats s : totals.sources()) {
+        for (SourceSnapshot s : totals.sources()) {
             b.append("trafficviz_source_malformed_total{source=\"").append(label(s.origin())).append("\"} ")
                     .append(s.malformed()).append('\n');
         }

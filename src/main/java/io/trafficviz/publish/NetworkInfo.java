@@ -7,9 +7,10 @@ import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.EdgeStats;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.pipeline.OutsiderLog;
 import io.trafficviz.pipeline.Pipeline;
-import io.trafficviz.pipeline.SourceStats;
+import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.SourceSnapshot;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,7 +53,7 @@ public final class NetworkInfo {
         doc.put("view", logical ? "logical" : "hops");
         doc.put("servers", servers());
         // The ingest totals are taken under the same lock as the graph: the lines they count are the ones it holds.
-        Pipeline.IngestTotals[] totals = new Pipeline.IngestTotals[1];
+        IngestTotals[] totals = new IngestTotals[1];
         pipeline.readGraph(graph -> {
             totals[0] = pipeline.totals();
             // By id, as the edges: two answers list the same network the same way, whatever order it was seen in.
@@ -80,7 +81,7 @@ public final class NetworkInfo {
 
     /** Requests that reached a private proxy from a caller it should not hear from (docs/protocol.md). */
     private Map<String, Object> outsiders() {
-        OutsiderLog.Snapshot s = pipeline.outsiders();
+        OutsiderSnapshot s = pipeline.outsiders();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("count", s.count());
         List<Map<String, Object>> byProxy = new ArrayList<>();
@@ -95,7 +96,7 @@ public final class NetworkInfo {
         });
         m.put("byProxy", byProxy);
         List<Map<String, Object>> recent = new ArrayList<>();
-        for (OutsiderLog.Entry e : s.recent()) {
+        for (OutsiderSnapshot.Entry e : s.recent()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("time", e.time());
             r.put("server", e.server());
@@ -183,13 +184,13 @@ public final class NetworkInfo {
                 .toList();
     }
 
-    private Map<String, Object> ingest(Pipeline.IngestTotals totals) {
+    private Map<String, Object> ingest(IngestTotals totals) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lines", totals.lines());
         m.put("malformed", totals.malformed());
         m.put("lastLineTime", totals.lastLineMillis() == 0 ? null : totals.lastLineMillis());
         List<Map<String, Object>> sources = new ArrayList<>();
-        for (SourceStats s : totals.sources()) {
+        for (SourceSnapshot s : totals.sources()) {
             Map<String, Object> src = new LinkedHashMap<>();
             src.put("path", s.origin());
             src.put("format", s.format());

@@ -7,6 +7,7 @@ import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.NodeKind;
 import io.trafficviz.pipeline.Pipeline;
+import io.trafficviz.telemetry.IngestTotals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class FixtureReplayTest {
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         new Replayer(app.pipeline(), app.logFiles(), Double.POSITIVE_INFINITY).run();
 
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        IngestTotals totals = app.pipeline().totals();
         assertThat(totals.lines()).isEqualTo(lines.size());
         assertThat(totals.malformed()).isZero();
 
@@ -102,7 +103,7 @@ class FixtureReplayTest {
         Files.write(log, garbage, java.nio.file.StandardOpenOption.APPEND);
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         new Replayer(app.pipeline(), app.logFiles(), Double.POSITIVE_INFINITY).run();
-        Pipeline.IngestTotals totals = app.pipeline().totals();
+        IngestTotals totals = app.pipeline().totals();
         assertThat(totals.malformed()).isEqualTo(garbage.size());
         assertThat(totals.lines()).isEqualTo(357 + garbage.size());
         assertThat(totals.sources().get(0).recentMalformed()).hasSize(garbage.size());
