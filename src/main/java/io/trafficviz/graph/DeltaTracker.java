@@ -3,6 +3,7 @@ package io.trafficviz.graph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -22,8 +23,11 @@ public final class DeltaTracker {
 
     /** Edges sent in a delta at least once; bounded like the graph's edges. */
     private final Set<Edge> announcedEdges = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Known edges whose statistics changed since the last rate refresh. */
-    private final Set<Edge> staleEdges = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Known edges whose statistics changed since the last rate refresh, in the order they first did (an {@link Edge}
+     * is equal only to itself): a refresh lists them in that order rather than in identity-hash order.
+     */
+    private final Set<Edge> staleEdges = new LinkedHashSet<>();
 
     /**
      * Drains {@code graph}'s changes: the new and changed nodes, the new edges, and with {@code refreshRates} the
