@@ -3,6 +3,9 @@ package io.trafficviz.app;
 import com.sun.net.httpserver.HttpServer;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.discovery.DiscoveryState;
+import io.trafficviz.publish.wire.EdgeDto;
+import io.trafficviz.publish.wire.NetworkInfoDoc;
+import io.trafficviz.publish.wire.NodeDto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,18 +148,17 @@ class GatewayDiscoveryTest {
         app.pipeline().acceptAll(dir.resolve("b.log").toString(), List.of(
                 line("127.0.0.1", "web", "http://127.0.2.11:8080")));
 
-        Map<String, Object> doc = app.networkInfo().document(false, System.currentTimeMillis());
+        NetworkInfoDoc doc = app.networkInfo().document(false, System.currentTimeMillis());
         TreeSet<String> nodes = new TreeSet<>();
-        for (Object n : (List<?>) doc.get("nodes")) {
-            nodes.add((String) ((Map<?, ?>) n).get("id"));
+        for (NodeDto n : doc.nodes()) {
+            nodes.add(n.id());
         }
         assertThat(nodes).containsExactlyInAnyOrder("proxy:edge/gw", "proxy:server-a/pub", "proxy:server-b/pub",
                 "service:server-a/web", "service:server-b/web", "external:edge/edge-net",
                 "unrecognised:server-a/a-net/127.0.2.1");
         TreeMap<String, Long> edges = new TreeMap<>();
-        for (Object e : (List<?>) doc.get("edges")) {
-            Map<?, ?> m = (Map<?, ?>) e;
-            edges.put((String) m.get("id"), ((Number) m.get("requests")).longValue());
+        for (EdgeDto e : doc.edges()) {
+            edges.put(e.id(), e.requests());
         }
         // gateway → public proxy is counted once per request: from the public proxy's line, where the gateway is the
         // caller (the gateway's own line records only its caller hop)
