@@ -10,7 +10,8 @@ import io.trafficviz.model.NodeId;
 import io.trafficviz.model.NodeKind;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.ingest.Ingest;
-import io.trafficviz.publish.NetworkInfo;
+import io.trafficviz.publish.http.NetworkInfo;
+import io.trafficviz.publish.wire.NetworkInfoDoc;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -124,7 +125,7 @@ public final class GraphCeiling {
         // What one /network_info request adds at the ceiling, while it is being answered.
         NetworkInfo info = app.networkInfo();
         t = System.nanoTime();
-        Map<String, Object> doc = info.document(false, pipeline.rateClock());
+        NetworkInfoDoc doc = info.document(false, pipeline.rateClock());
         long buildMillis = (System.nanoTime() - t) / 1_000_000;
         byte[] json = new ObjectMapper().writeValueAsBytes(doc);
         long withDoc = liveHeap();
