@@ -89,6 +89,37 @@ class ArchitectureTest {
     }
 
     @Test
+    void publish_usesOnlyTheReadSideOfIngest_andTheGraphsValues() {
+        classes().that().resideInAPackage(ROOT + ".publish..")
+                .and().dependOnClassesThat().resideInAnyPackage(ROOT + ".ingest..", ROOT + ".graph..")
+                .should().onlyDependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "outside ingest and graph, or their read side (IngestView, EventListener, LiveRequest, the "
+                                + "graph's value records)",
+                        (com.tngtech.archunit.core.domain.JavaClass c) ->
+                                !c.getPackageName().startsWith(ROOT + ".ingest")
+                                        && !c.getPackageName().startsWith(ROOT + ".graph")
+                                        || READ_SIDE.contains(c.getName())))
+                .check(product);
+    }
+
+    private static final java.util.Set<String> READ_SIDE = java.util.Set.of(
+            ROOT + ".ingest.IngestView", ROOT + ".ingest.EventListener", ROOT + ".ingest.LiveRequest",
+            ROOT + ".graph.NodeView", ROOT + ".graph.EdgeView", ROOT + ".graph.PathCount", ROOT + ".graph.GraphDelta",
+            ROOT + ".graph.NetworkSnapshot");
+
+    @Test
+    void publishSubPackages_wireAtTheBottom_liveAndHttpApart() {
+        noClasses().that().resideInAPackage(ROOT + ".publish.wire..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".publish.live..", ROOT + ".publish.http..")
+                .check(product);
+        noClasses().that().resideInAPackage(ROOT + ".publish.live..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".publish.http..").check(product);
+        noClasses().that().resideInAPackage(ROOT + ".publish.http..")
+                .should().dependOnClassesThat().resideInAPackage(ROOT + ".publish.live..").check(product);
+        slices().matching(ROOT + ".publish.(*)..").should().beFreeOfCycles().check(product);
+    }
+
+    @Test
     void nothingBelowTheWiring_dependsOnIt() {
         noClasses().that().resideOutsideOfPackages(ROOT + ".app..", ROOT + ".cli..", ROOT + ".dev..")
                 .and().doNotHaveFullyQualifiedName(ROOT + ".Main")
