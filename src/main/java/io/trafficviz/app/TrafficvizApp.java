@@ -8,13 +8,13 @@ import io.trafficviz.discovery.DiscoveryPoller;
 import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.graph.TrafficGraph;
-import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.ingest.Ingest;
-import io.trafficviz.publish.ApiStatus;
-import io.trafficviz.publish.LiveHub;
-import io.trafficviz.publish.Metrics;
-import io.trafficviz.publish.NetworkInfo;
+import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.publish.WebServer;
+import io.trafficviz.publish.http.ApiStatus;
+import io.trafficviz.publish.http.Metrics;
+import io.trafficviz.publish.http.NetworkInfo;
+import io.trafficviz.publish.live.LiveHub;
 import io.trafficviz.resolve.AddressBook;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestResolver;
@@ -53,6 +53,7 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Ingest ingest;
     private final NetworkInfo networkInfo;
     private final LiveHub hub;
+    private final Metrics metrics;
     private final IntakeRoutes intake;
     private final Map<String, DiscoveryPoller> pollers = new LinkedHashMap<>();
     private final Map<String, FileTailer> tailers = new LinkedHashMap<>();
@@ -85,8 +86,10 @@ public final class TrafficvizApp implements AutoCloseable {
         }
         proxiesByLog.forEach((path, proxies) -> ingest.register(path, proxies, formatByLog.get(path)));
         this.intake = new IntakeRoutes(config, ingest, ingest);
+        // publish reads the ingest side through values only (IngestView)
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
-        this.hub = new LiveHub(ingest, () -> networkInfo.document(false, ingest.rateClock()));
+        this.hub = new LiveHub(ingest, networkInfo::document);
+        this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp);
         ingest.setListener(hub);
     }
 
@@ -132,7 +135,7 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     public void startWeb() {
-        web = new WebServer(networkInfo, hub, () -> Metrics.render(this), this::healthy, intake)
+        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }
@@ -177,6 +180,13 @@ public final class TrafficvizApp implements AutoCloseable {
             status = "file";
         }
         return new ApiStatus(status, s.lastRefreshMillis(), s.error());
+    }
+
+    /** For /metrics: whether each polled proxy's inventory is fresh (from its API or its file provider). */
+    private Map<String, Boolean> discoveryUp() {
+        Map<String, Boolean> up = new LinkedHashMap<>();
+        pollers.forEach((key, poller) -> up.put(key, poller.state().status() == DiscoveryState.Status.OK));
+        return up;
     }
 
     private Map<String, Object> sourceDetails(String origin) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
-import io.trafficviz.ingest.Ingest;
 import io.trafficviz.source.replay.Replayer;
+import io.trafficviz.telemetry.IngestTotals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,7 +61,7 @@ public final class ReplayCommand implements Runnable {
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
         }
         Replayer.Result result = new Replayer(app.ingest(), app.logFiles(), factor).run();
-        Ingest.IngestTotals totals = app.ingest().totals();
+        IngestTotals totals = app.ingest().totals();
         if (dump != null) {
             writeDump(app);
         }

@@ -3,6 +3,11 @@ package io.trafficviz.ingest;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.discovery.AddressIndex;
 import io.trafficviz.discovery.ProxyInventory;
+import io.trafficviz.graph.DeltaTracker;
+import io.trafficviz.graph.GraphDelta;
+import io.trafficviz.graph.NetworkSnapshot;
+import io.trafficviz.graph.Node;
+import io.trafficviz.graph.NodeView;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.model.NodeFact;
 import io.trafficviz.model.Route;
@@ -16,16 +21,19 @@ import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.source.StagedSink;
+import io.trafficviz.telemetry.IngestStats;
+import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.SourceSnapshot;
 import io.trafficviz.source.SourceRegistry;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,10 +42,11 @@ import java.util.function.LongSupplier;
  * <p>Parsing runs outside the ingest lock, on the calling source's thread, in one of a few parse slots (one per core,
  * each with its own parsers and value caches: bounded memory however many sources there are). Resolving and counting
  * run under the ingest lock, once per batch, in the order batches arrive. The lock is private: readers get values
- * ({@link #totals}, {@link #outsiders}); discovery hands its inventories to {@link #applyInventory}. {@link #parse} and
+ * ({@link IngestView}: a graph delta per live tick, a snapshot, the counters); discovery hands its inventories to
+ * {@link #applyInventory}. {@link #parse} and
  * {@link #apply} are the two halves of {@link #accept}, for a replay that parses on other cores than it applies.
  */
-public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
+public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, IngestView {
     private final ReentrantLock lock = new ReentrantLock();
     private final TrafficGraph graph;
     private final RequestResolver resolver;
@@ -52,6 +61,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
     private final LongSupplier clock;
     private final boolean onLogTime;
     private final OutsiderLog outsiders;
+    /** Which edges the live stream has been told about, and which changed since its last rate refresh. */
+    private final DeltaTracker deltas = new DeltaTracker();
     private volatile EventListener listener = EventListener.NONE;
     private long lines;
     private long malformed;
@@ -257,7 +268,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
                 entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
         if (route.outsider()) {
-            outsiders.record(new OutsiderLog.Entry(eventMillis, ctx.serverName(), ctx.proxyName(),
+            outsiders.record(new OutsiderSnapshot.Entry(eventMillis, ctx.serverName(), ctx.proxyName(),
                     hops.client().label(), hops.client().id(), entry.callerAddress(),
                     entry.requestMethod, entry.requestPath, entry.downstreamStatus));
         }
@@ -306,37 +317,25 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
         return ctx;
     }
 
-    /** Runs {@code reader} with the graph and ingest state held still. */
-    public <T> T readGraph(Function<TrafficGraph, T> reader) {
-        lock.lock();
-        try {
-            return reader.apply(graph);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Runs {@code action} with the graph held still. */
-    public void withGraph(Consumer<TrafficGraph> action) {
-        lock.lock();
-        try {
-            action.accept(graph);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public IngestTotals totals() {
         lock.lock();
         try {
-            return new IngestTotals(lines, malformed, unattributed, lastLineMillis, List.copyOf(sources));
+            return totalsLocked();
         } finally {
             lock.unlock();
         }
     }
 
+    private IngestTotals totalsLocked() {
+        List<SourceSnapshot> copies = new ArrayList<>(sources.size());
+        for (SourceStats s : sources) {
+            copies.add(s.snapshot());
+        }
+        return new IngestTotals(lines, malformed, unattributed, lastLineMillis, copies);
+    }
+
     /** Requests from outsiders to private proxies: counts and the most recent ones. */
-    public OutsiderLog.Snapshot outsiders() {
+    public OutsiderSnapshot outsiders() {
         lock.lock();
         try {
             return outsiders.snapshot();
@@ -345,11 +344,76 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry {
         }
     }
 
-    public record IngestTotals(long lines, long malformed, long unattributed, long lastLineMillis,
-                               List<SourceStats> sources) {
+    @Override
+    public GraphDelta drainDelta(long rateNow, boolean refreshRates) {
+        lock.lock();
+        try {
+            return deltas.drain(graph, rateNow, refreshRates);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The time rate windows are evaluated at: now, or in replay the time of the last line read. */
+    @Override
+    public void discardChanges() {
+        lock.lock();
+        try {
+            deltas.discard(graph);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<NodeView> nodes(Collection<String> ids) {
+        lock.lock();
+        try {
+            List<NodeView> out = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                Node n = graph.node(id);
+                if (n != null) {
+                    out.add(NodeView.of(n));
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public NetworkSnapshot snapshot(boolean logical, long nowMillis) {
+        lock.lock();
+        try {
+            // The totals under the same lock as the graph: the lines they count are the ones it holds.
+            return NetworkSnapshot.of(graph, logical, nowMillis, totalsLocked(), outsiders.snapshot());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #snapshot(boolean, long)}, listing each edge's {@code topPaths} busiest paths (a full dump). */
+    public NetworkSnapshot snapshot(boolean logical, long nowMillis, int topPaths) {
+        lock.lock();
+        try {
+            return NetworkSnapshot.of(graph, logical, nowMillis, topPaths, totalsLocked(), outsiders.snapshot());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public IngestStats stats() {
+        lock.lock();
+        try {
+            return new IngestStats(totalsLocked(), outsiders.snapshot(), graph.nodes().size(),
+                    graph.hopEdges().size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public long rateClock() {
         return onLogTime ? lastLineMillis : clock.getAsLong();
     }

@@ -2,15 +2,15 @@ package io.trafficviz.ingest;
 
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.model.RequestEvent;
 import io.trafficviz.model.Route;
 import io.trafficviz.parse.AccessLogEntry;
 import io.trafficviz.resolve.ProxyContext;
-import io.trafficviz.resolve.RequestEvent;
 
 /**
- * The request the pipeline is recording, as {@link EventListener#onRequest} sees it: the route and outcome for
- * nothing, the full {@link RequestEvent} only when asked for. One instance per pipeline, refilled for every line
- * under the pipeline's lock; valid only during the listener's call.
+ * The request ingest is recording, as {@link EventListener#onRequest} sees it: the route and outcome for
+ * nothing, the full {@link RequestEvent} only when asked for. One instance per ingest, refilled for every line
+ * under its lock; valid only during the listener's call.
  */
 public final class LiveRequest {
     private long seq;

@@ -1,5 +1,8 @@
 package io.trafficviz.ingest;
 
+import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.OutsiderSnapshot.Entry;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,19 +27,6 @@ public final class OutsiderLog {
     private final Map<String, Long> byProxy = new LinkedHashMap<>();
     private final ArrayDeque<Entry> recent = new ArrayDeque<>(RECENT);
 
-    /**
-     * One offending request.
-     *
-     * @param time    the request's start (epoch ms)
-     * @param proxy   the private proxy it reached
-     * @param from    the caller node's label
-     * @param fromId  the caller node's id
-     * @param address the caller's address as the proxy logged it
-     */
-    public record Entry(long time, String server, String proxy, String from, String fromId, String address,
-                        String method, String path, int status) {
-    }
-
     /** @param privateProxies {@code server/proxy} keys of the private proxies, listed with 0 until one is reached */
     OutsiderLog(Collection<String> privateProxies) {
         privateProxies.forEach(key -> byProxy.put(key, 0L));
@@ -56,19 +46,11 @@ public final class OutsiderLog {
         recent.addLast(entry);
     }
 
-    Snapshot snapshot() {
+    OutsiderSnapshot snapshot() {
         List<Entry> newestFirst = new ArrayList<>(recent.size());
         for (Iterator<Entry> it = recent.descendingIterator(); it.hasNext(); ) {
             newestFirst.add(it.next());
         }
-        return new Snapshot(count, new LinkedHashMap<>(byProxy), List.copyOf(newestFirst));
-    }
-
-    /**
-     * @param count   offending requests since start
-     * @param byProxy per private proxy ({@code server/proxy}, in config order)
-     * @param recent  the last {@value #RECENT} at most, newest first
-     */
-    public record Snapshot(long count, Map<String, Long> byProxy, List<Entry> recent) {
+        return new OutsiderSnapshot(count, byProxy, newestFirst);
     }
 }

@@ -1,5 +1,7 @@
 package io.trafficviz.ingest;
 
+import io.trafficviz.telemetry.SourceSnapshot;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -52,5 +54,10 @@ public final class SourceStats {
 
     public List<String> recentMalformed() {
         return new ArrayList<>(recentMalformed);
+    }
+
+    /** A copy of these counters, to read outside the pipeline lock (taken under it). */
+    SourceSnapshot snapshot() {
+        return new SourceSnapshot(origin, format, lines, malformed, lastError, List.copyOf(recentMalformed));
     }
 }

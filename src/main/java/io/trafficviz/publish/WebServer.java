@@ -8,6 +8,8 @@ import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
+import io.trafficviz.publish.http.NetworkInfo;
+import io.trafficviz.publish.live.LiveHub;
 
 import java.io.IOException;
 import java.io.InputStream;

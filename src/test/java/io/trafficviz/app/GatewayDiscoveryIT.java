@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.discovery.DiscoveryState;
+import io.trafficviz.publish.wire.EdgeDto;
+import io.trafficviz.publish.wire.NetworkInfoDoc;
+import io.trafficviz.publish.wire.NodeDto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,12 +130,12 @@ class GatewayDiscoveryIT {
                 """.formatted(gw.url(), a.url(), b.url()), dir), false);
         app.startDiscovery();
         await(() -> status("edge/gw") == DiscoveryState.Status.OK && status("server-b/pub") == DiscoveryState.Status.OK);
-        boolean noGhost = app.ingest().readGraph(g -> g.node("service:edge/public-servers") == null);
+        boolean noGhost = app.ingest().nodes(List.of("service:edge/public-servers")).isEmpty();
         assertThat(noGhost).as("no service node for the gateway's service").isTrue();
 
         a.up = true;
         await(() -> status("server-a/pub") == DiscoveryState.Status.OK
-                && app.ingest().<Boolean>readGraph(g -> g.node("service:server-a/web") != null));
+                && !app.ingest().nodes(List.of("service:server-a/web")).isEmpty());
 
         app.ingest().accept(LineBatch.of(dir.resolve("gw.log").toString(), List.of(
                 line("203.0.113.7", "public-servers", "http://127.0.1.1:18080"),
@@ -146,18 +149,17 @@ class GatewayDiscoveryIT {
         app.ingest().accept(LineBatch.of(dir.resolve("b.log").toString(), List.of(
                 line("127.0.0.1", "web", "http://127.0.2.11:8080"))));
 
-        Map<String, Object> doc = app.networkInfo().document(false, System.currentTimeMillis());
+        NetworkInfoDoc doc = app.networkInfo().document(false, System.currentTimeMillis());
         TreeSet<String> nodes = new TreeSet<>();
-        for (Object n : (List<?>) doc.get("nodes")) {
-            nodes.add((String) ((Map<?, ?>) n).get("id"));
+        for (NodeDto n : doc.nodes()) {
+            nodes.add(n.id());
         }
         assertThat(nodes).containsExactlyInAnyOrder("proxy:edge/gw", "proxy:server-a/pub", "proxy:server-b/pub",
                 "service:server-a/web", "service:server-b/web", "external:edge/edge-net",
                 "unrecognised:server-a/a-net/127.0.2.1");
         TreeMap<String, Long> edges = new TreeMap<>();
-        for (Object e : (List<?>) doc.get("edges")) {
-            Map<?, ?> m = (Map<?, ?>) e;
-            edges.put((String) m.get("id"), ((Number) m.get("requests")).longValue());
+        for (EdgeDto e : doc.edges()) {
+            edges.put(e.id(), e.requests());
         }
         // gateway → public proxy is counted once per request: from the public proxy's line, where the gateway is the
         // caller (the gateway's own line records only its caller hop)
@@ -185,20 +187,36 @@ class GatewayDiscoveryIT {
                 """.formatted(a.url()), dir), false);
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong releasedAt = new java.util.concurrent.atomic.AtomicLong();
-        Thread busyPipeline = new Thread(() -> app.ingest().withGraph(g -> {
-            holding.countDown();
-            try {
-                long deadline = System.currentTimeMillis() + 10_000;
-                while ((app.pollers().get("server-a/pub") == null || status("server-a/pub") != DiscoveryState.Status.OK)
-                        && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(5);
-                }
-                Thread.sleep(300); // the state is ok, the inventory waits for this lock
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Ingest is kept busy by a line whose listener call (made under ingest's lock) waits: the lock is ingest's own.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        app.ingest().setListener(new io.trafficviz.ingest.EventListener() {
+            @Override
+            public boolean wantsEvents() {
+                return true;
             }
-            releasedAt.set(System.nanoTime());
-        }));
+
+            @Override
+            public void onRequest(io.trafficviz.ingest.LiveRequest request) {
+                if (!first.getAndSet(false)) {
+                    return;
+                }
+                holding.countDown();
+                try {
+                    long deadline = System.currentTimeMillis() + 10_000;
+                    while ((app.pollers().get("server-a/pub") == null
+                            || status("server-a/pub") != DiscoveryState.Status.OK)
+                            && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    Thread.sleep(300); // the state is ok, the inventory waits for this lock
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                releasedAt.set(System.nanoTime());
+            }
+        });
+        Thread busyPipeline = new Thread(() -> app.ingest().accept(LineBatch.of(dir.resolve("a.log").toString(),
+                List.of(line("127.0.1.99", "web", "http://127.0.1.11:8080")))));
         busyPipeline.start();
         holding.await();
         app.startDiscovery();
@@ -210,8 +228,8 @@ class GatewayDiscoveryIT {
         assertThat(returnedAt).as("returned after the pipeline let the inventory in").isGreaterThan(releasedAt.get());
         app.ingest().accept(LineBatch.of(dir.resolve("a.log").toString(),
                 List.of(line("127.0.1.11", "web", "http://127.0.1.11:8080"))));
-        boolean byService = app.ingest().readGraph(
-                g -> g.node("service:server-a/web") != null && g.node("unrecognised:server-a/a-net/127.0.1.11") == null);
+        boolean byService = !app.ingest().nodes(List.of("service:server-a/web")).isEmpty()
+                && app.ingest().nodes(List.of("unrecognised:server-a/a-net/127.0.1.11")).isEmpty();
         assertThat(byService).as("the first line's caller is named by its service").isTrue();
     }
 

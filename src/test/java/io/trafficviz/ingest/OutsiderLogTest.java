@@ -1,5 +1,6 @@
 package io.trafficviz.ingest;
 
+import io.trafficviz.telemetry.OutsiderSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OutsiderLogTest {
-    private static OutsiderLog.Entry entry(int i, String proxy, String path) {
-        return new OutsiderLog.Entry(1000L + i, "a", proxy, "x", "unrecognised:a/n/10.0.0." + i, "10.0.0." + i, "GET",
+    private static OutsiderSnapshot.Entry entry(int i, String proxy, String path) {
+        return new OutsiderSnapshot.Entry(1000L + i, "a", proxy, "x", "unrecognised:a/n/10.0.0." + i, "10.0.0." + i, "GET",
                 path, 200);
     }
 
@@ -19,7 +20,7 @@ class OutsiderLogTest {
         for (int i = 0; i < 120; i++) {
             log.record(entry(i, i % 3 == 0 ? "other" : "priv", "/p" + i));
         }
-        OutsiderLog.Snapshot s = log.snapshot();
+        OutsiderSnapshot s = log.snapshot();
         assertThat(s.count()).isEqualTo(120);
         assertThat(s.byProxy()).containsExactly(Map.entry("a/priv", 80L), Map.entry("b/priv", 0L),
                 Map.entry("a/other", 40L));

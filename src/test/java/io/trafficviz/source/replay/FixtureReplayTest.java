@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.config.ConfigLoader;
-import io.trafficviz.graph.Edge;
-import io.trafficviz.model.NodeKind;
+import io.trafficviz.graph.EdgeView;
+import io.trafficviz.graph.NetworkSnapshot;
+import io.trafficviz.graph.NodeView;
 import io.trafficviz.ingest.Ingest;
+import io.trafficviz.model.NodeKind;
+import io.trafficviz.telemetry.IngestTotals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -55,7 +59,7 @@ class FixtureReplayTest {
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
 
-        Ingest.IngestTotals totals = app.ingest().totals();
+        IngestTotals totals = app.ingest().totals();
         assertThat(totals.lines()).isEqualTo(lines.size());
         assertThat(totals.malformed()).isZero();
 
@@ -68,15 +72,18 @@ class FixtureReplayTest {
             expected.computeIfAbsent("proxy:server-a/" + proxy + "->service:server-a/" + service, k -> new TreeMap<>())
                     .merge(n.path("DownstreamStatus").asInt() / 100, 1L, Long::sum);
         }
-        Map<String, Map<Integer, Long>> actual = app.ingest().readGraph(g -> g.hopEdges().stream()
-                .filter(e -> e.target().kind() == NodeKind.SERVICE)
-                .collect(Collectors.toMap(Edge::id, e -> statusCounts(e), (a, b) -> a, TreeMap::new)));
+        NetworkSnapshot graph = app.ingest().snapshot(false, 0);
+        Set<String> services = graph.nodes().stream().filter(n -> n.kind() == NodeKind.SERVICE).map(NodeView::id)
+                .collect(Collectors.toSet());
+        Map<String, Map<Integer, Long>> actual = graph.edges().stream()
+                .filter(e -> services.contains(e.target()))
+                .collect(Collectors.toMap(EdgeView::id, e -> statusCounts(e), (a, b) -> a, TreeMap::new));
         assertThat(actual).isEqualTo(expected);
         // Requests into each proxy equal the lines it wrote.
         long publicLines = lines.stream().filter(l -> l.contains("\"public-server-proxy-network\"")).count();
-        long intoPublic = app.ingest().readGraph(g -> g.hopEdges().stream()
-                .filter(e -> e.target().id().equals("proxy:server-a/public-proxy"))
-                .mapToLong(e -> e.stats().requests()).sum());
+        long intoPublic = graph.edges().stream()
+                .filter(e -> e.target().equals("proxy:server-a/public-proxy"))
+                .mapToLong(EdgeView::requests).sum();
         assertThat(intoPublic).isEqualTo(publicLines);
         app.close();
     }
@@ -86,7 +93,7 @@ class FixtureReplayTest {
         Path log = fixture("combined-access.json.log");
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
-        List<String> edges = app.ingest().readGraph(g -> g.hopEdges().stream().map(Edge::id).toList());
+        List<String> edges = app.ingest().snapshot(false, 0).edges().stream().map(EdgeView::id).toList();
         assertThat(edges).contains(
                 "proxy:server-a/public-proxy->service:server-a/public-communicating-service",
                 "service:server-a/public-communicating-service->proxy:server-a/private-proxy");
@@ -102,7 +109,7 @@ class FixtureReplayTest {
         Files.write(log, garbage, java.nio.file.StandardOpenOption.APPEND);
         TrafficvizApp app = TrafficvizApp.create(ConfigLoader.parse(config(log), dir), true);
         new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
-        Ingest.IngestTotals totals = app.ingest().totals();
+        IngestTotals totals = app.ingest().totals();
         assertThat(totals.malformed()).isEqualTo(garbage.size());
         assertThat(totals.lines()).isEqualTo(357 + garbage.size());
         assertThat(totals.sources().get(0).recentMalformed()).hasSize(garbage.size());
@@ -124,30 +131,28 @@ class FixtureReplayTest {
     }
 
     /** Every edge with its counters, latencies and paths, as text. */
-    private static Map<String, String> graphSummary(Ingest pipeline) {
-        return pipeline.readGraph(g -> {
-            Map<String, String> summary = new TreeMap<>();
-            for (Edge e : g.hopEdges()) {
-                summary.put("hop " + e.id(), describe(e));
-            }
-            for (Edge e : g.logicalEdges()) {
-                summary.put("logical " + e.id(), describe(e));
-            }
-            return summary;
-        });
+    private static Map<String, String> graphSummary(Ingest ingest) {
+        Map<String, String> summary = new TreeMap<>();
+        for (EdgeView e : ingest.snapshot(false, 0, 1000).edges()) {
+            summary.put("hop " + e.id(), describe(e));
+        }
+        for (EdgeView e : ingest.snapshot(true, 0, 1000).edges()) {
+            summary.put("logical " + e.id(), describe(e));
+        }
+        return summary;
     }
 
-    private static String describe(Edge e) {
-        return e.stats().requests() + " " + e.stats().errors() + " " + e.stats().bytes() + " " + statusCounts(e)
-                + " p50=" + e.stats().percentileMillis(50) + " p99=" + e.stats().percentileMillis(99)
-                + " last=" + e.stats().lastSeenMillis() + " paths=" + e.stats().topPaths(1000);
+    private static String describe(EdgeView e) {
+        return e.requests() + " " + e.errors() + " " + e.bytes() + " " + statusCounts(e)
+                + " p50=" + e.p50Ms() + " p99=" + e.p99Ms() + " last=" + e.lastSeen() + " paths=" + e.topPaths();
     }
 
-    private static Map<Integer, Long> statusCounts(Edge e) {
+    private static Map<Integer, Long> statusCounts(EdgeView e) {
+        long[] classes = {e.status1xx(), e.status2xx(), e.status3xx(), e.status4xx(), e.status5xx()};
         Map<Integer, Long> m = new TreeMap<>();
         for (int c = 1; c <= 5; c++) {
-            if (e.stats().statusClass(c) > 0) {
-                m.put(c, e.stats().statusClass(c));
+            if (classes[c - 1] > 0) {
+                m.put(c, classes[c - 1]);
             }
         }
         return m;

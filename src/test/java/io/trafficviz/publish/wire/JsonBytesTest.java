@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
 import org.junit.jupiter.api.Test;
 

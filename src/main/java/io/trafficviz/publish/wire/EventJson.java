@@ -1,9 +1,9 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

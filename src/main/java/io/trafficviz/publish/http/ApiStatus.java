@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.http;
 
 /** Discovery state of one proxy as {@code /network_info} reports it. */
 public record ApiStatus(String status, long lastRefresh, String error) {

@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
@@ -9,7 +9,7 @@ import java.util.function.ToIntFunction;
  * their hashes are cached and they compare by reference) and the flags; counting one request allocates nothing once
  * the route is in the table. Routes keep the order they were first counted in. Not thread-safe.
  */
-final class FoldedRoutes {
+public final class FoldedRoutes {
     private String[] from;
     private String[] proxy;
     private String[] to;
@@ -20,7 +20,7 @@ final class FoldedRoutes {
     private int size;
     private long total;
 
-    FoldedRoutes() {
+    public FoldedRoutes() {
         allocate(64);
     }
 
@@ -34,7 +34,7 @@ final class FoldedRoutes {
     }
 
     /** Counts {@code n} requests along {@code fromId → proxyId → toId} with {@code flags} (compact-event bits). */
-    void add(String fromId, String proxyId, String toId, int flags, long n) {
+    public void add(String fromId, String proxyId, String toId, int flags, long n) {
         int mask = from.length - 1;
         int i = hash(fromId, proxyId, toId, flags) & mask;
         while (from[i] != null) {
@@ -87,47 +87,47 @@ final class FoldedRoutes {
     }
 
     /** Routes counted. */
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Requests counted, over all routes. */
-    long total() {
+    public long total() {
         return total;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
     /** The route first counted {@code k}-th: {@code [fromId, proxyId, toId]}. */
-    String[] route(int k) {
+    public String[] route(int k) {
         int s = order[k];
         return new String[] {from[s], proxy[s], to[s]};
     }
 
-    String fromId(int k) {
+    public String fromId(int k) {
         return from[order[k]];
     }
 
-    String proxyId(int k) {
+    public String proxyId(int k) {
         return proxy[order[k]];
     }
 
-    String toId(int k) {
+    public String toId(int k) {
         return to[order[k]];
     }
 
-    int flags(int k) {
+    public int flags(int k) {
         return flags[order[k]];
     }
 
-    long count(int k) {
+    public long count(int k) {
         return counts[order[k]];
     }
 
     /** Writes {@code ,"folded":[[from, proxy, to, flags, count],...]}, nodes by their stream index {@code ix}. */
-    void write(JsonBytes out, ToIntFunction<String> ix) {
+    public void write(JsonBytes out, ToIntFunction<String> ix) {
         out.raw(",\"folded\":[");
         for (int k = 0; k < size; k++) {
             int s = order[k];
@@ -145,7 +145,7 @@ final class FoldedRoutes {
      * Forgets every route, in time proportional to their number. The table keeps its size (bounded by the graph's
      * routes: a burst's routes are likely to come back).
      */
-    void clear() {
+    public void clear() {
         for (int k = 0; k < size; k++) {
             int s = order[k];
             from[s] = null;

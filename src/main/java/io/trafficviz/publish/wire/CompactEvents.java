@@ -1,6 +1,6 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
-import io.trafficviz.resolve.RequestEvent;
+import io.trafficviz.model.RequestEvent;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,20 +14,30 @@ import java.util.function.ToIntFunction;
  * per-batch string table, so a value repeated within a batch is sent once. What the full event object has on top
  * (labels, server, network, ids, hops) the client derives from the nodes it was told about.
  */
-final class CompactEvents {
+public final class CompactEvents {
     /** Flag bits, the 8th element of an event. */
-    static final int ERROR = 1;
-    static final int ANSWERED_BY_PROXY = 2;
-    static final int OUTSIDER = 4;
+    public static final int ERROR = 1;
+    public static final int ANSWERED_BY_PROXY = 2;
+    public static final int OUTSIDER = 4;
     /** The hops are [from, proxy]: the proxy answered, or it forwarded to another proxy whose own line goes on. */
-    static final int HOPS_END_AT_PROXY = 8;
+    public static final int HOPS_END_AT_PROXY = 8;
 
     private CompactEvents() {
     }
 
     /** Whether the event's journey ends at its proxy (the same rule as {@link EventJson}'s hops). */
-    static boolean hopsEndAtProxy(RequestEvent e) {
-        return e.answeredByProxy() || e.toId().startsWith("proxy:");
+    public static boolean hopsEndAtProxy(RequestEvent e) {
+        return hopsEndAtProxy(e.answeredByProxy(), e.toId());
+    }
+
+    /** The proxy answered itself, or forwarded to another proxy whose own line carries the rest of the journey. */
+    private static boolean hopsEndAtProxy(boolean answeredByProxy, String toId) {
+        return answeredByProxy || isProxyId(toId);
+    }
+
+    /** Whether a node id names a proxy or a gateway (docs/protocol.md, "Node ids"). */
+    private static boolean isProxyId(String nodeId) {
+        return nodeId.startsWith("proxy:");
     }
 
     /** An event's numbers: seq, time (both as deltas), from, proxy, to, status, micros, flags, method, host, path. */
@@ -41,7 +51,7 @@ final class CompactEvents {
      * <p>Each loop is a method of its own, so that the JIT compiles (and, after a burst's first over-budget batch,
      * recompiles) three small methods rather than one with everything inlined into it.
      */
-    static void write(JsonBytes out, List<RequestEvent> events, ToIntFunction<String> ix) {
+    public static void write(JsonBytes out, List<RequestEvent> events, ToIntFunction<String> ix) {
         List<String> strings = new ArrayList<>();
         int[] text = internTexts(events, strings);
         out.raw("\"strings\":[");
@@ -105,12 +115,12 @@ final class CompactEvents {
      * The flags of a folded route (docs/protocol.md, "Folded requests"): bits 1, 2 and 8 as in an event; whether the
      * caller is an outsider is not kept for counts.
      */
-    static int foldedFlags(boolean error, boolean answeredByProxy, String toId) {
+    public static int foldedFlags(boolean error, boolean answeredByProxy, String toId) {
         return (error ? ERROR : 0) | (answeredByProxy ? ANSWERED_BY_PROXY : 0)
-                | (answeredByProxy || toId.startsWith("proxy:") ? HOPS_END_AT_PROXY : 0);
+                | (hopsEndAtProxy(answeredByProxy, toId) ? HOPS_END_AT_PROXY : 0);
     }
 
-    static int foldedFlags(RequestEvent e) {
+    public static int foldedFlags(RequestEvent e) {
         return foldedFlags(e.error(), e.answeredByProxy(), e.toId());
     }
 

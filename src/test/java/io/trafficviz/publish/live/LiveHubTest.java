@@ -1,10 +1,12 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.publish.wire.CompactEvents;
+import io.trafficviz.publish.wire.GraphStreamDecoder;
 import io.trafficviz.source.LineBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +54,7 @@ class LiveHubTest {
                 """, dir), false);
         // The app's own hub would drain the graph's changes from its flusher thread: only this one may.
         app.hub().close();
-        hub = new LiveHub(app.ingest(), () -> app.networkInfo().document(false, app.ingest().rateClock()), false);
+        hub = new LiveHub(app.ingest(), app.networkInfo()::document, false);
         app.ingest().setListener(hub);
         for (String log : app.logFiles().keySet()) {
             if (log.endsWith("priv.log")) {
@@ -154,7 +156,7 @@ class LiveHubTest {
         }
         graphTurn();
         assertThat(slow.frames).hasSize(1);
-        assertThat(hub.droppedEvents()).isEqualTo(7);
+        assertThat(hub.stats().droppedEvents()).isEqualTo(7);
 
         slow.completeAll();
         for (int i = 0; i < 7; i++) {
@@ -185,7 +187,7 @@ class LiveHubTest {
     void overBudgetBatchesSendEveryErrorAndTheRestAsCountsPerRoute() throws Exception {
         FakePeer peer = new FakePeer(true);
         hub.connect("p", peer, LiveHub.Channel.GRAPH);
-        int total = LiveHub.BATCH_BUDGET + 300;
+        int total = GraphStream.BATCH_BUDGET + 300;
         for (int i = 0; i < total; i++) {
             feed(privLog, line("172.25.0.3", "GET", "/z", i % 100 == 0 ? 502 : 200, "db@file"));
         }
@@ -193,7 +195,7 @@ class LiveHubTest {
         GraphStreamDecoder decoder = new GraphStreamDecoder();
         List<ObjectNode> events = new ArrayList<>();
         peer.texts().forEach(t -> events.addAll(decoder.accept(t)));
-        assertThat(events).hasSize(LiveHub.BATCH_BUDGET);
+        assertThat(events).hasSize(GraphStream.BATCH_BUDGET);
         assertThat(events.stream().filter(e -> e.path("outcome").asText().equals("error"))).hasSize(total / 100);
         assertThat(decoder.dropped).isZero();
         // The rest: one route (api -> priv -> db), all successful, counted.
@@ -202,7 +204,7 @@ class LiveHubTest {
         assertThat(folded.get(0).get(3).asInt() & CompactEvents.ERROR).isZero();
         assertThat(folded.get(0).get(4).asLong()).isEqualTo(300);
         assertThat(decoder.folded).isEqualTo(300);
-        assertThat(hub.droppedEvents()).isZero();
+        assertThat(hub.stats().droppedEvents()).isZero();
     }
 
     @Test
@@ -214,7 +216,7 @@ class LiveHubTest {
         checkBudget(burst(1_200));
         // Failures only before the budget is reached: exactly the budget's worth is sent one by one.
         List<String[]> errorsBefore = new ArrayList<>();
-        for (int i = 0; i < LiveHub.BATCH_BUDGET + 250; i++) {
+        for (int i = 0; i < GraphStream.BATCH_BUDGET + 250; i++) {
             errorsBefore.add(i < 10 ? new String[] {privLog, line("172.25.0.3", "GET", "/f", 503, "db@file")}
                     : new String[] {privLog, line("10.9.0." + (i % 2), "GET", "/g", 200, "db@file")});
         }
@@ -232,7 +234,7 @@ class LiveHubTest {
      * Sends {@code lines} in one graph batch twice: first with an access-log client connected (every request built as
      * an event, the budget applied when the batch is sent), then without (requests past the budget counted at
      * ingest). Both batches must be what the protocol says, from the access log's full entries: the first {@value
-     * LiveHub#BATCH_BUDGET} failures, then successes up to the budget, one by one in arrival order; every other
+     * GraphStream#BATCH_BUDGET} failures, then successes up to the budget, one by one in arrival order; every other
      * request counted on its route with its flags; nothing lost. A client busy through both batches is told it
      * missed every request of them.
      */
@@ -257,8 +259,8 @@ class LiveHubTest {
         List<JsonNode> expectedEvents = new ArrayList<>();
         Map<String, Long> expectedFolded = new java.util.TreeMap<>();
         long errors = entries.stream().filter(e -> e.path("outcome").asText().equals("error")).count();
-        long errorsSent = Math.min(errors, LiveHub.BATCH_BUDGET);
-        long okSent = LiveHub.BATCH_BUDGET - errorsSent;
+        long errorsSent = Math.min(errors, GraphStream.BATCH_BUDGET);
+        long okSent = GraphStream.BATCH_BUDGET - errorsSent;
         for (boolean error : new boolean[] {true, false}) {
             long room = error ? errorsSent : okSent;
             for (JsonNode e : entries) {

@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.live;
 
 import io.javalin.websocket.WsContext;
 import org.eclipse.jetty.websocket.api.Callback;

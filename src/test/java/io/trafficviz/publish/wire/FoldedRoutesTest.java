@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

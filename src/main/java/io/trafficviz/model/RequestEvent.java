@@ -1,4 +1,4 @@
-package io.trafficviz.resolve;
+package io.trafficviz.model;
 
 /**
  * One resolved request, as the live views show it. Built only while someone is watching.

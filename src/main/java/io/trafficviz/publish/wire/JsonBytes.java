@@ -1,4 +1,4 @@
-package io.trafficviz.publish;
+package io.trafficviz.publish.wire;
 
 import java.util.Arrays;
 
@@ -6,25 +6,25 @@ import java.util.Arrays;
  * A growable byte buffer that writes JSON straight to UTF-8. Live frames are built with it once and the same bytes
  * go to every client: no String in between for Jetty to encode again, once per client.
  */
-final class JsonBytes {
+public final class JsonBytes {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private byte[] buf;
     private int len;
 
-    JsonBytes(int capacity) {
+    public JsonBytes(int capacity) {
         buf = new byte[Math.max(16, capacity)];
     }
 
-    int length() {
+    public int length() {
         return len;
     }
 
-    byte[] toArray() {
+    public byte[] toArray() {
         return Arrays.copyOf(buf, len);
     }
 
     /** The bytes written so far, in a buffer that may be longer: {@link #length()} of them count. */
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
@@ -34,14 +34,14 @@ final class JsonBytes {
         }
     }
 
-    JsonBytes raw(char asciiChar) {
+    public JsonBytes raw(char asciiChar) {
         ensure(1);
         buf[len++] = (byte) asciiChar;
         return this;
     }
 
     /** Markup the caller knows to be ASCII JSON (keys, punctuation). */
-    JsonBytes raw(String ascii) {
+    public JsonBytes raw(String ascii) {
         int n = ascii.length();
         ensure(n);
         for (int i = 0; i < n; i++) {
@@ -50,18 +50,18 @@ final class JsonBytes {
         return this;
     }
 
-    JsonBytes raw(byte[] bytes) {
+    public JsonBytes raw(byte[] bytes) {
         return raw(bytes, 0, bytes.length);
     }
 
-    JsonBytes raw(byte[] bytes, int from, int count) {
+    public JsonBytes raw(byte[] bytes, int from, int count) {
         ensure(count);
         System.arraycopy(bytes, from, buf, len, count);
         len += count;
         return this;
     }
 
-    JsonBytes number(long v) {
+    public JsonBytes number(long v) {
         ensure(20);
         if (v == Long.MIN_VALUE) {
             return raw(Long.toString(v));
@@ -92,7 +92,7 @@ final class JsonBytes {
      * {@link #number} calls: the JIT inlines each call site with its digit loops, and a chain of eleven made the
      * batch encoder a compilation of up to a second, paid again after every deoptimisation (during bursts).
      */
-    JsonBytes numbers(long[] values, int count) {
+    public JsonBytes numbers(long[] values, int count) {
         for (int i = 0; i < count; i++) {
             if (i > 0) {
                 raw(',');
@@ -103,7 +103,7 @@ final class JsonBytes {
     }
 
     /** As {@link #numbers}, each as {@link #decimal}. */
-    JsonBytes decimals(double[] values, int count) {
+    public JsonBytes decimals(double[] values, int count) {
         for (int i = 0; i < count; i++) {
             if (i > 0) {
                 raw(',');
@@ -114,7 +114,7 @@ final class JsonBytes {
     }
 
     /** A number rounded to 3 decimals; null when it is not finite (JSON has no NaN). */
-    JsonBytes decimal(double v) {
+    public JsonBytes decimal(double v) {
         if (!Double.isFinite(v)) {
             return raw("null");
         }
@@ -132,7 +132,7 @@ final class JsonBytes {
      * A JSON string literal. Log text is attacker-controlled: quotes, backslashes and control characters are escaped,
      * and a lone surrogate (not encodable as UTF-8) is written as a \\u escape so the frame stays valid UTF-8.
      */
-    JsonBytes string(String s) {
+    public JsonBytes string(String s) {
         if (s == null) {
             return raw("null");
         }

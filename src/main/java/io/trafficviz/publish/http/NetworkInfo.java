@@ -1,0 +1,68 @@
+package io.trafficviz.publish.http;
+
+import io.trafficviz.config.ProxyConfig;
+import io.trafficviz.config.ServerConfig;
+import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.graph.NetworkSnapshot;
+import io.trafficviz.ingest.IngestView;
+import io.trafficviz.publish.wire.NetworkInfoDoc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@code /network_info} document (see docs/protocol.md): a snapshot of the ingest side ({@link
+ * IngestView#snapshot}), the configured servers and their discovery state, and the sources' reader details.
+ */
+public final class NetworkInfo {
+    private final TrafficvizConfig config;
+    private final IngestView ingest;
+    private final Function<String, ApiStatus> apiStatus;
+    private final Function<String, Map<String, Object>> sourceDetails;
+    private volatile String notice;
+
+    /**
+     * @param apiStatus     discovery state by {@code server/proxy}
+     * @param sourceDetails extra per-source fields (offset, tailer state) by origin, or null
+     */
+    public NetworkInfo(TrafficvizConfig config, IngestView ingest, Function<String, ApiStatus> apiStatus,
+                       Function<String, Map<String, Object>> sourceDetails) {
+        this.config = config;
+        this.ingest = ingest;
+        this.apiStatus = apiStatus;
+        this.sourceDetails = sourceDetails;
+    }
+
+    /** A line the UI shows above the graph, e.g. that the traffic is simulated; null for none. */
+    public void setNotice(String notice) {
+        this.notice = notice;
+    }
+
+    /** The document now: hop edges, or client → service edges when {@code logical}, rates at {@code nowMillis}. */
+    public NetworkInfoDoc document(boolean logical, long nowMillis) {
+        return document(ingest.snapshot(logical, nowMillis));
+    }
+
+    /** The document for a snapshot already taken (a graph client's hello). */
+    public NetworkInfoDoc document(NetworkSnapshot snapshot) {
+        return NetworkInfoDoc.of(snapshot, notice, servers(), sourceDetails);
+    }
+
+    private List<NetworkInfoDoc.Server> servers() {
+        List<NetworkInfoDoc.Server> servers = new ArrayList<>();
+        for (ServerConfig s : config.servers()) {
+            List<NetworkInfoDoc.Proxy> proxies = new ArrayList<>();
+            for (ProxyConfig p : s.proxies()) {
+                ApiStatus st = apiStatus.apply(s.name() + "/" + p.name());
+                NetworkInfoDoc.Api api = new NetworkInfoDoc.Api(st.status(),
+                        st.lastRefresh() == 0 ? null : st.lastRefresh(), st.error());
+                proxies.add(new NetworkInfoDoc.Proxy(p.name(), "proxy:" + s.name() + "/" + p.name(),
+                        p.role().wireName(), p.network(), api));
+            }
+            servers.add(new NetworkInfoDoc.Server(s.name(), proxies));
+        }
+        return servers;
+    }
+}

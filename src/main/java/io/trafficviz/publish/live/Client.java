@@ -1,0 +1,29 @@
+package io.trafficviz.publish.live;
+
+import io.trafficviz.graph.NodeView;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One connected client of a live stream, as {@link ClientRegistry} and the streams keep it. */
+final class Client {
+    final Object key;
+    final Peer peer;
+    final LiveHub.Channel channel;
+    /** Its previous message is still being written; since when. Cleared by Jetty's write callback. */
+    volatile boolean inFlight;
+    volatile long inFlightSince;
+    /** Events it was not sent since its last message (flusher thread only). */
+    long dropped;
+    /**
+     * Graph clients: nodes announced in batches this client missed, by id with their latest description, in the order
+     * they were first missed; its event indexes would otherwise dangle (flusher thread only).
+     */
+    final Map<String, NodeView> owedNodes = new LinkedHashMap<>();
+
+    Client(Object key, Peer peer, LiveHub.Channel channel) {
+        this.key = key;
+        this.peer = peer;
+        this.channel = channel;
+    }
+}

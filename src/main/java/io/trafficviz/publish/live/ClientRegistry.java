@@ -1,0 +1,130 @@
+package io.trafficviz.publish.live;
+
+import io.trafficviz.telemetry.LiveStats;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The connected clients of both live streams, and backpressure: a message goes to a client only once its previous
+ * one was written; a client still busy is skipped (what it misses is counted for it), and one stalled past {@value
+ * #STALL_MILLIS} ms is disconnected. Ingest and other clients never wait for a slow one.
+ *
+ * <p>Clients come and go on Jetty's and Javalin's threads (through the flusher) and on Jetty's write callbacks; the
+ * streams read and send from the flusher thread.
+ */
+final class ClientRegistry {
+    static final long STALL_MILLIS = 15_000;
+
+    private final Map<Object, Client> clients = new ConcurrentHashMap<>();
+    /** Graph clients and no access-log client: requests past a graph batch's budget need no event object. */
+    private volatile boolean graphOnly;
+    private volatile boolean watched;
+
+    private final AtomicLong sentMessages = new AtomicLong();
+    private final AtomicLong sentBytes = new AtomicLong();
+    private final AtomicLong droppedEvents = new AtomicLong();
+    private final AtomicLong disconnectedSlow = new AtomicLong();
+
+    void add(Client client) {
+        clients.put(client.key, client);
+        changed();
+    }
+
+    void remove(Object key) {
+        clients.remove(key);
+        changed();
+    }
+
+    /** After clients came or went (from the flusher, Jetty's or Javalin's threads). */
+    private synchronized void changed() {
+        boolean graph = has(LiveHub.Channel.GRAPH);
+        boolean table = has(LiveHub.Channel.ACCESS_LOG);
+        graphOnly = graph && !table;
+        watched = graph || table;
+    }
+
+    /** Whether anyone is connected to either stream. */
+    boolean watched() {
+        return watched;
+    }
+
+    /** Whether only graph clients are connected (so no request needs its full event unless a batch sends it). */
+    boolean graphOnly() {
+        return graphOnly;
+    }
+
+    boolean isEmpty() {
+        return clients.isEmpty();
+    }
+
+    Collection<Client> all() {
+        return clients.values();
+    }
+
+    boolean has(LiveHub.Channel channel) {
+        for (Client c : clients.values()) {
+            if (c.channel == channel) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int count(LiveHub.Channel channel) {
+        int n = 0;
+        for (Client c : clients.values()) {
+            if (c.channel == channel) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Whether {@code client} is still busy with its previous message: then it gets nothing now, and the {@code
+     * events} it misses are counted for it. One stalled past {@value #STALL_MILLIS} ms is disconnected.
+     */
+    boolean skipBusy(Client client, long events, long now) {
+        if (!client.inFlight) {
+            return false;
+        }
+        client.dropped += events;
+        droppedEvents.addAndGet(events);
+        if (now - client.inFlightSince > STALL_MILLIS) {
+            disconnectedSlow.incrementAndGet();
+            remove(client.key);
+            client.peer.close(1008, "too slow: could not keep up with the live stream");
+        }
+        return true;
+    }
+
+    /** Writes {@code message} to {@code client} asynchronously; a client whose write fails is forgotten. */
+    void send(Client client, ByteBuffer message) {
+        client.inFlight = true;
+        client.inFlightSince = System.currentTimeMillis();
+        int bytes = message.remaining();
+        try {
+            client.peer.sendText(message, ok -> {
+                client.inFlight = false;
+                if (ok) {
+                    sentMessages.incrementAndGet();
+                    sentBytes.addAndGet(bytes);
+                } else {
+                    remove(client.key);
+                }
+            });
+        } catch (RuntimeException e) {
+            client.inFlight = false;
+            remove(client.key);
+        }
+    }
+
+    LiveStats stats() {
+        return new LiveStats(count(LiveHub.Channel.GRAPH), count(LiveHub.Channel.ACCESS_LOG), sentMessages.get(),
+                sentBytes.get(), droppedEvents.get(), disconnectedSlow.get());
+    }
+}

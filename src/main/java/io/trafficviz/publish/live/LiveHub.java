@@ -1,0 +1,154 @@
+package io.trafficviz.publish.live;
+
+import io.javalin.websocket.WsContext;
+import io.trafficviz.graph.NetworkSnapshot;
+import io.trafficviz.model.RequestEvent;
+import io.trafficviz.ingest.EventListener;
+import io.trafficviz.ingest.IngestView;
+import io.trafficviz.ingest.LiveRequest;
+import io.trafficviz.publish.wire.FoldedRoutes;
+import io.trafficviz.publish.wire.NetworkInfoDoc;
+import io.trafficviz.telemetry.LiveStats;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Fans resolved requests and graph deltas out to WebSocket clients: the front of {@link ClientRegistry} (clients,
+ * backpressure), {@link GraphStream} ({@code /ws/graph}) and {@link AccessLogStream} ({@code /access_logs}).
+ *
+ * <p>The ingest thread only appends to a bounded buffer ({@link #onRequest}); a flusher thread wakes every {@value
+ * #ACCESS_LOG_FLUSH_MILLIS} ms, sends access-log clients that tick's entries and, every {@value #FLUSH_MILLIS} ms,
+ * graph clients one batch. Every message is encoded to UTF-8 once and the same bytes go to every client that gets it
+ * (only the {@code dropped} count in front can differ). The graph's state comes from the ingest side as values
+ * ({@link IngestView}): the hub never holds the ingest lock.
+ */
+public final class LiveHub implements EventListener, AutoCloseable {
+    /** Graph batches (nodes, edges, events) go out at most this often, as the protocol says. */
+    static final long FLUSH_MILLIS = 50;
+    /** Access-log entries go out this often: the live table should show a request within milliseconds. */
+    static final long ACCESS_LOG_FLUSH_MILLIS = 5;
+    private static final long GRAPH_EVERY_TICKS = FLUSH_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
+    /** Hard cap on events buffered between two flushes, whatever their outcome. */
+    static final int MAX_PENDING = 100_000;
+
+    public enum Channel { GRAPH, ACCESS_LOG }
+
+    private final ClientRegistry clients = new ClientRegistry();
+    private final GraphStream graph;
+    private final AccessLogStream accessLog = new AccessLogStream(clients);
+    /** Without a thread in tests that call {@link #flush()} themselves: its tasks then run on the caller. */
+    private final Flusher flusher;
+    /** Guards what the ingest thread hands over: {@link #pending}, {@link #pendingDropped}, the graph's ingest folds. */
+    private final Object intakeLock = new Object();
+    private List<RequestEvent> pending = new ArrayList<>();
+    private long pendingDropped;
+    private long ticks; // flusher thread
+
+    /** @param helloDocument the {@code /network_info} document of a snapshot, for a graph client's hello */
+    public LiveHub(IngestView ingest, Function<NetworkSnapshot, NetworkInfoDoc> helloDocument) {
+        this(ingest, helloDocument, true);
+    }
+
+    LiveHub(IngestView ingest, Function<NetworkSnapshot, NetworkInfoDoc> helloDocument, boolean autoFlush) {
+        this.graph = new GraphStream(ingest, clients, helloDocument);
+        this.flusher = new Flusher(autoFlush ? this::flush : null, ACCESS_LOG_FLUSH_MILLIS);
+    }
+
+    public void connect(WsContext ctx, Channel channel) {
+        connect(ctx, Peer.of(ctx), channel);
+    }
+
+    public void disconnect(WsContext ctx) {
+        disconnect((Object) ctx);
+    }
+
+    /**
+     * Registers a client under {@code key}. A graph client's hello is built and sent on the flusher thread, between
+     * two batches: every node it mentions gets its index there, and every later batch starts from that state, so
+     * each index an event refers to reaches the client before the event.
+     */
+    void connect(Object key, Peer peer, Channel channel) {
+        Client client = new Client(key, peer, channel);
+        if (channel == Channel.ACCESS_LOG) {
+            clients.add(client);
+            return;
+        }
+        flusher.execute(() -> {
+            byte[] hello = graph.hello();
+            clients.add(client);
+            clients.send(client, ByteBuffer.wrap(hello));
+        });
+    }
+
+    void disconnect(Object key) {
+        flusher.execute(() -> clients.remove(key)); // through the flusher too: it cannot overtake the client's hello
+    }
+
+    @Override
+    public boolean wantsEvents() {
+        return clients.watched();
+    }
+
+    /** Takes one request from the ingest thread: an event for the next flush, or (graph clients only) a count. */
+    @Override
+    public void onRequest(LiveRequest request) {
+        synchronized (intakeLock) {
+            if (clients.graphOnly() && graph.foldedAtIngest(request)) {
+                return;
+            }
+            if (pending.size() < MAX_PENDING) {
+                pending.add(request.event());
+            } else {
+                pendingDropped++;
+            }
+        }
+    }
+
+    /**
+     * Runs every {@value #ACCESS_LOG_FLUSH_MILLIS} ms: access-log clients get the events of that tick at once, graph
+     * clients every {@value #FLUSH_MILLIS} ms the events of all ticks since their last batch with the graph's changes.
+     */
+    void flush() {
+        boolean graphTurn = ++ticks % GRAPH_EVERY_TICKS == 0;
+        List<RequestEvent> events;
+        long overflow;
+        FoldedRoutes folded = null; // on a graph turn: what ingest counted for this batch instead of building events
+        synchronized (intakeLock) {
+            events = pending;
+            overflow = pendingDropped;
+            pending = new ArrayList<>(Math.max(16, events.size()));
+            pendingDropped = 0;
+            if (graphTurn) {
+                folded = graph.takeIngestFolded();
+            }
+        }
+        if (clients.isEmpty()) {
+            graph.idle(folded);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if ((!events.isEmpty() || overflow > 0) && clients.has(Channel.ACCESS_LOG)) {
+            accessLog.send(events, overflow, now);
+        }
+        graph.collect(events, overflow);
+        if (graphTurn) {
+            graph.flush(now, folded);
+        }
+    }
+
+    public int clientCount(Channel channel) {
+        return clients.count(channel);
+    }
+
+    public LiveStats stats() {
+        return clients.stats();
+    }
+
+    @Override
+    public void close() {
+        flusher.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.trafficviz.publish.live;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Backpressure: a busy client is skipped and told what it missed; one stalled too long is disconnected. */
+class ClientRegistryTest {
+    /** A peer whose writes never complete, and which remembers how it was closed. */
+    private static final class Stuck implements Peer {
+        final List<String> closed = new ArrayList<>();
+
+        @Override
+        public void sendText(ByteBuffer utf8, Done done) {
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closed.add(code + " " + reason);
+        }
+    }
+
+    @Test
+    void aBusyClientIsSkippedAndAStalledOneDisconnected() {
+        ClientRegistry clients = new ClientRegistry();
+        Stuck peer = new Stuck();
+        Client client = new Client("k", peer, LiveHub.Channel.GRAPH);
+        clients.add(client);
+        assertThat(clients.graphOnly()).isTrue();
+        assertThat(clients.skipBusy(client, 5, System.currentTimeMillis())).as("nothing in flight yet").isFalse();
+
+        clients.send(client, ByteBuffer.wrap(new byte[] {'{', '}'}));
+        long sentAt = client.inFlightSince;
+        assertThat(clients.skipBusy(client, 5, sentAt + 10)).isTrue();
+        assertThat(client.dropped).isEqualTo(5);
+        assertThat(clients.count(LiveHub.Channel.GRAPH)).isEqualTo(1);
+
+        assertThat(clients.skipBusy(client, 3, sentAt + ClientRegistry.STALL_MILLIS + 1)).isTrue();
+        assertThat(clients.isEmpty()).isTrue();
+        assertThat(clients.watched()).isFalse();
+        assertThat(peer.closed).singleElement().asString().startsWith("1008 too slow");
+        assertThat(clients.stats().droppedEvents()).isEqualTo(8);
+        assertThat(clients.stats().slowDisconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedWriteForgetsTheClientAndAGoodOneIsCounted() {
+        ClientRegistry clients = new ClientRegistry();
+        Client ok = new Client("ok", new LiveHubTest.FakePeer(true), LiveHub.Channel.ACCESS_LOG);
+        Client bad = new Client("bad", new Peer() {
+            @Override
+            public void sendText(ByteBuffer utf8, Done done) {
+                done.done(false);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+        }, LiveHub.Channel.GRAPH);
+        clients.add(ok);
+        clients.add(bad);
+        assertThat(clients.graphOnly()).isFalse();
+        clients.send(ok, ByteBuffer.wrap(new byte[] {'[', ']'}));
+        clients.send(bad, ByteBuffer.wrap(new byte[] {'[', ']'}));
+        assertThat(clients.count(LiveHub.Channel.GRAPH)).isZero();
+        assertThat(clients.stats().sentMessages()).isEqualTo(1);
+        assertThat(clients.stats().sentBytes()).isEqualTo(2);
+        assertThat(ok.inFlight).isFalse();
+    }
+}
