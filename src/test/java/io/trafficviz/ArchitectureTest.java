@@ -66,7 +66,7 @@ class ArchitectureTest {
     @Test
     void sources_knowOnlyTheDoor() {
         // A source hands byte lines to LineSink; it does not know who parses them.
-        only("source", allowed("source", "model", "telemetry", "config"), "org.slf4j..", "io.javalin..",
+        only("source", allowed("source", "model", "telemetry"), "org.slf4j..", "io.javalin..",
                 "com.fasterxml.jackson..", "jakarta.servlet..", "org.eclipse.jetty..").check(product);
     }
 

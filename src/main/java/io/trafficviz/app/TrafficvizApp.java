@@ -10,6 +10,7 @@ import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.source.push.IntakeRoutes;
+import io.trafficviz.source.push.PushOptions;
 import io.trafficviz.publish.WebServer;
 import io.trafficviz.publish.http.ApiStatus;
 import io.trafficviz.publish.http.Metrics;
@@ -85,12 +86,20 @@ public final class TrafficvizApp implements AutoCloseable {
             }
         }
         proxiesByLog.forEach((path, proxies) -> ingest.register(path, proxies, formatByLog.get(path)));
-        this.intake = new IntakeRoutes(config, ingest, ingest);
+        this.intake = new IntakeRoutes(pushOptions(config), ingest, ingest);
         // publish reads the ingest side through values only (IngestView)
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(ingest, networkInfo::document);
         this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp);
         ingest.setListener(hub);
+    }
+
+    private static PushOptions pushOptions(TrafficvizConfig config) {
+        Map<String, List<String>> proxies = new LinkedHashMap<>();
+        for (ServerConfig server : config.servers()) {
+            proxies.put(server.name(), server.proxies().stream().map(ProxyConfig::name).toList());
+        }
+        return new PushOptions(config.ingestToken(), config.ingestMaxBodyBytes(), proxies);
     }
 
     /** Builds every stage; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */

@@ -1,5 +1,6 @@
 package io.trafficviz.publish.http;
 
+import io.trafficviz.model.NodeId;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
@@ -58,7 +59,7 @@ public final class NetworkInfo {
                 ApiStatus st = apiStatus.apply(s.name() + "/" + p.name());
                 NetworkInfoDoc.Api api = new NetworkInfoDoc.Api(st.status(),
                         st.lastRefresh() == 0 ? null : st.lastRefresh(), st.error());
-                proxies.add(new NetworkInfoDoc.Proxy(p.name(), "proxy:" + s.name() + "/" + p.name(),
+                proxies.add(new NetworkInfoDoc.Proxy(p.name(), NodeId.proxy(s.name(), p.name(), false).text(),
                         p.role().wireName(), p.network(), api));
             }
             servers.add(new NetworkInfoDoc.Server(s.name(), proxies));

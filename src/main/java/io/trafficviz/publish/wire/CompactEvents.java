@@ -1,5 +1,6 @@
 package io.trafficviz.publish.wire;
 
+import io.trafficviz.model.NodeId;
 import io.trafficviz.model.RequestEvent;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class CompactEvents {
 
     /** Whether a node id names a proxy or a gateway (docs/protocol.md, "Node ids"). */
     private static boolean isProxyId(String nodeId) {
-        return nodeId.startsWith("proxy:");
+        return NodeId.isProxyText(nodeId);
     }
 
     /** An event's numbers: seq, time (both as deltas), from, proxy, to, status, micros, flags, method, host, path. */

@@ -1,5 +1,6 @@
 package io.trafficviz.publish.wire;
 
+import io.trafficviz.model.NodeId;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -87,7 +88,9 @@ public record NetworkInfoDoc(long generatedAt, @JsonInclude(JsonInclude.Include.
             List<ProxyCount> byProxy = new ArrayList<>(s.byProxy().size());
             s.byProxy().forEach((key, n) -> {
                 int slash = key.indexOf('/');
-                byProxy.add(new ProxyCount(key.substring(0, slash), key.substring(slash + 1), "proxy:" + key, n));
+                String server = key.substring(0, slash);
+                String proxy = key.substring(slash + 1);
+                byProxy.add(new ProxyCount(server, proxy, NodeId.proxy(server, proxy, false).text(), n));
             });
             List<Outsider> recent = new ArrayList<>(s.recent().size());
             for (OutsiderSnapshot.Entry e : s.recent()) {

@@ -2,9 +2,6 @@ package io.trafficviz.source.push;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.trafficviz.config.ProxyConfig;
-import io.trafficviz.config.ServerConfig;
-import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.source.LineSink;
 import io.trafficviz.source.SourceRegistry;
@@ -57,7 +54,7 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
     private static final Logger log = LoggerFactory.getLogger(IntakeRoutes.class);
     private static final String PROTOBUF = "application/x-protobuf";
 
-    private final TrafficvizConfig config;
+    private final PushOptions options;
     private final LineSink sink;
     private final SourceRegistry registry;
     private final byte[] tokenDigest;
@@ -77,12 +74,12 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
     private record Target(String origin, List<String> proxies) {
     }
 
-    public IntakeRoutes(TrafficvizConfig config, LineSink sink, SourceRegistry registry) {
-        this.config = config;
+    public IntakeRoutes(PushOptions options, LineSink sink, SourceRegistry registry) {
+        this.options = options;
         this.sink = sink;
         this.registry = registry;
-        this.tokenDigest = config.ingestToken() == null ? null : sha256(config.ingestToken());
-        this.maxBodyBytes = config.ingestMaxBodyBytes();
+        this.tokenDigest = options.token() == null ? null : sha256(options.token());
+        this.maxBodyBytes = options.maxBodyBytes();
     }
 
     @Override
@@ -237,29 +234,22 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
             }
             server = servers.get(0);
         }
-        ServerConfig serverConfig = null;
-        for (ServerConfig s : config.servers()) {
-            if (s.name().equals(server)) {
-                serverConfig = s;
-            }
-        }
-        if (serverConfig == null) {
+        List<String> serverProxies = options.proxiesByServer().get(server);
+        if (serverProxies == null) {
             throw new IntakeException(400, "unknown server '" + clip(server) + "' (configured servers: "
-                    + String.join(", ", config.servers().stream().map(ServerConfig::name).toList()) + ")");
+                    + String.join(", ", options.proxiesByServer().keySet()) + ")");
         }
         List<String> proxies = new ArrayList<>();
         String origin;
         if (proxy == null) {
-            for (ProxyConfig p : serverConfig.proxies()) {
-                proxies.add(server + "/" + p.name());
+            for (String p : serverProxies) {
+                proxies.add(server + "/" + p);
             }
             origin = prefix + server;
         } else {
-            String named = proxy;
-            if (serverConfig.proxies().stream().noneMatch(p -> p.name().equals(named))) {
+            if (!serverProxies.contains(proxy)) {
                 throw new IntakeException(400, "unknown proxy '" + clip(proxy) + "' on server '" + server
-                        + "' (its proxies: " + String.join(", ", serverConfig.proxies().stream()
-                        .map(ProxyConfig::name).toList()) + ")");
+                        + "' (its proxies: " + String.join(", ", serverProxies) + ")");
             }
             proxies.add(server + "/" + proxy);
             origin = prefix + server + "/" + proxy;
@@ -270,23 +260,17 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
 
     private List<String> serversWithProxy(String proxy) {
         List<String> out = new ArrayList<>();
-        for (ServerConfig s : config.servers()) {
-            for (ProxyConfig p : s.proxies()) {
-                if (p.name().equals(proxy)) {
-                    out.add(s.name());
-                }
+        options.proxiesByServer().forEach((server, proxies) -> {
+            if (proxies.contains(proxy)) {
+                out.add(server);
             }
-        }
+        });
         return out;
     }
 
     private String allProxies() {
         List<String> out = new ArrayList<>();
-        for (ServerConfig s : config.servers()) {
-            for (ProxyConfig p : s.proxies()) {
-                out.add(s.name() + "/" + p.name());
-            }
-        }
+        options.proxiesByServer().forEach((server, proxies) -> proxies.forEach(p -> out.add(server + "/" + p)));
         return String.join(", ", out);
     }
 
