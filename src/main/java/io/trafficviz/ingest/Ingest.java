@@ -20,12 +20,12 @@ import io.trafficviz.resolve.InventoryApplier;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.source.LineBatch;
+import io.trafficviz.source.SourceRegistry;
 import io.trafficviz.source.StagedSink;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
 import io.trafficviz.telemetry.SourceSnapshot;
-import io.trafficviz.source.SourceRegistry;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,8 +43,8 @@ import java.util.function.LongSupplier;
  * each with its own parsers and value caches: bounded memory however many sources there are). Resolving and counting
  * run under the ingest lock, once per batch, in the order batches arrive. The lock is private: readers get values
  * ({@link IngestView}: a graph delta per live tick, a snapshot, the counters); discovery hands its inventories to
- * {@link #applyInventory}. {@link #parse} and
- * {@link #apply} are the two halves of {@link #accept}, for a replay that parses on other cores than it applies.
+ * {@link #applyInventory}. {@link #parse} and {@link #apply} are the two halves of {@link #accept}, for a replay
+ * that parses on other cores than it counts on (ADR 4).
  */
 public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, IngestView {
     private final ReentrantLock lock = new ReentrantLock();
@@ -201,6 +201,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
                 return n;
             }
             int rejected = 0;
+            long last = 0;
             SourceStats stats = binding.stats();
             for (int i = from; i < to; i++) {
                 lines++;
@@ -211,8 +212,11 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
                     stats.malformed(error, parsed.rejectedLines[i]);
                     rejected++;
                 } else {
-                    record(binding, parsed.entries[i], now);
+                    last = record(binding, parsed.entries[i], now);
                 }
+            }
+            if (last != 0) {
+                lastLineMillis = last; // volatile: once a batch, not once a line
             }
             return rejected;
         } finally {
@@ -254,8 +258,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         }
     }
 
-    /** The hot path after parsing: resolve the entry and record it in the graph. */
-    private void record(Binding binding, AccessLogEntry entry, long nowMillis) {
+    /** The hot path after parsing: resolve the entry and record it in the graph; returns the line's time. */
+    private long record(Binding binding, AccessLogEntry entry, long nowMillis) {
         List<ProxyContext> proxies = binding.proxies();
         ProxyContext ctx = proxies.size() == 1 ? proxies.get(0) : resolver.proxyForLine(proxies, entry);
         Route route = resolver.resolve(ctx, entry, facts);
@@ -263,7 +267,6 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             applyFacts();
         }
         long eventMillis = entry.startMillis != 0 ? entry.startMillis : nowMillis;
-        lastLineMillis = eventMillis;
         TrafficGraph.Hops hops = graph.record(route, entry.downstreamStatus, entry.durationNanos,
                 entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
@@ -278,6 +281,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             liveRequest.set(++seq, eventMillis, ctx, route, hops, entry);
             l.onRequest(liveRequest);
         }
+        return eventMillis;
     }
 
     private void applyFacts() {
