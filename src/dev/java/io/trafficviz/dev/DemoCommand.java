@@ -1,6 +1,7 @@
 package io.trafficviz.dev;
 
 import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.cli.CliSupport;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.dev.sim.ConceptSimulation;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Show trafficviz at work: the concept's two proxies and services.",
@@ -78,24 +78,10 @@ public final class DemoCommand implements Runnable {
         System.out.println("trafficviz demo: logs and configs in " + dir);
         System.out.println("trafficviz demo: open http://" + cfg.listenHost() + ":" + app.port() + "/ and "
                 + "http://" + cfg.listenHost() + ":" + app.port() + "/access_logs (Ctrl-C to stop)");
-        awaitShutdown(() -> {
+        CliSupport.awaitShutdown(() -> {
             load.interrupt();
             app.close();
         });
-    }
-
-    /** Blocks until the JVM is asked to stop (Ctrl-C), then runs {@code onStop} before it exits. */
-    private static void awaitShutdown(Runnable onStop) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            onStop.run();
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void drive(ConceptSimulation sim) {

@@ -5,7 +5,7 @@ import io.trafficviz.config.TrafficvizConfig;
 
 import java.util.concurrent.CountDownLatch;
 
-final class CliSupport {
+public final class CliSupport {
     private CliSupport() {
     }
 
@@ -22,7 +22,7 @@ final class CliSupport {
     }
 
     /** Blocks until the JVM is asked to stop, then runs {@code onStop} before it exits. */
-    static void awaitShutdown(Runnable onStop) {
+    public static void awaitShutdown(Runnable onStop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             onStop.run();

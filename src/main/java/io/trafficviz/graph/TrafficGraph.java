@@ -290,10 +290,14 @@ public final class TrafficGraph {
         Node client = standInOrDeclare(caller);
         Node proxyNode = standInOrDeclare(proxy);
         Node targetNode = target == null ? null : standInOrDeclare(target);
-        r = newRoute(caller, proxy, target, client, proxyNode, targetNode);
+        return remember(newRoute(caller, proxy, target, client, proxyNode, targetNode), i);
+    }
+
+    /** Keeps a new route in the table's free slot {@code i}, up to the cap (past it, routes are built each time). */
+    private Hops remember(Hops r, int i) {
         if (routeCount < maxRoutes) {
-            table[i] = r;
-            if (++routeCount * 2 > table.length) {
+            routes[i] = r;
+            if (++routeCount * 2 > routes.length) {
                 growRoutes();
             }
         }
@@ -330,14 +334,7 @@ public final class TrafficGraph {
             }
             i = (i + 1) & mask;
         }
-        r = newRoute(request.caller(), request.proxy(), targetId, client, proxy, target);
-        if (routeCount < maxRoutes) {
-            table[i] = r;
-            if (++routeCount * 2 > table.length) {
-                growRoutes();
-            }
-        }
-        return r;
+        return remember(newRoute(request.caller(), request.proxy(), targetId, client, proxy, target), i);
     }
 
     private static int routeHash(int client, int proxy, int target) {
