@@ -24,8 +24,11 @@ import java.util.Optional;
                         + "--simulate) an embedded simulation writes the access logs and file-provider configs two "
                         + "Traefik proxies would write, and trafficviz reads them like real ones."})
 public final class DemoCommand implements Runnable {
-    public static final String SIMULATION_NOTICE =
-            "Simulated traffic: no Traefik binary was found, so an embedded simulation writes Traefik-format logs.";
+    /** What the page and the terminal say about the traffic: simulated, and why. */
+    static String simulationNotice(boolean asked) {
+        return "Simulated traffic: " + (asked ? "--simulate was given" : "no Traefik binary was found")
+                + ", so an embedded simulation writes Traefik-format logs.";
+    }
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8082", paramLabel = "HOST:PORT",
             description = "Where to serve the UI. Default: ${DEFAULT-VALUE}.")
@@ -70,11 +73,12 @@ public final class DemoCommand implements Runnable {
         ConceptSimulation sim = new ConceptSimulation(dir, seed);
         TrafficvizConfig cfg = ConfigLoader.parse(sim.trafficvizConfig(listen), dir);
         TrafficvizApp app = TrafficvizApp.start(cfg);
-        app.networkInfo().setNotice(SIMULATION_NOTICE);
+        String notice = simulationNotice(simulate);
+        app.networkInfo().setNotice(notice);
         Thread load = new Thread(() -> drive(sim), "demo-load");
         load.setDaemon(true);
         load.start();
-        System.out.println("trafficviz demo: " + SIMULATION_NOTICE);
+        System.out.println("trafficviz demo: " + notice);
         System.out.println("trafficviz demo: logs and configs in " + dir);
         System.out.println("trafficviz demo: open http://" + cfg.listenHost() + ":" + app.port() + "/ and "
                 + "http://" + cfg.listenHost() + ":" + app.port() + "/access_logs (Ctrl-C to stop)");
