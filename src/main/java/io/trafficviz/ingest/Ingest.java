@@ -27,6 +27,9 @@ import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
 import io.trafficviz.telemetry.SourceSnapshot;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -47,6 +50,8 @@ import java.util.function.LongSupplier;
  * that parses on other cores than it counts on (ADR 4).
  */
 public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, IngestView {
+    private static final Logger log = LoggerFactory.getLogger(Ingest.class);
+
     private final ReentrantLock lock = new ReentrantLock();
     private final TrafficGraph graph;
     private final RequestResolver resolver;
@@ -69,6 +74,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
     private long unattributed;
     private long seq;
     private volatile long lastLineMillis;
+    /** Under the lock: when a line that could not be recorded was last logged. */
+    private long lastFailureLogNanos;
 
     /** How lines from one origin are read: its parser flavour, and the proxies that may have written them. */
     private record Binding(String format, boolean keepHeaders, List<ProxyContext> proxies, SourceStats stats) {
@@ -212,7 +219,15 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
                     stats.malformed(error, parsed.rejectedLines[i]);
                     rejected++;
                 } else {
-                    last = record(binding, parsed.entries[i], now);
+                    try {
+                        last = record(binding, parsed.entries[i], now);
+                    } catch (RuntimeException e) {
+                        // A line that trips a bug is counted and skipped here, never thrown: a source that retried the
+                        // batch would count the lines before it twice, and one bad line must not stop the rest.
+                        facts.clear();
+                        failed(stats, e);
+                        rejected++;
+                    }
                 }
             }
             if (last != 0) {
@@ -221,6 +236,21 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             return rejected;
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void failed(SourceStats stats, RuntimeException e) {
+        malformed++;
+        stats.malformed("not recorded: " + e, "(the line parsed; resolving or counting it failed)");
+        logFailure("a parsed line could not be recorded (counted as malformed)", e);
+    }
+
+    /** Logs at most one failure every 10 s: a failure that repeats for every line must not flood the log. */
+    private void logFailure(String what, RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos > 10_000_000_000L) {
+            lastFailureLogNanos = now;
+            log.warn("{}; further failures are logged every 10 s", what, e);
         }
     }
 
@@ -279,7 +309,12 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         if (l.wantsEvents()) {
             // The listener builds the event only if it needs one (the hub past a batch's budget only counts routes).
             liveRequest.set(++seq, eventMillis, ctx, route, hops, entry);
-            l.onRequest(liveRequest);
+            try {
+                l.onRequest(liveRequest);
+            } catch (RuntimeException e) {
+                // The line is counted already; a listener that fails on it must not stop the batch.
+                logFailure("a listener failed on a request (the request is counted)", e);
+            }
         }
         return eventMillis;
     }

@@ -93,4 +93,34 @@ class IngestViewTest {
         view.discardChanges();
         assertThat(view.drainDelta(view.rateClock(), false).nodes()).isEmpty();
     }
+
+    @Test
+    void aListenerThatFailsOnALineStopsNeitherThatLineNorTheRestOfItsBatch() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        view.setListener(new EventListener() {
+            @Override
+            public boolean wantsEvents() {
+                return true;
+            }
+
+            @Override
+            public void onRequest(LiveRequest request) {
+                if (calls.incrementAndGet() == 2) {
+                    throw new IllegalStateException("boom");
+                }
+            }
+        });
+        String json = "{\"ClientHost\":\"10.0.0.%d\",\"DownstreamStatus\":200,\"OriginStatus\":200,"
+                + "\"RouterName\":\"r@file\",\"Duration\":2000000,\"RequestMethod\":\"GET\",\"RequestPath\":\"/p\","
+                + "\"RequestHost\":\"h\",\"ServiceName\":\"db@file\",\"ServiceURL\":\"http://172.25.0.9:80\","
+                + "\"StartUTC\":\"2025-07-15T13:14:33.5Z\"}";
+        int rejected = view.accept(LineBatch.of(log, List.of(json.formatted(1), json.formatted(2), json.formatted(3))));
+
+        assertThat(rejected).isZero();
+        assertThat(calls.get()).isEqualTo(3);
+        assertThat(view.totals().lines()).isEqualTo(3);
+        assertThat(view.totals().malformed()).isZero();
+        // Every line recorded once: none lost to the failure, none counted twice.
+        assertThat(view.snapshot(false, 0).edges().stream().mapToLong(e -> e.requests()).max()).hasValue(3);
+    }
 }
