@@ -34,7 +34,13 @@ public final class LineBatch {
 
     /** A batch of these lines, encoded as UTF-8 (push bodies and tests). */
     public static LineBatch of(String origin, List<String> lines) {
-        LineBatch batch = new LineBatch(origin, lines.size(), lines.size() * 256);
+        // Sized by the lines' own lengths (exact for ASCII; the array grows for the rest), never a guess per line: a
+        // pushed body of millions of tiny lines must cost about its own size, not hundreds of bytes a line.
+        long chars = 0;
+        for (String line : lines) {
+            chars += line.length();
+        }
+        LineBatch batch = new LineBatch(origin, lines.size(), (int) Math.min(chars, Integer.MAX_VALUE - 16));
         for (String line : lines) {
             batch.add(line);
         }
