@@ -124,14 +124,22 @@ final class DirectoryWatch {
                     uninteresting += event.count();
                 }
             }
-            // Events still queued for a key nobody listens to any more concern nobody, but say nothing about noise.
-            if (!targets.isEmpty() && noisy(key, uninteresting)) {
-                rest(key);
-            } else if (!key.reset()) {
-                // The directory is gone (or was unsubscribed): its tailers fall back to polling and subscribe again.
-                listeners.remove(key);
-                noise.remove(key);
-            }
+            settle(key, uninteresting);
+        }
+    }
+
+    /**
+     * Counts a key's noise and re-arms it, under the lock that {@link #unsubscribe} takes: outside it, the last
+     * subscriber could leave between the count and the re-arm, and the count would outlive its key.
+     */
+    private synchronized void settle(WatchKey key, int uninteresting) {
+        // Events still queued for a key nobody listens to any more concern nobody, but say nothing about noise.
+        if (listeners.containsKey(key) && noisy(key, uninteresting)) {
+            rest(key);
+        } else if (!listeners.containsKey(key) || !key.reset()) {
+            // The directory is gone (or was unsubscribed): its tailers fall back to polling and subscribe again.
+            listeners.remove(key);
+            noise.remove(key);
         }
     }
 
