@@ -1,5 +1,6 @@
 package io.trafficviz;
 
+import io.trafficviz.cli.HashPasswordCommand;
 import io.trafficviz.cli.ReplayCommand;
 import io.trafficviz.cli.ServeCommand;
 import io.trafficviz.cli.Subcommands;
@@ -14,7 +15,7 @@ import java.util.ServiceLoader;
  */
 @Command(name = "trafficviz", mixinStandardHelpOptions = true, version = "trafficviz 0.1.0",
         description = "Watches Traefik proxies and draws, live in the browser, every request that crosses them.",
-        subcommands = {ServeCommand.class, ReplayCommand.class})
+        subcommands = {ServeCommand.class, ReplayCommand.class, HashPasswordCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

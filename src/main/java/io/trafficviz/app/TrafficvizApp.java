@@ -12,6 +12,8 @@ import io.trafficviz.ingest.Ingest;
 import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.source.push.PushOptions;
 import io.trafficviz.publish.WebServer;
+import io.trafficviz.publish.auth.AuthGate;
+import io.trafficviz.publish.auth.Authenticator;
 import io.trafficviz.publish.http.ApiStatus;
 import io.trafficviz.publish.http.Metrics;
 import io.trafficviz.publish.http.NetworkInfo;
@@ -109,6 +111,7 @@ public final class TrafficvizApp implements AutoCloseable {
 
     /** Everything, live: discovery, the web server and tailing. */
     public static TrafficvizApp start(TrafficvizConfig config) {
+        config.auth().requireSafeListen(config.listenHost()); // before anything starts: a refusal costs nothing
         TrafficvizApp app = create(config, false);
         try {
             app.startDiscovery();
@@ -144,7 +147,9 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     public void startWeb() {
-        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake)
+        config.auth().requireSafeListen(config.listenHost());
+        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake,
+                new AuthGate(new Authenticator(config.auth())))
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }

@@ -5,6 +5,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.websocket.WsContext;
+import io.trafficviz.config.AuthConfig;
+import io.trafficviz.publish.auth.AuthGate;
+import io.trafficviz.publish.auth.Authenticator;
+import io.trafficviz.publish.auth.Principal;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
@@ -32,6 +37,12 @@ public final class WebServer implements AutoCloseable {
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
                      Consumer<RoutesConfig> extraRoutes) {
+        this(networkInfo, hub, metrics, healthy, extraRoutes, new AuthGate(new Authenticator(AuthConfig.NONE)));
+    }
+
+    /** @param gate who may see what (docs/security.md, "Login and roles") */
+    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
+                     Consumer<RoutesConfig> extraRoutes, AuthGate gate) {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson());
@@ -64,8 +75,9 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
             });
-            routes.get("/network_info", ctx -> ctx.json(
-                    networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis())));
+            gate.install(routes);
+            routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(
+                    networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis()))));
             routes.get("/health", ctx -> {
                 boolean ok = healthy.get();
                 ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ok" : "degraded"));
@@ -74,12 +86,12 @@ public final class WebServer implements AutoCloseable {
                     .result(metrics.get()));
             routes.get("/access_logs", ctx -> page(ctx, "/web/access_logs.html"));
             routes.ws("/access_logs", ws -> {
-                ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.ACCESS_LOG));
+                ws.onConnect(ctx -> connect(hub, gate, ctx, LiveHub.Channel.ACCESS_LOG));
                 ws.onClose(ctx -> hub.disconnect(ctx));
                 ws.onError(ctx -> hub.disconnect(ctx));
             });
             routes.ws("/ws/graph", ws -> {
-                ws.onConnect(ctx -> hub.connect(ctx, LiveHub.Channel.GRAPH));
+                ws.onConnect(ctx -> connect(hub, gate, ctx, LiveHub.Channel.GRAPH));
                 ws.onClose(ctx -> hub.disconnect(ctx));
                 ws.onError(ctx -> hub.disconnect(ctx));
             });
@@ -87,6 +99,16 @@ public final class WebServer implements AutoCloseable {
                 extraRoutes.accept(routes);
             }
         });
+    }
+
+    /** A live client sees what its login lets it see, for as long as the login holds. */
+    private static void connect(LiveHub hub, AuthGate gate, WsContext ctx, LiveHub.Channel channel) {
+        Principal principal = ctx.attribute(AuthGate.PRINCIPAL);
+        if (principal == null) {
+            ctx.closeSession(1008, "not signed in"); // the upgrade check sets it; never reached without one
+            return;
+        }
+        hub.connect(ctx, channel, gate.masking(principal), () -> gate.authenticator().stillValid(principal));
     }
 
     private static void page(Context ctx, String resource) {

@@ -1,15 +1,21 @@
 package io.trafficviz.publish.live;
 
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.publish.wire.Masking;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** One connected client of a live stream, as {@link ClientRegistry} and the streams keep it. */
 final class Client {
     final Object key;
     final Peer peer;
     final LiveHub.Channel channel;
+    /** What this client may not see; clients with the same masking share each message's bytes. */
+    final Masking masking;
+    /** Whether its login still holds (a session can end or be signed out while the socket is open). */
+    final BooleanSupplier stillAllowed;
     /** Its previous message is still being written; since when. Cleared by Jetty's write callback. */
     volatile boolean inFlight;
     volatile long inFlightSince;
@@ -22,8 +28,14 @@ final class Client {
     final Map<String, NodeView> owedNodes = new LinkedHashMap<>();
 
     Client(Object key, Peer peer, LiveHub.Channel channel) {
+        this(key, peer, channel, Masking.NONE, () -> true);
+    }
+
+    Client(Object key, Peer peer, LiveHub.Channel channel, Masking masking, BooleanSupplier stillAllowed) {
         this.key = key;
         this.peer = peer;
         this.channel = channel;
+        this.masking = masking;
+        this.stillAllowed = stillAllowed;
     }
 }

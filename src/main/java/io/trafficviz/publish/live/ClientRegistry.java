@@ -102,6 +102,16 @@ final class ClientRegistry {
         return true;
     }
 
+    /** Closes the clients whose login no longer holds (flusher thread). */
+    void closeSignedOut() {
+        for (Client c : clients.values()) {
+            if (!c.stillAllowed.getAsBoolean()) {
+                remove(c.key);
+                c.peer.close(1008, "signed out or session expired");
+            }
+        }
+    }
+
     /** Writes {@code message} to {@code client} asynchronously; a client whose write fails is forgotten. */
     void send(Client client, ByteBuffer message) {
         client.inFlight = true;

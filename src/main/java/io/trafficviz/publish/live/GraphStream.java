@@ -10,11 +10,13 @@ import io.trafficviz.ingest.LiveRequest;
 import io.trafficviz.publish.wire.CompactEvents;
 import io.trafficviz.publish.wire.EdgeRows;
 import io.trafficviz.publish.wire.FoldedRoutes;
+import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.Messages;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,9 +108,10 @@ final class GraphStream {
     }
 
     /** A new client's hello, the whole graph with every node's index; its batches start from this state. */
-    byte[] hello() {
+    byte[] hello(Masking masking) {
         NetworkSnapshot snapshot = ingest.snapshot(false, ingest.rateClock());
-        return Messages.hello(helloDocument.apply(snapshot).withNodeIx(this::ix));
+        // Indexes first, from the real ids: a masked client refers to the same nodes by the same numbers.
+        return Messages.hello(masking.document(helloDocument.apply(snapshot).withNodeIx(this::ix)));
     }
 
     /** No client at all: forget this tick's events and, at a batch's turn ({@code folded} not null), the changes. */
@@ -262,7 +265,8 @@ final class GraphStream {
 
     private void send(byte[] nodes, byte[] edgeRows, List<RequestEvent> sent, FoldedRoutes folded,
                       List<NodeView> announced, long batchRequests, long batchOverflow, long now) {
-        Frames frames = null; // built for the first client that is free: the same for all of them
+        // Built for the first free client of each masking: the same bytes for all clients that see the same.
+        Map<Masking, Frames> byMasking = new IdentityHashMap<>(2);
         for (Client client : clients.all()) {
             if (client.channel != LiveHub.Channel.GRAPH) {
                 continue;
@@ -272,16 +276,17 @@ final class GraphStream {
                 continue;
             }
             long dropped = client.dropped + batchOverflow;
-            if (frames == null) {
-                frames = new Frames(Messages.BATCH_HEAD, nodes, Messages.batchBody(edgeRows, sent, folded, this::ix));
-            }
+            Frames frames = byMasking.computeIfAbsent(client.masking, m -> m.masksNothing()
+                    ? new Frames(Messages.BATCH_HEAD, nodes, Messages.batchBody(edgeRows, sent, folded, this::ix))
+                    : new Frames(Messages.BATCH_HEAD, Messages.nodes(announced, this::ix, m),
+                            Messages.batchBody(edgeRows, m.paths(sent), folded, this::ix)));
             client.dropped = 0;
             if (client.owedNodes.isEmpty()) {
                 clients.send(client, frames.with(dropped));
             } else {
                 // This client missed batches that announced nodes: tell it about them along with this one's.
                 owe(client, announced);
-                byte[] owed = Messages.nodes(client.owedNodes.values(), this::ix);
+                byte[] owed = Messages.nodes(client.owedNodes.values(), this::ix, client.masking);
                 client.owedNodes.clear();
                 clients.send(client, frames.withNodes(dropped, owed));
             }

@@ -7,12 +7,14 @@ import io.trafficviz.ingest.EventListener;
 import io.trafficviz.ingest.IngestView;
 import io.trafficviz.ingest.LiveRequest;
 import io.trafficviz.publish.wire.FoldedRoutes;
+import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 import io.trafficviz.telemetry.LiveStats;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,9 @@ public final class LiveHub implements EventListener, AutoCloseable {
     /** Access-log entries go out this often: the live table should show a request within milliseconds. */
     static final long ACCESS_LOG_FLUSH_MILLIS = 5;
     private static final long GRAPH_EVERY_TICKS = FLUSH_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
+    /** How often open sockets are checked against their login (a session that expired or was signed out). */
+    static final long LOGIN_CHECK_MILLIS = 1_000;
+    private static final long LOGIN_CHECK_EVERY_TICKS = LOGIN_CHECK_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
 
@@ -58,7 +63,15 @@ public final class LiveHub implements EventListener, AutoCloseable {
     }
 
     public void connect(WsContext ctx, Channel channel) {
-        connect(ctx, Peer.of(ctx), channel);
+        connect(ctx, channel, Masking.NONE, () -> true);
+    }
+
+    /**
+     * A client that sees the streams through {@code masking}, for as long as {@code stillAllowed} says (checked every
+     * {@value #LOGIN_CHECK_MILLIS} ms; then it is closed with 1008).
+     */
+    public void connect(WsContext ctx, Channel channel, Masking masking, BooleanSupplier stillAllowed) {
+        connect(new Client(ctx, Peer.of(ctx), channel, masking, stillAllowed));
     }
 
     public void disconnect(WsContext ctx) {
@@ -71,13 +84,17 @@ public final class LiveHub implements EventListener, AutoCloseable {
      * each index an event refers to reaches the client before the event.
      */
     void connect(Object key, Peer peer, Channel channel) {
-        Client client = new Client(key, peer, channel);
+        connect(new Client(key, peer, channel));
+    }
+
+    void connect(Client client) {
+        Channel channel = client.channel;
         if (channel == Channel.ACCESS_LOG) {
             clients.add(client);
             return;
         }
         flusher.execute(() -> {
-            byte[] hello = graph.hello();
+            byte[] hello = graph.hello(client.masking);
             clients.add(client);
             clients.send(client, ByteBuffer.wrap(hello));
         });
@@ -113,6 +130,9 @@ public final class LiveHub implements EventListener, AutoCloseable {
      */
     void flush() {
         boolean graphTurn = ++ticks % GRAPH_EVERY_TICKS == 0;
+        if (ticks % LOGIN_CHECK_EVERY_TICKS == 0) {
+            clients.closeSignedOut();
+        }
         List<RequestEvent> events;
         long overflow;
         FoldedRoutes folded = null; // on a graph turn: what ingest counted for this batch instead of building events

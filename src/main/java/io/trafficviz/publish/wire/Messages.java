@@ -41,12 +41,17 @@ public final class Messages {
 
     /** A batch's {@code nodes}: each node object with its stream index {@code ix}. */
     public static byte[] nodes(Collection<NodeView> nodes, ToIntFunction<String> ix) {
+        return nodes(nodes, ix, Masking.NONE);
+    }
+
+    /** The same, as {@code masking} lets a client see them (each keeps the index of its real id). */
+    public static byte[] nodes(Collection<NodeView> nodes, ToIntFunction<String> ix, Masking masking) {
         if (nodes.isEmpty()) {
             return EMPTY_ARRAY;
         }
         List<NodeDto> dtos = new ArrayList<>(nodes.size());
         for (NodeView n : nodes) {
-            dtos.add(NodeDto.of(n, ix.applyAsInt(n.id())));
+            dtos.add(masking.node(NodeDto.of(n, ix.applyAsInt(n.id()))));
         }
         return json(dtos);
     }

@@ -98,7 +98,7 @@ class GraphStreamTest {
         LiveHubTest.FakePeer peer = new LiveHubTest.FakePeer(true);
         Client client = new Client("c", peer, LiveHub.Channel.GRAPH);
         clients.add(client);
-        clients.send(client, java.nio.ByteBuffer.wrap(stream.hello()));
+        clients.send(client, java.nio.ByteBuffer.wrap(stream.hello(io.trafficviz.publish.wire.Masking.NONE)));
 
         // Known to the graph but never drained (say, created while nobody watched and the hello raced it), and one
         // id the graph does not know at all.
