@@ -85,7 +85,7 @@ class ArchitectureTest {
     void publish_readsIngestThroughValues() {
         only("publish", allowed("publish", "ingest", "graph", "model", "telemetry", "config"), "io.javalin..",
                 "org.eclipse.jetty..", "jakarta.servlet..", "com.fasterxml.jackson..", "org.slf4j..",
-                "kotlin..", "org.springframework.security.crypto..").check(product);
+                "kotlin..", "javax.crypto..", "org.springframework.security.crypto..").check(product);
     }
 
     @Test
