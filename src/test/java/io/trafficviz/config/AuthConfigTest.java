@@ -82,6 +82,9 @@ class AuthConfigTest {
         assertError("auth: {sessionTtl: forever}", "auth.sessionTtl: must be a duration");
         assertError("auth: {sessionTtl: 10s}", "auth.sessionTtl: must be from 1m to 30d");
         assertError("auth: {viewer: {accessLog: no-thanks}}", "auth.viewer.accessLog: must be true or false");
+        assertError("auth: {users: [{name: ada, passwordHash: \"${TRAFFICVIZ_TEST_SURELY_UNSET}\"}]}",
+                "auth.users[0].passwordHash: environment variable TRAFFICVIZ_TEST_SURELY_UNSET is not set");
+        assertError("auth: {tokens: [{name: ci, hash: \"${PATH}\"}]}", "auth.tokens[0].hash: must be 'sha256:'");
         assertError("auth: {allowUnauthenticated: yes-please}", "auth.allowUnauthenticated: must be true or false");
     }
 

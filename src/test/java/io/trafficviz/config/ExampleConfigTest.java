@@ -24,10 +24,33 @@ class ExampleConfigTest {
     void commentedIngestBlockLoadsWhenUncommented() throws Exception {
         String text = Files.readString(Path.of("examples/trafficviz.yml"));
         assertThat(text).contains("# ingest:\n");
-        String uncommented = text.replace("# ingest:\n", "ingest:\n").replaceAll("(?m)^#   ", "  ")
-                .replace("${TRAFFICVIZ_INGEST_TOKEN}", "example-token");
+        String uncommented = uncommented(text);
         TrafficvizConfig c = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath());
         assertThat(c.ingestToken()).isEqualTo("example-token");
         assertThat(c.ingestMaxBodyBytes()).isEqualTo(TrafficvizConfig.DEFAULT_INGEST_MAX_BODY_BYTES);
+    }
+
+    /** The commented-out auth block is valid once uncommented (with its environment variables set). */
+    @Test
+    void commentedAuthBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# auth:\n");
+        String uncommented = uncommented(text);
+        AuthConfig auth = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath()).auth();
+        assertThat(auth.enabled()).isTrue();
+        assertThat(auth.users()).hasSize(1);
+        assertThat(auth.tokens()).hasSize(1);
+        assertThat(auth.forwardAuth().admins()).containsExactly("alice");
+        assertThat(auth.viewer()).isEqualTo(AuthConfig.ViewerPolicy.DEFAULT);
+        assertThat(auth.sessionTtlMillis()).isEqualTo(AuthConfig.DEFAULT_SESSION_TTL_MILLIS);
+        assertThat(auth.monitoringFrom()).extracting(Cidr::text).containsExactly("127.0.0.1/32", "::1/128");
+    }
+
+    /** The example with its commented-out blocks (ingest, auth) uncommented, their environment variables set. */
+    private static String uncommented(String text) {
+        return text.replace("# ingest:\n", "ingest:\n").replace("# auth:\n", "auth:\n")
+                .replaceAll("(?m)^#   ", "  ").replace("${TRAFFICVIZ_INGEST_TOKEN}", "example-token")
+                .replace("${TRAFFICVIZ_ADMIN_HASH}", "\"$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\"")
+                .replace("${TRAFFICVIZ_GRAFANA_TOKEN_HASH}", "sha256:" + "0".repeat(64));
     }
 }

@@ -159,9 +159,16 @@ class ExamplesIT {
         List<String> command = compose.command("trafficviz");
         Path configFile = compose.hostPath("trafficviz", command.get(command.indexOf("--config") + 1));
         assertThat(configFile).isRegularFile();
-        TrafficvizConfig config = ConfigLoader.parse(Files.readString(configFile), configFile.getParent());
+        // The compose file hands the admin's bcrypt hash over in the environment, as the example's comment says.
+        assertThat(compose.service("trafficviz").path("environment").path("TRAFFICVIZ_ADMIN_HASH").asText())
+                .startsWith("${TRAFFICVIZ_ADMIN_HASH:?");
+        TrafficvizConfig config = ConfigLoader.parse(Files.readString(configFile).replace("${TRAFFICVIZ_ADMIN_HASH}",
+                "\"$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\""), configFile.getParent());
         assertThat(compose.service("trafficviz").path("ports").get(0).asText()).isEqualTo("82:" + config.listenPort());
         assertThat(config.listenPort()).isEqualTo(82);
+        // It publishes a port: a login guards it, and the listen rule lets it start.
+        assertThat(config.auth().enabled()).isTrue();
+        config.auth().requireSafeListen(config.listenHost());
 
         Set<String> watched = new HashSet<>();
         for (ServerConfig server : config.servers()) {
