@@ -8,7 +8,7 @@ import { applyStoredTheme, toggleTheme } from '../view/theme.js';
 import { createFilter, createGroupIndex } from '../model/filters.js';
 import { Ring } from '../model/ring.js';
 import { createFilterControls } from '../ui/filter-controls.js';
-import { bindShortcuts, showConnectionStatus, showPaused } from '../ui/toolbar.js';
+import { bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showPaused, showSession } from '../ui/toolbar.js';
 import { el } from '../lib/dom.js';
 import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
 import { createRateMeter } from '../lib/rate-meter.js';
@@ -245,7 +245,10 @@ function connect() {
   if (connection) return;
   connection = connectReconnecting(socketUrl('access_logs'), {
     onMessage,
-    onStatus: (status) => showConnectionStatus($('connection'), status),
+    onStatus: (status) => {
+      showConnectionStatus($('connection'), status);
+      if (status === 'closed') returnToLoginIfSignedOut('access_logs');
+    },
   });
 }
 
@@ -283,4 +286,5 @@ window.trafficviz = {
   setPaused,
 };
 
+showSession(document.querySelector('.toolbar .actions'));
 if (!new URLSearchParams(window.location.search).has('offline')) connect();

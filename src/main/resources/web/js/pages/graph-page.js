@@ -17,7 +17,9 @@ import { applyStoredTheme, readPalette, toggleTheme } from '../view/theme.js';
 import { createInteraction } from '../ui/interaction.js';
 import { createFilterControls } from '../ui/filter-controls.js';
 import { createSearch } from '../ui/search.js';
-import { bindShortcuts, showConnectionStatus, showGraphCounters, showPaused } from '../ui/toolbar.js';
+import {
+  bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showGraphCounters, showPaused, showSession,
+} from '../ui/toolbar.js';
 import { createFrameCounter, createRateMeter } from '../lib/rate-meter.js';
 
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
@@ -197,7 +199,10 @@ function connect() {
   if (connection) return;
   connection = connectReconnecting(socketUrl('ws/graph'), {
     onMessage: (message) => timed('messages', () => onGraphMessage(message)),
-    onStatus: (status) => showConnectionStatus($('connection'), status),
+    onStatus: (status) => {
+      showConnectionStatus($('connection'), status);
+      if (status === 'closed') returnToLoginIfSignedOut('.');
+    },
   });
 }
 function disconnect() {
@@ -387,5 +392,6 @@ window.trafficviz = {
   setPaused,
 };
 
+showSession(document.querySelector('.toolbar .actions'));
 if (!new URLSearchParams(window.location.search).has('offline')) connect();
 else showConnectionStatus($('connection'), 'stopped');

@@ -48,3 +48,45 @@ export function showGraphCounters({ counter, rate }, counters, fps, perSecond) {
     `${fps} frames/s.`;
   rate.textContent = formatRate(perSecond);
 }
+
+/**
+ * When login is on (docs/security.md): who is signed in and a Sign out button, at the end of `actions`. The button
+ * is a plain form POST to `logout`; the user name is shown as text. Nothing when login is off.
+ */
+export async function showSession(actions) {
+  let me;
+  try {
+    const response = await fetch('auth/me', { cache: 'no-store' });
+    if (!response.ok) return;
+    me = await response.json();
+  } catch (err) {
+    return;
+  }
+  if (!me.auth) return;
+  if (me.accessLog === false) actions.querySelector('a[href="access_logs"]')?.remove(); // it would answer 403
+  const who = document.createElement('span');
+  who.className = 'muted session-user';
+  who.textContent = `${me.user} (${me.role})`;
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = 'logout';
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.className = 'button';
+  button.textContent = 'Sign out';
+  form.append(button);
+  actions.append(who, form);
+}
+
+/**
+ * After the live socket closed: if the login ended (signed out elsewhere, expired), go to the login page, which
+ * brings the user back to `next` ('.' or 'access_logs'); otherwise the socket just reconnects.
+ */
+export async function returnToLoginIfSignedOut(next) {
+  try {
+    const response = await fetch('auth/me', { cache: 'no-store' });
+    if (response.status === 401) window.location.assign(next === '.' ? 'login' : `login?next=${next}`);
+  } catch (err) {
+    // The server is away: the socket's own retries cover that.
+  }
+}
