@@ -14,7 +14,8 @@ public final class ServeCommand implements Runnable {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Override the config's listen address.")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Override the config's listen address. Other "
+            + "than loopback it needs a login (the config's auth section) or auth.allowUnauthenticated: true.")
     String listen;
 
     @Option(names = "--from-beginning", description = "Read existing log content the first time a file is seen "

@@ -335,7 +335,8 @@ class IngestEndpointTest {
 
     @Test
     void withoutATokenOnlyLoopbackMayPush() throws Exception {
-        String noToken = CONFIG.formatted("x").replace("  token: x\n", "").replace("127.0.0.1:0", "0.0.0.0:0");
+        String noToken = CONFIG.formatted("x").replace("  token: x\n", "").replace("127.0.0.1:0", "0.0.0.0:0")
+                + "auth: {allowUnauthenticated: true}\n"; // every interface, no login: acknowledged, as it must be
         try (TrafficvizApp open = TrafficvizApp.start(ConfigLoader.parse(noToken, dir))) {
             byte[] body = utf8(fixture("public-proxy-access.json.log", 1).get(0));
             String query = "/ingest?server=server-a&proxy=public-proxy";
