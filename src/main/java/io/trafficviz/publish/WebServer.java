@@ -108,6 +108,10 @@ public final class WebServer implements AutoCloseable {
             ctx.closeSession(1008, "not signed in"); // the upgrade check sets it; never reached without one
             return;
         }
+        if (channel == LiveHub.Channel.ACCESS_LOG && !gate.authenticator().mayReadAccessLog(principal)) {
+            ctx.closeSession(1008, "the viewer role may not read the access log"); // the upgrade check's twin
+            return;
+        }
         hub.connect(ctx, channel, gate.masking(principal), () -> gate.authenticator().stillValid(principal));
     }
 

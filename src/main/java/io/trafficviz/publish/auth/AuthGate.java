@@ -64,7 +64,7 @@ public final class AuthGate {
     }
 
     private void check(Context ctx) {
-        String path = ctx.path();
+        String path = route(ctx.path());
         if (!auth.enabled()) {
             return;
         }
@@ -98,7 +98,7 @@ public final class AuthGate {
         if (p == null) {
             throw new UnauthorizedResponse("sign in first");
         }
-        if (ACCESS_LOG.contains(ctx.path()) && !auth.mayReadAccessLog(p)) {
+        if (ACCESS_LOG.contains(route(ctx.path())) && !auth.mayReadAccessLog(p)) {
             throw new ForbiddenResponse("the viewer role may not read the access log");
         }
         ctx.attribute(PRINCIPAL, p);
@@ -164,6 +164,15 @@ public final class AuthGate {
         }
         return auth.fromTrustedProxy(credentials(ctx))
                 && "https".equalsIgnoreCase(String.valueOf(ctx.header("X-Forwarded-Proto")).trim());
+    }
+
+    /** The path as the router matches it: {@code /access_logs/} reaches the same handler as {@code /access_logs}. */
+    private static String route(String path) {
+        String p = path;
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
     }
 
     /** {@code ../} as many times as {@code path} is deep, so that redirects also work behind a path prefix. */

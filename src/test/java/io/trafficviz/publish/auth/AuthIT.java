@@ -146,6 +146,16 @@ class AuthIT {
     }
 
     @Test
+    void theCookieIsSecure_whenATrustedProxySaysTheBrowserCameOverTls() throws Exception {
+        start("{}\n  trustedProxies: [127.0.0.1]");
+        HttpResponse<String> login = post("/login", form("ada", "admin-password", null), null,
+                "X-Forwarded-Proto", "https");
+        assertThat(login.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Secure");
+        HttpResponse<String> plain = post("/login", form("ada", "admin-password", null), null);
+        assertThat(plain.headers().firstValue("Set-Cookie").orElseThrow()).doesNotContain("Secure");
+    }
+
+    @Test
     void aBearerToken_opensDataAndSockets_aWrongOneDoesNot() throws Exception {
         start("{}");
         String good = "Bearer " + TOKEN;
@@ -196,6 +206,9 @@ class AuthIT {
         assertThat(get("/access_logs", viewer).statusCode()).isEqualTo(403);
         assertThat(get("/access_logs.html", viewer).statusCode()).isEqualTo(403);
         assertThat(upgradeStatus("/access_logs", "Cookie", viewer)).isEqualTo(403);
+        assertThat(upgradeStatus("/access_logs/", "Cookie", viewer)).as("the same route, spelled another way")
+                .isEqualTo(403);
+        assertThat(get("/access_logs/", viewer).statusCode()).isEqualTo(403);
         assertThat(upgradeStatus("/ws/graph", "Cookie", viewer)).isEqualTo(101);
         assertThat(get("/", viewer).statusCode()).isEqualTo(200);
         String admin = cookieOf(login("ada", "admin-password", null));
