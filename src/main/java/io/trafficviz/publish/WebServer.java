@@ -73,7 +73,9 @@ public final class WebServer implements AutoCloseable {
             routes.before(ctx -> {
                 ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
                 ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("Referrer-Policy", "no-referrer");
+                // Nothing leaves for other sites; same-origin (not no-referrer, under which browsers send "Origin:
+                // null" with every form POST) lets the login and logout forms show where they come from (AuthGate).
+                ctx.header("Referrer-Policy", "same-origin");
             });
             gate.install(routes);
             routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(

@@ -105,6 +105,7 @@ public final class AuthGate {
     }
 
     private void login(Context ctx) {
+        refuseCrossSite(ctx);
         if (!auth.hasUsers()) {
             throw new ForbiddenResponse("no built-in users are configured (auth.users)");
         }
@@ -128,6 +129,7 @@ public final class AuthGate {
     }
 
     private void logout(Context ctx) {
+        refuseCrossSite(ctx);
         auth.logout(auth.identify(credentials(ctx)));
         ctx.header("Set-Cookie", cookie(ctx, "", 0));
         ctx.redirect("login?signedOut=1", HttpStatus.SEE_OTHER);
@@ -164,6 +166,33 @@ public final class AuthGate {
         }
         return auth.fromTrustedProxy(credentials(ctx))
                 && "https".equalsIgnoreCase(String.valueOf(ctx.header("X-Forwarded-Proto")).trim());
+    }
+
+    /**
+     * A login or logout posted by another site's page (login CSRF: the victim would be signed in as the attacker).
+     * Browsers send {@code Origin} with every POST; it must name the host the request was sent to (as a trusted
+     * proxy reports it, if one is in front). A request without {@code Origin} is not from a browser's form.
+     */
+    private void refuseCrossSite(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null) {
+            return;
+        }
+        String host = ctx.header("Host");
+        String forwardedHost = ctx.header("X-Forwarded-Host");
+        if (forwardedHost != null && auth.fromTrustedProxy(credentials(ctx))) {
+            host = forwardedHost.split(",")[0].trim();
+        }
+        String authority;
+        try {
+            authority = java.net.URI.create(origin.trim()).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            authority = null;
+        }
+        if (authority == null || host == null || !authority.equalsIgnoreCase(host.trim())) {
+            throw new ForbiddenResponse("a login form from another site (Origin " + (authority == null ? "null"
+                    : authority) + ") is not accepted");
+        }
     }
 
     /** The path as the router matches it: {@code /access_logs/} reaches the same handler as {@code /access_logs}. */

@@ -116,6 +116,19 @@ class AuthIT {
     }
 
     @Test
+    void aLoginPostedByAnotherSitesPage_isRefused() throws Exception {
+        start("{}");
+        for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1.evil.example")) {
+            HttpResponse<String> r = post("/login", form("ada", "admin-password", null), null, "Origin", origin);
+            assertThat(r.statusCode()).as(origin).isEqualTo(403);
+            assertThat(r.headers().firstValue("Set-Cookie")).as(origin).isEmpty();
+        }
+        HttpResponse<String> same = post("/login", form("ada", "admin-password", null), null, "Origin", base);
+        assertThat(same.statusCode()).isEqualTo(303);
+        assertThat(same.headers().firstValue("Set-Cookie")).isPresent();
+    }
+
+    @Test
     void aLogin_setsAStrictHttpOnlyCookie_thatOpensPagesDataAndSockets_untilLogout() throws Exception {
         start("{}");
         HttpResponse<String> ok = login("ada", "admin-password", "access_logs");
