@@ -7,6 +7,7 @@ import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.publish.wire.CompactEvents;
 import io.trafficviz.publish.wire.GraphStreamDecoder;
+import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.source.LineBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -337,6 +338,72 @@ class LiveHubTest {
 
     // ------------------------------------------------------------------ helpers
 
+    @Test
+    void viewersGetMaskedBytes_encodedOncePerMasking_notPerClient() throws Exception {
+        Masking viewer = Masking.of(true, true);
+        FakePeer adminGraph = new FakePeer(true);
+        FakePeer viewerGraphA = new FakePeer(true);
+        FakePeer viewerGraphB = new FakePeer(true);
+        FakePeer adminTable = new FakePeer(true);
+        FakePeer viewerTableA = new FakePeer(true);
+        FakePeer viewerTableB = new FakePeer(true);
+        hub.connect(new Client("ag", adminGraph, LiveHub.Channel.GRAPH, Masking.NONE, () -> true));
+        hub.connect(new Client("vga", viewerGraphA, LiveHub.Channel.GRAPH, viewer, () -> true));
+        hub.connect(new Client("vgb", viewerGraphB, LiveHub.Channel.GRAPH, viewer, () -> true));
+        hub.connect(new Client("at", adminTable, LiveHub.Channel.ACCESS_LOG, Masking.NONE, () -> true));
+        hub.connect(new Client("vta", viewerTableA, LiveHub.Channel.ACCESS_LOG, viewer, () -> true));
+        hub.connect(new Client("vtb", viewerTableB, LiveHub.Channel.ACCESS_LOG, viewer, () -> true));
+
+        feed(privLog, line("192.168.99.7", "GET", "/account/reset?token=SECRET0123", 200, "db@file"));
+        graphTurn();
+
+        // frame 0 of a graph client is its hello; frame 1 the batch that announced the caller and carried the event
+        assertThat(viewerGraphA.frames.get(1).array()).isSameAs(viewerGraphB.frames.get(1).array());
+        assertThat(viewerGraphA.frames.get(1).array()).isNotSameAs(adminGraph.frames.get(1).array());
+        assertThat(viewerTableA.frames.get(0).array()).isSameAs(viewerTableB.frames.get(0).array());
+        for (FakePeer p : List.of(viewerGraphA, viewerGraphB, viewerTableA, viewerTableB)) {
+            assertThat(String.join("\n", p.texts())).contains("/account/reset?…", "192.168.99.x~")
+                    .doesNotContain("SECRET0123").doesNotContain("192.168.99.7");
+        }
+        for (FakePeer p : List.of(adminGraph, adminTable)) {
+            assertThat(String.join("\n", p.texts())).contains("SECRET0123", "192.168.99.7");
+        }
+        // The masked stream refers to the caller by the index the admin's does: the same nodes, other labels.
+        GraphStreamDecoder admin = new GraphStreamDecoder();
+        GraphStreamDecoder masked = new GraphStreamDecoder();
+        List<JsonNode> adminEvents = new ArrayList<>();
+        List<JsonNode> maskedEvents = new ArrayList<>();
+        adminGraph.texts().forEach(t -> adminEvents.addAll(admin.accept(t)));
+        viewerGraphA.texts().forEach(t -> maskedEvents.addAll(masked.accept(t)));
+        assertThat(maskedEvents).hasSize(1);
+        assertThat(maskedEvents.get(0).path("fromId").asText())
+                .isEqualTo(viewer.nodeId(adminEvents.get(0).path("fromId").asText()));
+    }
+
+    @Test
+    void aClientWhoseLoginEnded_isClosedAtTheNextCheck() {
+        boolean[] allowed = {true};
+        int[] closedWith = {0};
+        FakePeer peer = new FakePeer(true) {
+            @Override
+            public void close(int code, String reason) {
+                closedWith[0] = code;
+            }
+        };
+        hub.connect(new Client("g", peer, LiveHub.Channel.GRAPH, Masking.NONE, () -> allowed[0]));
+        long ticks = LiveHub.LOGIN_CHECK_MILLIS / LiveHub.ACCESS_LOG_FLUSH_MILLIS;
+        for (long i = 0; i < ticks; i++) {
+            hub.flush();
+        }
+        assertThat(hub.clientCount(LiveHub.Channel.GRAPH)).isEqualTo(1);
+        allowed[0] = false;
+        for (long i = 0; i < ticks; i++) {
+            hub.flush();
+        }
+        assertThat(hub.clientCount(LiveHub.Channel.GRAPH)).isZero();
+        assertThat(closedWith[0]).isEqualTo(1008);
+    }
+
     private void graphTurn() {
         for (long i = 0; i < LiveHub.FLUSH_MILLIS / LiveHub.ACCESS_LOG_FLUSH_MILLIS; i++) {
             hub.flush();
@@ -379,7 +446,7 @@ class LiveHubTest {
     }
 
     /** Records frames; completes writes at once or when told (a client that has not read yet). */
-    static final class FakePeer implements Peer {
+    static class FakePeer implements Peer {
         final List<ByteBuffer> frames = new ArrayList<>();
         private final List<Done> inFlight = new ArrayList<>();
         private final boolean completeAtOnce;
