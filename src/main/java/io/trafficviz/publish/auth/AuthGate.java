@@ -153,11 +153,9 @@ public final class AuthGate {
      * keeps a cross-site form from signing someone out), Secure when the browser reached us over TLS.
      */
     private String cookie(Context ctx, String value, long maxAgeSeconds) {
-        return SESSION_COOKIE_NAME + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+        return Authenticator.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
                 + (overTls(ctx) ? "; Secure" : "");
     }
-
-    private static final String SESSION_COOKIE_NAME = Authenticator.SESSION_COOKIE;
 
     /** TLS here, or at a trusted proxy that says so; an untrusted peer's X-Forwarded-Proto is ignored. */
     boolean overTls(Context ctx) {

@@ -1,5 +1,7 @@
 package io.trafficviz.publish.auth;
 
+import io.trafficviz.config.AuthConfig.Role;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,8 +33,8 @@ final class SessionStore {
         this.clock = clock;
     }
 
-    /** A new session for {@code principal}; returns the cookie value. */
-    String start(String name, io.trafficviz.config.AuthConfig.Role role) {
+    /** A new session for user {@code name}; returns the cookie value. */
+    String start(String name, Role role) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
