@@ -144,7 +144,7 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     public void startWeb() {
-        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake)
+        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake, config.http())
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }

@@ -5,9 +5,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
+import io.trafficviz.config.HttpConfig;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
 
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -31,7 +35,8 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
-                     Consumer<RoutesConfig> extraRoutes) {
+                     Consumer<RoutesConfig> extraRoutes, HttpConfig http) {
+        AccessGuard guard = new AccessGuard(http);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson());
@@ -57,6 +62,8 @@ public final class WebServer implements AutoCloseable {
                 none.setSessionDataStore(new NullSessionDataStore());
                 sessions.setSessionCache(none);
                 sessions.setUsingCookies(false);
+                // Before every route and before any WebSocket upgrade (Javalin upgrades inside its servlet).
+                context.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
             });
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> {
