@@ -13,6 +13,8 @@ final class Client {
     /** Its previous message is still being written; since when. Cleared by Jetty's write callback. */
     volatile boolean inFlight;
     volatile long inFlightSince;
+    /** When it was last written to or pinged (flusher thread only). */
+    long lastActivity;
     /** Events it was not sent since its last message (flusher thread only). */
     long dropped;
     /**
@@ -25,5 +27,6 @@ final class Client {
         this.key = key;
         this.peer = peer;
         this.channel = channel;
+        this.lastActivity = System.currentTimeMillis();
     }
 }

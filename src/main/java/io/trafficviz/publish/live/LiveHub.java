@@ -33,6 +33,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private static final long GRAPH_EVERY_TICKS = FLUSH_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
+    /** How often clients are checked for a stalled write and pinged when quiet. */
+    static final long SWEEP_MILLIS = 1_000;
 
     public enum Channel { GRAPH, ACCESS_LOG }
 
@@ -46,6 +48,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
     private long ticks; // flusher thread
+    private long lastSweep; // flusher thread
 
     /** @param helloDocument the {@code /network_info} document of a snapshot, for a graph client's hello */
     public LiveHub(IngestView ingest, Function<NetworkSnapshot, NetworkInfoDoc> helloDocument) {
@@ -130,6 +133,10 @@ public final class LiveHub implements EventListener, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
+        if (now - lastSweep >= SWEEP_MILLIS) {
+            lastSweep = now;
+            clients.sweep(now);
+        }
         if ((!events.isEmpty() || overflow > 0) && clients.has(Channel.ACCESS_LOG)) {
             accessLog.send(events, overflow, now);
         }
