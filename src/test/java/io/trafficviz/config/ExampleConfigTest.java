@@ -30,4 +30,16 @@ class ExampleConfigTest {
         assertThat(c.ingestToken()).isEqualTo("example-token");
         assertThat(c.ingestMaxBodyBytes()).isEqualTo(TrafficvizConfig.DEFAULT_INGEST_MAX_BODY_BYTES);
     }
+
+    /** The commented-out http block is valid once uncommented. */
+    @Test
+    void commentedHttpBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# http:\n");
+        String uncommented = text.replace("# http:\n", "http:\n").replaceAll("(?m)^#  (allowed|maxConn)", "  $1");
+        TrafficvizConfig c = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath());
+        assertThat(c.http().allowedHosts()).containsExactly("trafficviz.example.com");
+        assertThat(c.http().allowedOrigins()).containsExactly("https://trafficviz.example.com");
+        assertThat(c.http().maxConnectionsPerAddress()).isEqualTo(HttpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
 }
