@@ -2,6 +2,7 @@ package io.trafficviz.publish.live;
 
 import io.trafficviz.graph.NodeView;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,14 @@ final class Client {
      * they were first missed; its event indexes would otherwise dangle (flusher thread only).
      */
     final Map<String, NodeView> owedNodes = new LinkedHashMap<>();
+    /**
+     * Access-log clients: messages waiting for the one in flight, shared with other clients (flusher thread only);
+     * with {@link #queuedBytes} their size, bounded by {@link AccessLogStream#MAX_BUFFERED_BYTES}.
+     */
+    final ArrayDeque<AccessLogStream.Chunk> queued = new ArrayDeque<>();
+    long queuedBytes;
+    /** The size of the message in flight (flusher thread only). */
+    long inFlightBytes;
 
     Client(Object key, Peer peer, LiveHub.Channel channel) {
         this.key = key;

@@ -110,6 +110,12 @@ final class ClientRegistry {
         return true;
     }
 
+    /** {@code events} that {@code client} will not get (flusher thread). */
+    void countDropped(Client client, long events) {
+        client.dropped += events;
+        droppedEvents.addAndGet(events);
+    }
+
     /** Every second or so (flusher thread): stalled clients are disconnected, quiet ones pinged. */
     void sweep(long now) {
         for (Client client : clients.values()) {

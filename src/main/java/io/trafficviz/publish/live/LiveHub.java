@@ -137,7 +137,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
             lastSweep = now;
             clients.sweep(now);
         }
-        if ((!events.isEmpty() || overflow > 0) && clients.has(Channel.ACCESS_LOG)) {
+        if (clients.has(Channel.ACCESS_LOG)) { // every tick: queued messages go out as clients get free
             accessLog.send(events, overflow, now);
         }
         graph.collect(events, overflow);
@@ -148,6 +148,10 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     public int clientCount(Channel channel) {
         return clients.count(channel);
+    }
+
+    ClientRegistry registry() {
+        return clients;
     }
 
     public LiveStats stats() {
