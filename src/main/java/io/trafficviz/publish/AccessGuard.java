@@ -58,7 +58,8 @@ final class AccessGuard implements Filter {
             return;
         }
         String origin = req.getHeader("Origin");
-        boolean upgrade = "websocket".equalsIgnoreCase(req.getHeader("Upgrade"));
+        // Any upgrade attempt, however its headers are spelled: what Jetty would take for one must not slip past.
+        boolean upgrade = req.getHeader("Upgrade") != null || req.getHeader("Sec-WebSocket-Key") != null;
         if (origin != null && (upgrade || !SAFE_METHODS.contains(req.getMethod()))
                 && !originAllowed(origin, host)) {
             refuse(req, res, 403, "requests from pages on " + clip(origin) + " are refused: only trafficviz's own "

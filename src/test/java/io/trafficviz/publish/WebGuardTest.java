@@ -61,6 +61,9 @@ class WebGuardTest {
             assertThat(head.get(0)).as(origin).contains(" 403 ");
             assertThat(header(head, "upgrade")).as(origin).isNull();
         }
+        String oddlySpelled = upgrade(path, "127.0.0.1:" + port, "http://evil.example")
+                .replace("Upgrade: websocket", "Upgrade: WebSocket, foo/1");
+        assertThat(request(oddlySpelled).get(0)).contains(" 403 ");
     }
 
     @ParameterizedTest
