@@ -566,7 +566,9 @@ public final class LiveBench {
                 port = s.getLocalPort();
             }
             Path config = dir.resolve("trafficviz.yml");
-            Files.writeString(config, generator.trafficvizConfig(LogGenerator.Format.JSON, "127.0.0.1:" + port, dir, null));
+            // The bench's 100 clients, which stand for 100 machines, all connect from 127.0.0.1: above the default cap.
+            Files.writeString(config, generator.trafficvizConfig(LogGenerator.Format.JSON, "127.0.0.1:" + port, dir, null)
+                    + "http:\n  maxConnectionsPerAddress: 1000\n");
             List<String> cmd = new ArrayList<>();
             // TRAFFICVIZ_CPUS (a taskset CPU list) pins the server, so that clients pinned elsewhere do not take its
             // core: 100 browsers are 100 other machines, not neighbours of the server.

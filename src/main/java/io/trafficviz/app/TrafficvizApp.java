@@ -149,7 +149,7 @@ public final class TrafficvizApp implements AutoCloseable {
     public void startWeb() {
         config.auth().requireSafeListen(config.listenHost());
         web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake,
-                new AuthGate(new Authenticator(config.auth())))
+                config.http(), new AuthGate(new Authenticator(config.auth())))
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }

@@ -15,11 +15,13 @@ import java.util.Map;
  *                      loopback callers may push
  * @param ingestMaxBodyBytes the largest pushed request body accepted, counted after decompression
  * @param auth          who may see the graph ({@link AuthConfig#NONE} without an {@code auth:} section)
+ * @param http          the {@code http:} section: allowed origins and hosts, connections per address
  */
 public record TrafficvizConfig(String listenHost, int listenPort, List<ServerConfig> servers, Map<Cidr, String> names,
                                boolean reverseDns, boolean startAtBeginning, Path stateDir, String networkHeader,
                                long discoveryIntervalMillis, Limits limits, String ingestToken,
-                               long ingestMaxBodyBytes, AuthConfig auth) {
+                               long ingestMaxBodyBytes, AuthConfig auth,
+                               HttpConfig http) {
     /** 10 MiB: far above what Vector (1 MB batches) or Fluent Bit send in one request. */
     public static final long DEFAULT_INGEST_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -31,16 +33,16 @@ public record TrafficvizConfig(String listenHost, int listenPort, List<ServerCon
 
     public TrafficvizConfig withListen(String host, int port) {
         return new TrafficvizConfig(host, port, servers, names, reverseDns, startAtBeginning, stateDir, networkHeader,
-                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth);
+                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http);
     }
 
     public TrafficvizConfig withStartAtBeginning(boolean beginning) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, beginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http);
     }
 
     public TrafficvizConfig withStateDir(Path dir) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, dir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http);
     }
 }

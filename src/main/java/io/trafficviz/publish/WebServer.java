@@ -6,13 +6,17 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.websocket.WsContext;
-import io.trafficviz.config.AuthConfig;
 import io.trafficviz.publish.auth.AuthGate;
-import io.trafficviz.publish.auth.Authenticator;
 import io.trafficviz.publish.auth.Principal;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
+import io.trafficviz.config.HttpConfig;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
 
@@ -20,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -33,16 +38,27 @@ public final class WebServer implements AutoCloseable {
             + "img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'";
 
+    /** An open connection with nothing to read or write for this long is closed (a quiet WebSocket is pinged). */
+    static final long IDLE_TIMEOUT_MILLIS = 30_000;
+    /**
+     * A request body slower than this is cut off with 408, checked from its first second on: a push trickling a byte
+     * every few seconds would otherwise hold one of the few body slots (IntakeRoutes) for as long as it likes. Any
+     * log shipper on a working link is far faster; a 10 MiB body at this rate takes under three minutes.
+     */
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 64 * 1024;
+
+    /**
+     * The kernel's send buffer per connection (Linux doubles it for its bookkeeping). Left to autotuning, it grew to
+     * ~4 MB for a WebSocket client that stopped reading: memory held for a peer that reads nothing. This much still
+     * carries ~1.3 MB/s to a browser 100 ms away, ~13 MB/s at 10 ms.
+     */
+    static final int SEND_BUFFER_BYTES = 64 * 1024;
+
     private final Javalin app;
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
-                     Consumer<RoutesConfig> extraRoutes) {
-        this(networkInfo, hub, metrics, healthy, extraRoutes, new AuthGate(new Authenticator(AuthConfig.NONE)));
-    }
-
-    /** @param gate who may see what (docs/security.md, "Login and roles") */
-    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
-                     Consumer<RoutesConfig> extraRoutes, AuthGate gate) {
+                     Consumer<RoutesConfig> extraRoutes, HttpConfig http, AuthGate gate) {
+        AccessGuard guard = new AccessGuard(http);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson());
@@ -68,6 +84,21 @@ public final class WebServer implements AutoCloseable {
                 none.setSessionDataStore(new NullSessionDataStore());
                 sessions.setSessionCache(none);
                 sessions.setUsingCookies(false);
+                // Before every route and before any WebSocket upgrade (Javalin upgrades inside its servlet).
+                context.addFilter(new FilterHolder(guard), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
+            cfg.jetty.modifyHttpConfiguration(httpConfig -> {
+                httpConfig.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+                httpConfig.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+            });
+            cfg.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                connector.setHost(cfg.jetty.host); // set by start(host, port) before the server builds its connectors
+                connector.setPort(cfg.jetty.port);
+                connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+                connector.setAcceptedSendBufferSize(SEND_BUFFER_BYTES);
+                connector.addEventListener(new ConnectionGuard(http.maxConnectionsPerAddress(), server.getScheduler()));
+                return connector;
             });
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> {
@@ -97,6 +128,10 @@ public final class WebServer implements AutoCloseable {
                 ws.onClose(ctx -> hub.disconnect(ctx));
                 ws.onError(ctx -> hub.disconnect(ctx));
             });
+            // Jetty's verdict on a request it could not read (a body under MIN_REQUEST_BYTES_PER_SECOND: 408), as
+            // Jetty meant it, rather than a 500 and a stack trace a slow client could have logged at will.
+            routes.exception(BadMessageException.class, (e, ctx) -> ctx.status(e.getCode())
+                    .json(java.util.Map.of("error", String.valueOf(e.getReason()))));
             if (extraRoutes != null) {
                 extraRoutes.accept(routes);
             }

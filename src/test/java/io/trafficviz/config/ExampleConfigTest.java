@@ -53,4 +53,16 @@ class ExampleConfigTest {
                 .replace("${TRAFFICVIZ_ADMIN_HASH}", "\"$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\"")
                 .replace("${TRAFFICVIZ_GRAFANA_TOKEN_HASH}", "sha256:" + "0".repeat(64));
     }
+
+    /** The commented-out http block is valid once uncommented. */
+    @Test
+    void commentedHttpBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# http:\n");
+        String uncommented = text.replace("# http:\n", "http:\n").replaceAll("(?m)^#  (allowed|maxConn)", "  $1");
+        TrafficvizConfig c = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath());
+        assertThat(c.http().allowedHosts()).containsExactly("trafficviz.example.com");
+        assertThat(c.http().allowedOrigins()).containsExactly("https://trafficviz.example.com");
+        assertThat(c.http().maxConnectionsPerAddress()).isEqualTo(HttpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
 }

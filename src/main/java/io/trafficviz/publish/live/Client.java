@@ -3,6 +3,7 @@ package io.trafficviz.publish.live;
 import io.trafficviz.graph.NodeView;
 import io.trafficviz.publish.wire.Masking;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -19,6 +20,8 @@ final class Client {
     /** Its previous message is still being written; since when. Cleared by Jetty's write callback. */
     volatile boolean inFlight;
     volatile long inFlightSince;
+    /** When it was last written to or pinged (flusher thread only). */
+    long lastActivity;
     /** Events it was not sent since its last message (flusher thread only). */
     long dropped;
     /**
@@ -26,6 +29,14 @@ final class Client {
      * they were first missed; its event indexes would otherwise dangle (flusher thread only).
      */
     final Map<String, NodeView> owedNodes = new LinkedHashMap<>();
+    /**
+     * Access-log clients: messages waiting for the one in flight, shared with other clients (flusher thread only);
+     * with {@link #queuedBytes} their size, bounded by {@link AccessLogStream#MAX_BUFFERED_BYTES}.
+     */
+    final ArrayDeque<AccessLogStream.Chunk> queued = new ArrayDeque<>();
+    long queuedBytes;
+    /** The size of the message in flight (flusher thread only). */
+    long inFlightBytes;
 
     Client(Object key, Peer peer, LiveHub.Channel channel) {
         this(key, peer, channel, Masking.NONE, () -> true);
@@ -37,5 +48,6 @@ final class Client {
         this.channel = channel;
         this.masking = masking;
         this.stillAllowed = stillAllowed;
+        this.lastActivity = System.currentTimeMillis();
     }
 }

@@ -11,13 +11,25 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The connected clients of both live streams, and backpressure: a message goes to a client only once its previous
  * one was written; a client still busy is skipped (what it misses is counted for it), and one stalled past {@value
- * #STALL_MILLIS} ms is disconnected. Ingest and other clients never wait for a slow one.
+ * #STALL_MILLIS} ms is disconnected. Ingest and other clients never wait for a slow one, and a stalled client holds
+ * at most one message here (plus what the kernel's socket buffers took before it stopped reading). Quiet clients are
+ * pinged every {@value #PING_MILLIS} ms.
  *
  * <p>Clients come and go on Jetty's and Javalin's threads (through the flusher) and on Jetty's write callbacks; the
  * streams read and send from the flusher thread.
  */
 final class ClientRegistry {
-    static final long STALL_MILLIS = 15_000;
+    /**
+     * A write that has not completed after this long means the client stopped reading. {@link #sweep} looks every
+     * second, so a stalled client is gone within 8 s of the write it stopped reading in; a working client takes this
+     * long for one message only on a link of under ~2 Mbit/s with a hello of a couple of MB.
+     */
+    static final long STALL_MILLIS = 7_000;
+    /**
+     * Quiet clients are pinged this often: Jetty closes a WebSocket after 30 s without traffic (and proxies after
+     * 60 s or so), and the page would then reconnect and fetch the whole graph again.
+     */
+    static final long PING_MILLIS = 10_000;
 
     private final Map<Object, Client> clients = new ConcurrentHashMap<>();
     /** Graph clients and no access-log client: requests past a graph batch's budget need no event object. */
@@ -94,12 +106,38 @@ final class ClientRegistry {
         }
         client.dropped += events;
         droppedEvents.addAndGet(events);
-        if (now - client.inFlightSince > STALL_MILLIS) {
+        disconnectIfStalled(client, now);
+        return true;
+    }
+
+    /** {@code events} that {@code client} will not get (flusher thread). */
+    void countDropped(Client client, long events) {
+        client.dropped += events;
+        droppedEvents.addAndGet(events);
+    }
+
+    /** Every second or so (flusher thread): stalled clients are disconnected, quiet ones pinged. */
+    void sweep(long now) {
+        for (Client client : clients.values()) {
+            if (client.inFlight) {
+                disconnectIfStalled(client, now);
+            } else if (now - client.lastActivity >= PING_MILLIS) {
+                client.lastActivity = now;
+                try {
+                    client.peer.ping();
+                } catch (RuntimeException e) {
+                    remove(client.key);
+                }
+            }
+        }
+    }
+
+    private void disconnectIfStalled(Client client, long now) {
+        if (client.inFlight && now - client.inFlightSince > STALL_MILLIS && clients.remove(client.key) != null) {
+            changed();
             disconnectedSlow.incrementAndGet();
-            remove(client.key);
             client.peer.close(1008, "too slow: could not keep up with the live stream");
         }
-        return true;
     }
 
     /** Closes the clients whose login no longer holds (flusher thread). */
@@ -116,6 +154,7 @@ final class ClientRegistry {
     void send(Client client, ByteBuffer message) {
         client.inFlight = true;
         client.inFlightSince = System.currentTimeMillis();
+        client.lastActivity = client.inFlightSince;
         int bytes = message.remaining();
         try {
             client.peer.sendText(message, ok -> {

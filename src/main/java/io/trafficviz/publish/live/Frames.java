@@ -32,6 +32,16 @@ final class Frames {
         return shared.duplicate(); // same bytes, this client's own position
     }
 
+    /** This client's own message with {@code dropped} in front, not kept for other clients. */
+    ByteBuffer once(long dropped) {
+        return build(dropped, nodes);
+    }
+
+    /** The size of a message of these frames, give or take the dropped count's digits. */
+    int length() {
+        return head.length() + 24 + (nodes == null ? 0 : nodes.length + 10) + body.length();
+    }
+
     /** This client's own message: the batch with other nodes (those it was owed and this batch's). */
     ByteBuffer withNodes(long dropped, byte[] nodesJson) {
         return build(dropped, nodesJson);

@@ -38,6 +38,8 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private static final long LOGIN_CHECK_EVERY_TICKS = LOGIN_CHECK_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
     /** Hard cap on events buffered between two flushes, whatever their outcome. */
     static final int MAX_PENDING = 100_000;
+    /** How often clients are checked for a stalled write and pinged when quiet. */
+    static final long SWEEP_MILLIS = 1_000;
 
     public enum Channel { GRAPH, ACCESS_LOG }
 
@@ -51,6 +53,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
     private List<RequestEvent> pending = new ArrayList<>();
     private long pendingDropped;
     private long ticks; // flusher thread
+    private long lastSweep; // flusher thread
 
     /** @param helloDocument the {@code /network_info} document of a snapshot, for a graph client's hello */
     public LiveHub(IngestView ingest, Function<NetworkSnapshot, NetworkInfoDoc> helloDocument) {
@@ -150,7 +153,11 @@ public final class LiveHub implements EventListener, AutoCloseable {
             return;
         }
         long now = System.currentTimeMillis();
-        if ((!events.isEmpty() || overflow > 0) && clients.has(Channel.ACCESS_LOG)) {
+        if (now - lastSweep >= SWEEP_MILLIS) {
+            lastSweep = now;
+            clients.sweep(now);
+        }
+        if (clients.has(Channel.ACCESS_LOG)) { // every tick: queued messages go out as clients get free
             accessLog.send(events, overflow, now);
         }
         graph.collect(events, overflow);
@@ -161,6 +168,10 @@ public final class LiveHub implements EventListener, AutoCloseable {
 
     public int clientCount(Channel channel) {
         return clients.count(channel);
+    }
+
+    ClientRegistry registry() {
+        return clients;
     }
 
     public LiveStats stats() {

@@ -16,7 +16,15 @@ interface Peer {
      */
     void sendText(ByteBuffer utf8, Done done);
 
+    /**
+     * Ends the connection of a client that stopped reading: the close frame is sent if it still can be, and the
+     * connection is cut either way, since a frame queued behind what the client never read would never arrive.
+     */
     void close(int code, String reason);
+
+    /** Sends a ping, so a quiet connection is not taken for idle by the client, a proxy or the server's timeout. */
+    default void ping() {
+    }
 
     interface Done {
         void done(boolean ok);
@@ -36,7 +44,13 @@ interface Peer {
 
             @Override
             public void close(int code, String reason) {
-                ctx.closeSession(code, reason);
+                session.close(code, reason, Callback.NOOP);
+                session.disconnect();
+            }
+
+            @Override
+            public void ping() {
+                session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
             }
         };
     }

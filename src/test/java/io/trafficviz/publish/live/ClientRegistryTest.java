@@ -13,6 +13,12 @@ class ClientRegistryTest {
     /** A peer whose writes never complete, and which remembers how it was closed. */
     private static final class Stuck implements Peer {
         final List<String> closed = new ArrayList<>();
+        int pings;
+
+        @Override
+        public void ping() {
+            pings++;
+        }
 
         @Override
         public void sendText(ByteBuffer utf8, Done done) {
@@ -70,5 +76,37 @@ class ClientRegistryTest {
         assertThat(clients.stats().sentMessages()).isEqualTo(1);
         assertThat(clients.stats().sentBytes()).isEqualTo(2);
         assertThat(ok.inFlight).isFalse();
+    }
+
+    /** A stalled client is found even when no new message comes to skip it, and only quiet clients are pinged. */
+    @Test
+    void theSweepDisconnectsAStalledClientAndPingsQuietOnes() {
+        ClientRegistry clients = new ClientRegistry();
+        Stuck stalled = new Stuck();
+        Stuck quiet = new Stuck();
+        Client busy = new Client("stalled", stalled, LiveHub.Channel.ACCESS_LOG);
+        Client idle = new Client("quiet", quiet, LiveHub.Channel.GRAPH);
+        clients.add(busy);
+        clients.add(idle);
+        clients.send(busy, ByteBuffer.wrap(new byte[] {'{', '}'}));
+        long t0 = busy.inFlightSince;
+        long start = idle.lastActivity;
+
+        clients.sweep(start + ClientRegistry.PING_MILLIS - 1);
+        assertThat(quiet.pings).as("not quiet long enough yet").isZero();
+        clients.sweep(start + ClientRegistry.PING_MILLIS);
+        assertThat(quiet.pings).isEqualTo(1);
+        clients.sweep(start + ClientRegistry.PING_MILLIS + 1_000);
+        assertThat(quiet.pings).as("one ping per interval").isEqualTo(1);
+        assertThat(stalled.pings).as("a client busy writing is not pinged").isZero();
+
+        clients.sweep(t0 + ClientRegistry.STALL_MILLIS + 1);
+        assertThat(stalled.closed).singleElement().asString().startsWith("1008 too slow");
+        assertThat(clients.count(LiveHub.Channel.ACCESS_LOG)).isZero();
+        assertThat(clients.count(LiveHub.Channel.GRAPH)).isEqualTo(1);
+        assertThat(clients.graphOnly()).isTrue();
+        clients.sweep(t0 + ClientRegistry.STALL_MILLIS + 2_000);
+        assertThat(clients.stats().slowDisconnects()).as("disconnected once").isEqualTo(1);
+        assertThat(ClientRegistry.STALL_MILLIS + LiveHub.SWEEP_MILLIS).as("gone within 10 s").isLessThan(10_000);
     }
 }

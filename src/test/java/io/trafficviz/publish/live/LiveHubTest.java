@@ -404,6 +404,65 @@ class LiveHubTest {
         assertThat(closedWith[0]).isEqualTo(1008);
     }
 
+    /**
+     * A burst of entries goes out in messages of about 64 KiB; a client still writing keeps at most 256 KiB queued
+     * and in flight, the rest counted as dropped for it, and gets the queue in order once it is free (issue 14: a
+     * stalled client held one message of over 1 MB).
+     */
+    @Test
+    void aBusyAccessLogClientHoldsAtMostTheBufferBudget() throws Exception {
+        FakePeer fast = new FakePeer(true);
+        FakePeer busy = new FakePeer(false);
+        hub.connect("fast", fast, LiveHub.Channel.ACCESS_LOG);
+        hub.connect("busy", busy, LiveHub.Channel.ACCESS_LOG);
+        int lines = 3_000;
+        for (int i = 0; i < lines; i++) {
+            feed(privLog, line("172.25.0.3", "GET", "/burst/" + i + "/" + "x".repeat(200), 200, "db@file"));
+        }
+        hub.flush();
+        hub.flush();
+
+        long fastEntries = 0;
+        for (ByteBuffer frame : fast.frames) {
+            assertThat(frame.remaining()).isLessThanOrEqualTo(AccessLogStream.MAX_MESSAGE_BYTES + 2_000);
+            fastEntries += JSON.readTree(Peer.decode(frame)).path("entries").size();
+        }
+        assertThat(fast.frames.size()).isGreaterThan(10);
+        assertThat(fastEntries).isEqualTo(lines);
+
+        Client held = clientOf("busy");
+        assertThat(busy.frames).hasSize(1);
+        assertThat(held.inFlightBytes + held.queuedBytes).isLessThanOrEqualTo(AccessLogStream.MAX_BUFFERED_BYTES);
+        long heldEvents = held.queued.stream().mapToLong(AccessLogStream.Chunk::events).sum()
+                + JSON.readTree(Peer.decode(busy.frames.get(0))).path("entries").size();
+        assertThat(held.dropped).isEqualTo(lines - heldEvents);
+
+        for (int round = 0; round < 20 && (held.inFlight || !held.queued.isEmpty()); round++) {
+            busy.completeAll();
+            hub.flush();
+        }
+        busy.completeAll();
+        long received = 0;
+        long dropped = 0;
+        for (String text : busy.texts()) {
+            JsonNode message = JSON.readTree(text);
+            received += message.path("entries").size();
+            dropped += message.path("dropped").asLong();
+        }
+        assertThat(received).isEqualTo(heldEvents);
+        assertThat(received + dropped).isEqualTo(lines);
+        assertThat(hub.stats().droppedEvents()).isEqualTo(lines - heldEvents);
+    }
+
+    private Client clientOf(String key) {
+        for (Client c : hub.registry().all()) {
+            if (c.key.equals(key)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no client " + key);
+    }
+
     private void graphTurn() {
         for (long i = 0; i < LiveHub.FLUSH_MILLIS / LiveHub.ACCESS_LOG_FLUSH_MILLIS; i++) {
             hub.flush();
