@@ -63,6 +63,7 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Map<String, String> formatByLog = new HashMap<>();
     private OffsetStore offsets;
     private WebServer web;
+    private Workers workers = Workers.unsupervised();
 
     private TrafficvizApp(TrafficvizConfig config, boolean onLogTime) {
         this.config = config;
@@ -109,7 +110,13 @@ public final class TrafficvizApp implements AutoCloseable {
 
     /** Everything, live: discovery, the web server and tailing. */
     public static TrafficvizApp start(TrafficvizConfig config) {
+        return start(config, Workers.unsupervised());
+    }
+
+    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}. */
+    public static TrafficvizApp start(TrafficvizConfig config, Workers workers) {
         TrafficvizApp app = create(config, false);
+        app.workers = workers;
         try {
             app.startDiscovery();
             app.startWeb();
@@ -144,7 +151,7 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     public void startWeb() {
-        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake)
+        web = new WebServer(networkInfo, hub, metrics::render, this::health, intake)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }
@@ -215,8 +222,8 @@ public final class TrafficvizApp implements AutoCloseable {
         return m;
     }
 
-    private boolean healthy() {
-        return tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null);
+    private Map<String, Object> health() {
+        return workers.health(tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null));
     }
 
     public Ingest ingest() {

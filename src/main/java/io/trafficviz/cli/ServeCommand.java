@@ -1,6 +1,7 @@
 package io.trafficviz.cli;
 
 import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.app.Workers;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ public final class ServeCommand implements Runnable {
         if (fromBeginning) {
             cfg = cfg.withStartAtBeginning(true);
         }
-        TrafficvizApp app = TrafficvizApp.start(cfg);
+        TrafficvizApp app = TrafficvizApp.start(cfg, Workers.superviseProcess());
         System.out.println("trafficviz: serving http://" + cfg.listenHost() + ":" + app.port() + "/ (Ctrl-C to stop)");
         CliSupport.awaitShutdown(app::close);
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,7 +31,8 @@ public final class WebServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
+    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics,
+                     Supplier<Map<String, Object>> health,
                      Consumer<RoutesConfig> extraRoutes) {
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -67,8 +69,8 @@ public final class WebServer implements AutoCloseable {
             routes.get("/network_info", ctx -> ctx.json(
                     networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis())));
             routes.get("/health", ctx -> {
-                boolean ok = healthy.get();
-                ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ok" : "degraded"));
+                Map<String, Object> doc = health.get();
+                ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);
             });
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));
