@@ -67,9 +67,12 @@ public final class TrafficvizApp implements AutoCloseable {
 
     private TrafficvizApp(TrafficvizConfig config, boolean onLogTime) {
         this.config = config;
-        TrafficvizConfig.Limits limits = config.limits();
-        // Every command builds its app here, so this is where a heap too small for the limits is said, once.
-        HeapCheck.warning(limits, config.servers().size(), HeapCheck.configuredMaxHeapBytes()).ifPresent(log::warn);
+        // Every command builds its app here, so this is where limits too large for the heap are lowered, and said, once.
+        long maxHeap = HeapCheck.configuredMaxHeapBytes();
+        int servers = config.servers().size();
+        TrafficvizConfig.Limits limits = HeapCheck.fitted(config.limits(), servers, maxHeap);
+        HeapCheck.lowered(config.limits(), limits, servers, maxHeap).ifPresent(log::warn);
+        HeapCheck.warning(limits, servers, maxHeap).ifPresent(log::warn);
         TrafficGraph graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
         config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
@@ -100,7 +103,8 @@ public final class TrafficvizApp implements AutoCloseable {
         for (ServerConfig server : config.servers()) {
             proxies.put(server.name(), server.proxies().stream().map(ProxyConfig::name).toList());
         }
-        return new PushOptions(config.ingestToken(), config.ingestMaxBodyBytes(), proxies);
+        return new PushOptions(config.ingestToken(), config.ingestMaxBodyBytes(), proxies,
+                PushOptions.openBodiesFor(HeapCheck.configuredMaxHeapBytes()));
     }
 
     /** Builds every stage; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */
