@@ -191,7 +191,8 @@ public final class DiscoveryPoller implements AutoCloseable {
         String apiError = null;
         if (api != null) {
             try {
-                return succeeded(api.fetchInventory(), DiscoveryState.Source.API, null, 0);
+                ProxyInventory inventory = api.fetchInventory();
+                return succeeded(inventory, DiscoveryState.Source.API, api.lastCut(), 0);
             } catch (DiscoveryException e) {
                 apiError = "API " + e.getMessage();
             }
