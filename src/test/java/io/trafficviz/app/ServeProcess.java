@@ -3,7 +3,6 @@ package io.trafficviz.app;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,8 +52,8 @@ public final class ServeProcess implements AutoCloseable {
                         port.complete(Integer.parseInt(m.group(1)));
                     }
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException ended) {
+                // the process was stopped: its output ends here
             } finally {
                 port.completeExceptionally(new IllegalStateException("serve ended"));
             }
