@@ -35,15 +35,27 @@ class StreamedPushTest {
     private Javalin server;
     private String base;
 
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
     @BeforeEach
     void start() {
+        start(4);
+    }
+
+    private void start(int openBodies) {
         LineSink sink = (LineBatch batch) -> {
+            try {
+                gate.await(); // a test can hold ingest up, as a slow graph would
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             largestBatch.accumulateAndGet(batch.size(), Math::max);
             lines.addAndGet(batch.size());
             batches.incrementAndGet();
             return batch.size(); // nothing here is a Traefik line
         };
-        PushOptions options = new PushOptions(null, 10L << 20, Map.of("server-a", List.of("public-proxy")), 4);
+        PushOptions options = new PushOptions(null, 10L << 20, Map.of("server-a", List.of("public-proxy")),
+                openBodies);
         IntakeRoutes intake = new IntakeRoutes(options, sink, (origin, proxies, format) -> { });
         server = Javalin.create(cfg -> intake.accept(cfg.routes)).start("127.0.0.1", 0);
         base = "http://127.0.0.1:" + server.port();
@@ -116,6 +128,34 @@ class StreamedPushTest {
         HttpResponse<byte[]> r = postForBytes(base + "/v1/logs", request, "Content-Type", "application/x-protobuf");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(lines.get()).isEqualTo(1); // the small record went to ingest; the big one was counted, not read
+    }
+
+    @Test
+    void whenIngestFallsBehindPushesGet503WithRetryAfter() throws Exception {
+        server.stop();
+        start(16);
+        gate = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> held = new java.util.ArrayList<>();
+        for (int i = 0; i < IntakeRoutes.INGEST_SLOTS; i++) {
+            held.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(base + "/ingest?server=server-a&proxy=public-proxy", IntakeTestSupport.utf8("a\n"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        Thread.sleep(500); // the four are in ingest, holding its slots
+        HttpResponse<String> refused = post(base + "/ingest?server=server-a&proxy=public-proxy",
+                IntakeTestSupport.utf8("b\n"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue(IntakeRoutes.RETRY_AFTER_SECONDS);
+        assertThat(refused.body()).contains("ingest is behind");
+        gate.countDown();
+        for (var f : held) {
+            assertThat(f.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(lines.get()).isEqualTo(IntakeRoutes.INGEST_SLOTS); // the refused line was not counted
     }
 
     @Test
