@@ -40,9 +40,12 @@ import java.util.function.Consumer;
  * </ul>
  *
  * Both take {@code Content-Encoding: gzip}, need {@code Authorization: Bearer <ingest.token>} when a token is
- * configured and accept only loopback callers when none is, and refuse bodies over {@code ingest.maxBodyBytes}
- * (after decompression) with 413. Naming only a server (no proxy) attributes each line among that server's proxies
- * by its network header, as for a log file several proxies share.
+ * configured and accept only loopback callers without proxy headers when none is, and refuse bodies over
+ * {@code ingest.maxBodyBytes} (after decompression) with 413. Bodies are read as streams and reach ingest in
+ * {@link PushBatches}, so a push costs about {@link PushOptions#BYTES_PER_OPEN_BODY} whatever its size; how many are
+ * read at once comes from the heap, and a batch that finds ingest behind ends its push with 503. Naming only a
+ * server (no proxy) attributes each line among that server's proxies by its network header, as for a log file
+ * several proxies share.
  */
 public final class IntakeRoutes implements Consumer<RoutesConfig> {
     public static final String SERVER_HEADER = "X-Trafficviz-Server";
