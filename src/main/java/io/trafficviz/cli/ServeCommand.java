@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.")
+        description = {"Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.",
+                "Exits with status 70 if a worker thread (tailer, live stream, discovery) dies: /health names it "
+                        + "meanwhile; run it under a supervisor that restarts it."})
 public final class ServeCommand implements Runnable {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
