@@ -83,6 +83,64 @@ public final class HeapCheck {
         }
     }
 
+    /** The share of the heap the graph may plan for: the rest is for pushes being read (see PushOptions). */
+    static final double GRAPH_SHARE = 15.0 / 16;
+    /** Below these the graph is no use; a heap that cannot hold even them gets them anyway, and the warning. */
+    static final int MIN_EDGES = 200;
+    static final int MIN_PATHS = 10;
+
+    /**
+     * The limits lowered to what {@code maxHeapBytes} can hold, so that a small heap folds the graph into "other"
+     * sooner instead of running out of memory once the network has grown: {@code maxEdges} first (down to
+     * {@value #MIN_EDGES}), then {@code maxPathsPerEdge} (down to {@value #MIN_PATHS}). Limits that fit are returned as
+     * they are.
+     */
+    public static TrafficvizConfig.Limits fitted(TrafficvizConfig.Limits limits, int servers, long maxHeapBytes) {
+        long budget = (long) (maxHeapBytes * GRAPH_SHARE);
+        if (requiredHeapBytes(limits, servers) <= budget) {
+            return limits;
+        }
+        int paths = limits.maxPathsPerEdge();
+        int edges = largestEdgesThatFit(limits, paths, servers, budget);
+        while (edges < MIN_EDGES && paths > MIN_PATHS) {
+            paths = Math.max(MIN_PATHS, paths / 2);
+            edges = largestEdgesThatFit(limits, paths, servers, budget);
+        }
+        return new TrafficvizConfig.Limits(limits.maxNodes(), Math.max(Math.min(MIN_EDGES, limits.maxEdges()), edges),
+                limits.maxUnknownPerGroup(), paths);
+    }
+
+    private static int largestEdgesThatFit(TrafficvizConfig.Limits limits, int paths, int servers, long budget) {
+        int low = 0;
+        int high = limits.maxEdges();
+        while (low < high) {
+            int mid = (int) (((long) low + high + 1) / 2);
+            TrafficvizConfig.Limits trial = new TrafficvizConfig.Limits(limits.maxNodes(), mid,
+                    limits.maxUnknownPerGroup(), paths);
+            if (requiredHeapBytes(trial, servers) <= budget) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** What to log when {@link #fitted} lowered the limits, or empty when it did not. */
+    public static Optional<String> lowered(TrafficvizConfig.Limits configured, TrafficvizConfig.Limits fitted,
+                                           int servers, long maxHeapBytes) {
+        if (configured.equals(fitted)) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format("max heap %d MiB cannot hold the graph at its limits' ceiling: limits "
+                        + "lowered to maxEdges %d (configured %d) and maxPathsPerEdge %d (configured %d), so the graph "
+                        + "folds into \"other\" sooner instead of running out of memory. For the configured limits "
+                        + "start java with -Xmx%dm (see docs/performance.md, \"Heap at the limits' ceiling\")",
+                maxHeapBytes >> 20, fitted.maxEdges(), configured.maxEdges(), fitted.maxPathsPerEdge(),
+                configured.maxPathsPerEdge(), (long) Math.ceil(suggestedXmxMib(configured, servers) / GRAPH_SHARE / 64)
+                        * 64));
+    }
+
     /** The warning to log when {@code maxHeapBytes} is below what the limits can need, or empty when it fits. */
     public static Optional<String> warning(TrafficvizConfig.Limits limits, int servers, long maxHeapBytes) {
         long required = requiredHeapBytes(limits, servers);

@@ -65,12 +65,16 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Map<String, String> formatByLog = new HashMap<>();
     private OffsetStore offsets;
     private WebServer web;
+    private Workers workers = Workers.unsupervised();
 
     private TrafficvizApp(TrafficvizConfig config, boolean onLogTime) {
         this.config = config;
-        TrafficvizConfig.Limits limits = config.limits();
-        // Every command builds its app here, so this is where a heap too small for the limits is said, once.
-        HeapCheck.warning(limits, config.servers().size(), HeapCheck.configuredMaxHeapBytes()).ifPresent(log::warn);
+        // Every command builds its app here, so this is where limits too large for the heap are lowered, and said, once.
+        long maxHeap = HeapCheck.configuredMaxHeapBytes();
+        int servers = config.servers().size();
+        TrafficvizConfig.Limits limits = HeapCheck.fitted(config.limits(), servers, maxHeap);
+        HeapCheck.lowered(config.limits(), limits, servers, maxHeap).ifPresent(log::warn);
+        HeapCheck.warning(limits, servers, maxHeap).ifPresent(log::warn);
         TrafficGraph graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
         config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
@@ -101,7 +105,8 @@ public final class TrafficvizApp implements AutoCloseable {
         for (ServerConfig server : config.servers()) {
             proxies.put(server.name(), server.proxies().stream().map(ProxyConfig::name).toList());
         }
-        return new PushOptions(config.ingestToken(), config.ingestMaxBodyBytes(), proxies);
+        return new PushOptions(config.ingestToken(), config.ingestMaxBodyBytes(), proxies,
+                PushOptions.openBodiesFor(HeapCheck.configuredMaxHeapBytes()));
     }
 
     /** Builds every stage; {@code onLogTime} makes rate windows follow the lines' timestamps (replay). */
@@ -111,8 +116,14 @@ public final class TrafficvizApp implements AutoCloseable {
 
     /** Everything, live: discovery, the web server and tailing. */
     public static TrafficvizApp start(TrafficvizConfig config) {
+        return start(config, Workers.unsupervised());
+    }
+
+    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}. */
+    public static TrafficvizApp start(TrafficvizConfig config, Workers workers) {
         config.auth().requireSafeListen(config.listenHost()); // before anything starts: a refusal costs nothing
         TrafficvizApp app = create(config, false);
+        app.workers = workers;
         try {
             app.startDiscovery();
             app.startWeb();
@@ -148,7 +159,7 @@ public final class TrafficvizApp implements AutoCloseable {
 
     public void startWeb() {
         config.auth().requireSafeListen(config.listenHost());
-        web = new WebServer(networkInfo, hub, metrics::render, this::healthy, intake,
+        web = new WebServer(networkInfo, hub, metrics::render, this::health, intake,
                 config.http(), new AuthGate(new Authenticator(config.auth())))
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
@@ -220,8 +231,8 @@ public final class TrafficvizApp implements AutoCloseable {
         return m;
     }
 
-    private boolean healthy() {
-        return tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null);
+    private Map<String, Object> health() {
+        return workers.health(tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null));
     }
 
     public Ingest ingest() {

@@ -1,6 +1,7 @@
 package io.trafficviz.cli;
 
 import io.trafficviz.app.TrafficvizApp;
+import io.trafficviz.app.Workers;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
 import picocli.CommandLine.Command;
@@ -9,7 +10,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.")
+        description = {"Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.",
+                "Exits with status 70 if a worker thread (tailer, live stream, discovery) dies: /health names it "
+                        + "meanwhile; run it under a supervisor that restarts it."})
 public final class ServeCommand implements Runnable {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML configuration file.")
     Path config;
@@ -28,7 +31,7 @@ public final class ServeCommand implements Runnable {
         if (fromBeginning) {
             cfg = cfg.withStartAtBeginning(true);
         }
-        TrafficvizApp app = TrafficvizApp.start(cfg);
+        TrafficvizApp app = TrafficvizApp.start(cfg, Workers.superviseProcess());
         System.out.println("trafficviz: serving http://" + cfg.listenHost() + ":" + app.port() + "/ (Ctrl-C to stop)");
         CliSupport.awaitShutdown(app::close);
     }

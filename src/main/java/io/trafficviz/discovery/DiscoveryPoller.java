@@ -169,6 +169,12 @@ public final class DiscoveryPoller implements AutoCloseable {
             // A bug must not end discovery for good: keep the state and try again later.
             LOG.error("proxy {}: unexpected error during discovery", proxyName, e);
             current = state;
+        } catch (Error e) {
+            // The executor would keep it in a future nobody reads: the thread's handler (the process's supervisor
+            // under serve) must hear that discovery is dead.
+            Thread self = Thread.currentThread();
+            self.getUncaughtExceptionHandler().uncaughtException(self, e);
+            throw e;
         }
         Duration delay = backoff.delayAfter(current.consecutiveFailures());
         try {
@@ -185,7 +191,8 @@ public final class DiscoveryPoller implements AutoCloseable {
         String apiError = null;
         if (api != null) {
             try {
-                return succeeded(api.fetchInventory(), DiscoveryState.Source.API, null, 0);
+                ProxyInventory inventory = api.fetchInventory();
+                return succeeded(inventory, DiscoveryState.Source.API, api.lastCut(), 0);
             } catch (DiscoveryException e) {
                 apiError = "API " + e.getMessage();
             }

@@ -48,13 +48,22 @@ public final class TraefikApiClient {
     /** Far above any real routing table; only there so a wrong URL cannot fill the heap. */
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
     /** Stops a server whose X-Next-Page never says "last page" from keeping us busy forever. */
-    private static final int MAX_PAGES = 10_000;
+    static final int MAX_PAGES = 1_000;
+    /**
+     * Entries kept per list (entry points, routers, services): four times the graph's default node cap, more than any
+     * real proxy has. An API that pages on past it (hundreds of pages, 662 k routers) is cut here, and that is said,
+     * rather than read into a heap it would fill.
+     */
+    static final int MAX_ITEMS = 20_000;
     private static final int SNIPPET_CHARS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiEndpoint endpoint;
     private final Duration requestTimeout;
     private final int pageSize;
+    /** Lists cut short during the current fetch (the poller's one thread fetches). */
+    private final List<String> cuts = new ArrayList<>();
+    private volatile String lastCut;
     private final HttpClient http;
 
     /** A client with the default 2 s connect / 5 s request timeouts and Traefik's page size. */
@@ -94,6 +103,7 @@ public final class TraefikApiClient {
      * @throws DiscoveryException when any required endpoint fails; the message names the URL and the reason
      */
     public ProxyInventory fetchInventory() throws DiscoveryException {
+        cuts.clear();
         String version = fetchVersion();
         Optional<JsonNode> overview = fetchOverviewQuietly();
         List<EntryPoint> entryPoints = fetchEntryPoints();
@@ -103,7 +113,16 @@ public final class TraefikApiClient {
             warnIfShort("routers", routers.size(), ApiDocuments.overviewTotal(o, "routers"));
             warnIfShort("services", services.size(), ApiDocuments.overviewTotal(o, "services"));
         });
+        lastCut = cuts.isEmpty() ? null : String.join("; ", cuts);
+        if (lastCut != null) {
+            LOG.warn("{}: {}", endpoint.display(), lastCut);
+        }
         return new ProxyInventory(version, routers, services, entryPoints, System.currentTimeMillis());
+    }
+
+    /** What the last {@link #fetchInventory} left unread because the API paged past a bound, or null. */
+    public String lastCut() {
+        return lastCut;
     }
 
     /** {@code GET /api/version}: the Traefik version, or null when the document has none. */
@@ -141,7 +160,12 @@ public final class TraefikApiClient {
         List<T> items = new ArrayList<>();
         Set<Integer> seenPages = new HashSet<>();
         int page = 1;
-        while (seenPages.add(page) && seenPages.size() <= MAX_PAGES) {
+        boolean cut = false;
+        while (seenPages.add(page)) {
+            if (seenPages.size() > MAX_PAGES || items.size() >= MAX_ITEMS) {
+                cut = true;
+                break;
+            }
             String pathAndQuery = path + "?page=" + page + "&per_page=" + pageSize;
             JsonResponse response = getJson(pathAndQuery);
             if (!response.body().isArray()) {
@@ -150,7 +174,11 @@ public final class TraefikApiClient {
             }
             int before = items.size();
             for (JsonNode element : response.body()) {
-                convert.apply(element).ifPresent(items::add);
+                if (items.size() < MAX_ITEMS) {
+                    convert.apply(element).ifPresent(items::add);
+                } else {
+                    cut = true;
+                }
             }
             if (items.size() - before < response.body().size()) {
                 LOG.debug("{}: skipped {} element(s) without a name", endpoint.resolve(pathAndQuery),
@@ -162,6 +190,10 @@ public final class TraefikApiClient {
                 break;
             }
             page = next;
+        }
+        if (cut) {
+            cuts.add(path + " was cut after " + items.size() + " entries (" + (seenPages.size() - 1) + " pages): the "
+                    + "API pages on past the bound of " + MAX_ITEMS + " entries or " + MAX_PAGES + " pages");
         }
         return List.copyOf(items);
     }

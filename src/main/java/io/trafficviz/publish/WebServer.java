@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -56,7 +57,8 @@ public final class WebServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics, Supplier<Boolean> healthy,
+    public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics,
+                     Supplier<Map<String, Object>> health,
                      Consumer<RoutesConfig> extraRoutes, HttpConfig http, AuthGate gate) {
         AccessGuard guard = new AccessGuard(http);
         app = Javalin.create(cfg -> {
@@ -112,8 +114,8 @@ public final class WebServer implements AutoCloseable {
             routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(
                     networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis()))));
             routes.get("/health", ctx -> {
-                boolean ok = healthy.get();
-                ctx.status(ok ? 200 : 503).json(java.util.Map.of("status", ok ? "ok" : "degraded"));
+                Map<String, Object> doc = health.get();
+                ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);
             });
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));

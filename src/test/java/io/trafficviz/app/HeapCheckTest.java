@@ -121,9 +121,27 @@ class HeapCheckTest {
         assertThat(HeapCheck.warning(new Limits(5000, 5000, 50, 50), 1, 640 * MIB - 640 * MIB / 30)).isEmpty();
     }
 
+    @Test
+    void aSmallHeapLowersTheLimitsToWhatItCanHoldAndALargeOneKeepsThem() {
+        long heap256 = 256L << 20;
+        Limits fitted = HeapCheck.fitted(Limits.DEFAULTS, 1, heap256);
+        assertThat(fitted.maxEdges()).isLessThan(Limits.DEFAULTS.maxEdges()).isGreaterThanOrEqualTo(HeapCheck.MIN_EDGES);
+        assertThat(fitted.maxNodes()).isEqualTo(Limits.DEFAULTS.maxNodes());
+        assertThat(HeapCheck.requiredHeapBytes(fitted, 1)).isLessThanOrEqualTo((long) (heap256 * HeapCheck.GRAPH_SHARE));
+        assertThat(HeapCheck.warning(fitted, 1, heap256)).isEmpty();
+        assertThat(HeapCheck.lowered(Limits.DEFAULTS, fitted, 1, heap256)).get().asString()
+                .contains("max heap 256 MiB", "maxEdges " + fitted.maxEdges() + " (configured 20000)", "-Xmx");
+        // A heap too small even for a few hundred edges gives up paths first.
+        Limits tiny = HeapCheck.fitted(Limits.DEFAULTS, 1, 80L << 20);
+        assertThat(tiny.maxPathsPerEdge()).isLessThan(Limits.DEFAULTS.maxPathsPerEdge());
+        long big = HeapCheck.requiredHeapBytes(Limits.DEFAULTS, 1) * 2;
+        assertThat(HeapCheck.fitted(Limits.DEFAULTS, 1, big)).isEqualTo(Limits.DEFAULTS);
+        assertThat(HeapCheck.lowered(Limits.DEFAULTS, Limits.DEFAULTS, 1, big)).isEmpty();
+    }
+
     /** The real command, in a JVM of its own with a small heap: one WARN line with the default limits, none with small ones. */
     @Test
-    void replayWarnsAtStartupOnlyWhenTheHeapIsTooSmallForItsLimits(@TempDir Path dir) throws Exception {
+    void replayLowersTheLimitsAtStartupOnlyWhenTheHeapIsTooSmallForThem(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("access.log"), "");
         String servers = "servers:\n  - name: s\n    proxies:\n"
                 + "      - {name: p, role: private, network: n, accessLog: access.log, format: json}\n";
@@ -134,8 +152,8 @@ class HeapCheckTest {
         String defaults = replay(dir.resolve("defaults.yml"), "-Xmx128m");
         assertThat(defaults.lines().filter(l -> l.contains("max heap")))
                 .singleElement().asString()
-                .contains("WARN", "max heap 128 MiB is below", "limits.maxEdges 20000", "limits.maxPathsPerEdge 100",
-                        "-Xmx" + HeapCheck.suggestedXmxMib(Limits.DEFAULTS, 1) + "m");
+                .contains("WARN", "max heap 128 MiB cannot hold", "limits lowered to maxEdges", "(configured 20000)",
+                        "(configured 100)", "-Xmx");
         assertThat(replay(dir.resolve("small.yml"), "-Xmx128m")).doesNotContain("max heap").contains("\"lines\":0");
     }
 

@@ -91,6 +91,34 @@ class TraefikApiClientTest {
     }
 
     @Test
+    void anApiThatPagesPastTheBoundIsCutThereAndSaysSo() throws Exception {
+        // 662 k routers over 331 pages killed discovery at -Xmx256m, silently: now the list stops at the bound.
+        com.fasterxml.jackson.databind.node.ArrayNode routers = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.arrayNode();
+        for (int i = 0; i < TraefikApiClient.MAX_ITEMS + 5_000; i++) {
+            routers.addObject().put("name", "r" + i + "@file").put("service", "s").put("rule", "Path(`/" + i + "`)");
+        }
+        traefik.document("/api/http/routers", routers);
+        TraefikApiClient client = client(traefik.url(), 2_000);
+
+        ProxyInventory inventory = client.fetchInventory();
+
+        assertThat(inventory.routers()).hasSize(TraefikApiClient.MAX_ITEMS);
+        assertThat(client.lastCut()).contains("/api/http/routers", "cut after " + TraefikApiClient.MAX_ITEMS);
+        assertThat(traefik.requests()).filteredOn(r -> r.startsWith("/api/http/routers")).hasSize(10);
+        // The poller keeps the cut inventory and says what was cut in its state (/network_info's api status).
+        try (DiscoveryPoller poller = new DiscoveryPoller("s/p", traefik.url(), null, Duration.ofMinutes(1), i -> { })) {
+            DiscoveryState state = poller.refreshNow();
+            assertThat(state.status()).isEqualTo(DiscoveryState.Status.OK);
+            assertThat(state.error()).contains("cut after " + TraefikApiClient.MAX_ITEMS);
+        }
+        // A proxy within the bound is not cut, and the note goes away.
+        traefik.document("/api/http/routers", FakeTraefikApi.fixture("http-routers.json"));
+        client.fetchInventory();
+        assertThat(client.lastCut()).isNull();
+    }
+
+    @Test
     void toleratesUnknownAndMissingFields() throws Exception {
         traefik.override("/api/http/services", new FakeTraefikApi.Canned(200, "application/json", """
                 [{"name": "x@docker", "futureField": {"a": 1}, "loadBalancer": {"servers": [{"url": 7}, {}]}},

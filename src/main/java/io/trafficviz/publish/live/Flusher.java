@@ -52,6 +52,12 @@ final class Flusher implements AutoCloseable {
                 task.run();
             } catch (RuntimeException e) {
                 log.warn(failure, e);
+            } catch (Error e) {
+                // The executor would keep it in a future nobody reads and quietly stop ticking: the thread's
+                // handler (the process's supervisor under serve) must hear that the live stream is dead.
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, e);
+                throw e;
             }
         };
     }

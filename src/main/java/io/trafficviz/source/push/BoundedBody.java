@@ -3,85 +3,92 @@ package io.trafficviz.source.push;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads a pushed request body into memory, decompressing {@code gzip} (or zlib {@code deflate}) on the way, and
- * refuses it with 413 as soon as more than {@code maxBytes} have come out of the decompressor: a small gzip bomb costs
- * at most {@code maxBytes} of memory and the time to inflate them. The compressed stream is capped the same way.
+ * A pushed request body as a stream, decompressing {@code gzip} (or zlib {@code deflate}) on the way. It is never held
+ * whole: the readers ({@link PushPayload}, {@link OtlpStream}) take it a buffer at a time. It fails with 413 as soon as
+ * more than {@code maxBytes} have come out of the decompressor (a small gzip bomb costs the time to inflate
+ * {@code maxBytes}, not their memory; the compressed stream is capped the same way), and with 408 when it arrives
+ * slower than {@value #MIN_BYTES_PER_SECOND} bytes a second once {@value #GRACE_MILLIS} ms have passed: a sender
+ * trickling a byte every few seconds must not keep a push slot from everyone else.
  */
 final class BoundedBody {
+    static final long MIN_BYTES_PER_SECOND = 1024;
+    static final long GRACE_MILLIS = 10_000;
+
     private BoundedBody() {
     }
 
-    static byte[] read(InputStream raw, String contentEncoding, long contentLength, long maxBytes)
+    /** Thrown (as an IOException, so that parsers pass it on) when the body breaks a limit: its status says which. */
+    static final class LimitException extends IOException {
+        private final transient IntakeException refusal;
+
+        LimitException(IntakeException refusal) {
+            super(refusal.getMessage());
+            this.refusal = refusal;
+        }
+
+        IntakeException refusal() {
+            return refusal;
+        }
+    }
+
+    static InputStream open(InputStream raw, String contentEncoding, long contentLength, long maxBytes)
             throws IntakeException {
+        return open(raw, contentEncoding, contentLength, maxBytes, System::currentTimeMillis);
+    }
+
+    static InputStream open(InputStream raw, String contentEncoding, long contentLength, long maxBytes,
+                            LongSupplier clock) throws IntakeException {
         String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
         if (contentLength > maxBytes) {
             throw tooLarge(maxBytes, "its Content-Length is " + contentLength);
         }
+        InputStream wire = new CappedStream(raw, maxBytes, "the compressed body alone is larger", clock);
         try {
-            InputStream in = switch (encoding) {
-                case "", "identity" -> raw;
-                case "gzip", "x-gzip" -> new GZIPInputStream(new CappedStream(raw, maxBytes), 8192);
-                case "deflate" -> new InflaterInputStream(new CappedStream(raw, maxBytes));
+            return switch (encoding) {
+                case "", "identity" -> new CappedStream(raw, maxBytes, "after decompression", clock);
+                case "gzip", "x-gzip" -> new CappedStream(new GZIPInputStream(wire, 8192), maxBytes,
+                        "after decompression", null);
+                case "deflate" -> new CappedStream(new InflaterInputStream(wire), maxBytes, "after decompression",
+                        null);
                 default -> throw new IntakeException(415, "Content-Encoding '" + contentEncoding
                         + "' is not supported; send the body uncompressed or with gzip");
             };
-            return readCapped(in, maxBytes);
+        } catch (LimitException e) {
+            throw e.refusal();
         } catch (ZipException | EOFException e) {
-            throw new IntakeException(400, "the body is not valid " + encoding + " data (" + e.getMessage() + ")");
-        } catch (CappedStream.Exceeded e) {
-            throw tooLarge(maxBytes, "the compressed body alone is larger");
+            throw notEncoded(encoding, e);
         } catch (IOException e) {
             throw new IntakeException(400, "could not read the request body: " + e.getMessage());
         }
     }
 
-    private static byte[] readCapped(InputStream in, long maxBytes) throws IOException, IntakeException {
-        byte[] buf = new byte[(int) Math.min(maxBytes + 1, 64 * 1024)];
-        int size = 0;
-        while (true) {
-            if (size == buf.length) {
-                if (size > maxBytes) {
-                    throw tooLarge(maxBytes, "after decompression");
-                }
-                buf = Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, maxBytes + 1));
-            }
-            int n = in.read(buf, size, buf.length - size);
-            if (n < 0) {
-                return size == buf.length ? buf : Arrays.copyOf(buf, size);
-            }
-            size += n;
+    /** What a failed read of a body means for its sender. */
+    static IntakeException refusal(IOException e, String contentEncoding) {
+        if (e instanceof LimitException limit) {
+            return limit.refusal();
         }
+        if (e.getCause() instanceof LimitException limit) {
+            return limit.refusal();
+        }
+        if (e instanceof ZipException || e instanceof EOFException) {
+            String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+            return notEncoded(encoding, e);
+        }
+        return new IntakeException(400, "could not read the request body: " + e.getMessage());
     }
 
-    /** The body as UTF-8 text; anything else (protobuf, msgpack, random bytes) is refused with a hint. */
-    static String utf8Text(byte[] body) throws IntakeException {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw notText();
-        }
-        if (text.indexOf('\0') >= 0) {
-            throw notText();
-        }
-        return text;
+    private static IntakeException notEncoded(String encoding, IOException e) {
+        return new IntakeException(400, "the body is not valid " + encoding + " data (" + e.getMessage() + ")");
     }
 
-    private static IntakeException notText() {
+    static IntakeException notText() {
         return new IntakeException(400, "the body is not UTF-8 text: send Traefik access-log lines (JSON or CLF), "
                 + "one per line, or JSON events (Fluent Bit: Format json_lines, not its default msgpack; "
                 + "OTLP protobuf goes to /v1/logs)");
@@ -92,15 +99,21 @@ final class BoundedBody {
                 + detail + "): send smaller batches");
     }
 
-    /** Fails once more than {@code max} bytes were read from the wire. */
+    /** Fails once more than {@code max} bytes were read, or (with a clock) when they come too slowly. */
     private static final class CappedStream extends InputStream {
         private final InputStream in;
         private final long max;
+        private final String detail;
+        private final LongSupplier clock;
+        private final long startMillis;
         private long read;
 
-        CappedStream(InputStream in, long max) {
+        CappedStream(InputStream in, long max, String detail, LongSupplier clock) {
             this.in = in;
             this.max = max;
+            this.detail = detail;
+            this.clock = clock;
+            this.startMillis = clock == null ? 0 : clock.getAsLong();
         }
 
         @Override
@@ -116,16 +129,23 @@ final class BoundedBody {
             if (n > 0) {
                 read += n;
                 if (read > max) {
-                    throw new Exceeded();
+                    throw new LimitException(tooLarge(max, detail));
+                }
+            }
+            if (clock != null && n >= 0) {
+                long elapsed = clock.getAsLong() - startMillis;
+                if (elapsed > GRACE_MILLIS && read * 1000 / elapsed < MIN_BYTES_PER_SECOND) {
+                    throw new LimitException(new IntakeException(408, "the body arrived at " + read * 1000 / elapsed
+                            + " bytes/s, slower than " + MIN_BYTES_PER_SECOND + " bytes/s: a push must not hold a slot "
+                            + "others need"));
                 }
             }
             return n;
         }
 
-        static final class Exceeded extends IOException {
-            Exceeded() {
-                super("body larger than the limit");
-            }
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

@@ -2,13 +2,13 @@ package io.trafficviz.source.push;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.trafficviz.source.LineBatch;
 import io.trafficviz.source.LineSink;
 import io.trafficviz.source.SourceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -40,17 +40,29 @@ import java.util.function.Consumer;
  * </ul>
  *
  * Both take {@code Content-Encoding: gzip}, need {@code Authorization: Bearer <ingest.token>} when a token is
- * configured and accept only loopback callers when none is, and refuse bodies over {@code ingest.maxBodyBytes}
- * (after decompression) with 413. Naming only a server (no proxy) attributes each line among that server's proxies
- * by its network header, as for a log file several proxies share.
+ * configured and accept only loopback callers without proxy headers when none is, and refuse bodies over
+ * {@code ingest.maxBodyBytes} (after decompression) with 413. Bodies are read as streams and reach ingest in
+ * {@link PushBatches}, so a push costs about {@link PushOptions#BYTES_PER_OPEN_BODY} whatever its size; how many are
+ * read at once comes from the heap, and a batch that finds ingest behind ends its push with 503. Naming only a
+ * server (no proxy) attributes each line among that server's proxies by its network header, as for a log file
+ * several proxies share.
  */
 public final class IntakeRoutes implements Consumer<RoutesConfig> {
     public static final String SERVER_HEADER = "X-Trafficviz-Server";
     public static final String PROXY_HEADER = "X-Trafficviz-Proxy";
     public static final String SERVER_ATTRIBUTE = "trafficviz.server";
     public static final String PROXY_ATTRIBUTE = "trafficviz.proxy";
-    /** Bodies held in memory at once; with 10 MiB bodies that bounds intake memory to a few tens of MiB. */
-    static final int MAX_CONCURRENT_BODIES = 4;
+    /** Pushes handing a batch to ingest at once; the tailers take ingest's lock too. */
+    static final int INGEST_SLOTS = 4;
+    /** How long a batch waits for an ingest slot before the push is refused with 503: ingest is behind. */
+    static final long INGEST_WAIT_MILLIS = 5_000;
+    /** How long a push waits for a slot to be read in before it is refused with 503. */
+    static final long OPEN_WAIT_MILLIS = 1_000;
+    static final String RETRY_AFTER_SECONDS = "2";
+    /** Headers (lower case) that reverse proxies add, besides any X-Forwarded-* and X-Original-*. */
+    private static final java.util.Set<String> PROXY_HEADERS = java.util.Set.of("forwarded", "x-real-ip", "via",
+            "x-client-ip", "true-client-ip", "cf-connecting-ip", "x-cluster-client-ip", "client-ip", "fastly-client-ip",
+            "x-proxyuser-ip");
     private static final Logger log = LoggerFactory.getLogger(IntakeRoutes.class);
     private static final String PROTOBUF = "application/x-protobuf";
 
@@ -59,7 +71,8 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
     private final SourceRegistry registry;
     private final byte[] tokenDigest;
     private final long maxBodyBytes;
-    private final Semaphore bodies = new Semaphore(MAX_CONCURRENT_BODIES, true);
+    private final Semaphore openBodies;
+    private final Semaphore ingestSlots = new Semaphore(INGEST_SLOTS, true);
     private final Map<String, PushSource> sources = new ConcurrentHashMap<>();
     /** When a refusal was last logged, by sender and status: a misconfigured shipper retries often. */
     private final Map<String, Long> lastWarning = new ConcurrentHashMap<>();
@@ -80,6 +93,7 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
         this.registry = registry;
         this.tokenDigest = options.token() == null ? null : sha256(options.token());
         this.maxBodyBytes = options.maxBodyBytes();
+        this.openBodies = new Semaphore(options.maxOpenBodies(), true);
     }
 
     @Override
@@ -113,18 +127,38 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
                 throw new IntakeException(400, "Content-Type " + type + " is not text: /ingest takes access-log "
                         + "lines or JSON events (Fluent Bit: Format json_lines); OTLP protobuf goes to /v1/logs");
             }
-            acquire();
+            acquireOpenBody();
+            PushBatches batches = new PushBatches(sink, ingestSlots, INGEST_WAIT_MILLIS);
             try {
-                byte[] body = readBody(ctx);
-                List<String> lines = PushPayload.lines(BoundedBody.utf8Text(body));
-                int rejected = lines.isEmpty() ? 0 : sink.accept(LineBatch.of(target.origin(), lines));
-                noteRequest(ctx, target.origin(), lines.size());
+                batches.origin(target.origin());
+                InputStream body = openBody(ctx);
+                try {
+                    PushPayload.read(body, new PushPayload.Lines() {
+                        @Override
+                        public void bytes(byte[] buf, int from, int length) throws IntakeException {
+                            batches.add(buf, from, length);
+                        }
+
+                        @Override
+                        public void text(String line) throws IntakeException {
+                            batches.add(line);
+                        }
+                    });
+                } catch (IntakeException e) {
+                    throw e.status() == 400 ? drained(body, e) : e;
+                }
+                batches.flush();
                 Map<String, Object> result = new LinkedHashMap<>();
-                result.put("accepted", lines.size() - rejected);
-                result.put("rejected", rejected);
+                result.put("accepted", batches.accepted());
+                result.put("rejected", batches.rejected());
                 ctx.status(200).json(result);
+            } catch (IOException e) {
+                throw partly(BoundedBody.refusal(e, ctx.header("Content-Encoding")), batches);
+            } catch (IntakeException e) {
+                throw partly(e, batches);
             } finally {
-                bodies.release();
+                noteRequests(ctx, batches);
+                openBodies.release();
             }
         } catch (IntakeException e) {
             warn(ctx, "/ingest", e);
@@ -132,10 +166,34 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"trafficviz\"");
             }
             if (e.status() == 503) {
-                ctx.header("Retry-After", "1");
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
             }
             ctx.status(e.status()).json(Map.of("error", e.getMessage()));
         }
+    }
+
+    /**
+     * A body found malformed is read on to its end (without keeping it), so that one over the size limit is refused
+     * for that, as before bodies were streamed: the sender must send smaller batches, not different ones.
+     */
+    private static IntakeException drained(InputStream body, IntakeException malformed) {
+        try {
+            body.skip(Long.MAX_VALUE);
+            while (body.read() >= 0) {
+                body.skip(Long.MAX_VALUE);
+            }
+        } catch (BoundedBody.LimitException e) {
+            return e.refusal().status() == 413 ? e.refusal() : malformed;
+        } catch (IOException e) {
+            return malformed;
+        }
+        return malformed;
+    }
+
+    /** A refusal that came after some of the body's lines were counted says so: a retry counts them again. */
+    private static IntakeException partly(IntakeException e, PushBatches batches) {
+        String counted = batches.countedSoFar();
+        return counted.isEmpty() ? e : new IntakeException(e.status(), e.getMessage() + counted);
     }
 
     // ---- POST /v1/logs (OTLP/HTTP)
@@ -149,40 +207,92 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
                 throw new IntakeException(415, "Content-Type must be application/x-protobuf or application/json "
                         + "(OTLP/HTTP), was '" + (type.isEmpty() ? "none" : type) + "'");
             }
-            acquire();
+            acquireOpenBody();
+            PushBatches batches = new PushBatches(sink, ingestSlots, INGEST_WAIT_MILLIS);
             try {
-                byte[] body = readBody(ctx);
-                List<OtlpLogs.Resource> resources;
+                OtlpStream.Records records = new OtlpRecords(ctx, batches);
+                InputStream body = openBody(ctx);
                 try {
-                    resources = json ? OtlpLogs.fromJson(body) : OtlpLogs.fromProtobuf(body);
+                    if (json) {
+                        OtlpStream.json(body, records, PushPayload.MAX_LINE_BYTES);
+                    } else {
+                        OtlpStream.protobuf(body, records, PushPayload.MAX_LINE_BYTES);
+                    }
                 } catch (OtlpLogs.DecodeException e) {
-                    throw new IntakeException(400, e.getMessage());
+                    throw drained(body, new IntakeException(400, e.getMessage()));
                 }
-                // Every resource must name a known proxy before anything is ingested, as /ingest checks first too.
-                List<Target> targets = new ArrayList<>(resources.size());
-                for (OtlpLogs.Resource resource : resources) {
-                    targets.add(otlpTarget(ctx, resource.attributes()));
-                }
-                long rejected = 0;
-                long total = 0;
-                for (int i = 0; i < resources.size(); i++) {
-                    List<String> lines = new ArrayList<>(resources.get(i).records().size());
-                    for (OtlpLogs.LogRecord record : resources.get(i).records()) {
-                        lines.add(TraefikOtlpRecord.line(record));
-                    }
-                    if (!lines.isEmpty()) {
-                        rejected += sink.accept(LineBatch.of(targets.get(i).origin(), lines));
-                    }
-                    total += lines.size();
-                    noteRequest(ctx, targets.get(i).origin(), lines.size());
-                }
-                otlpSuccess(ctx, json, rejected, total);
+                batches.flush();
+                otlpSuccess(ctx, json, batches.rejected(), batches.accepted() + batches.rejected());
+            } catch (IOException e) {
+                throw partly(BoundedBody.refusal(e, ctx.header("Content-Encoding")), batches);
+            } catch (IntakeException e) {
+                throw partly(e, batches);
             } finally {
-                bodies.release();
+                noteRequests(ctx, batches);
+                openBodies.release();
             }
         } catch (IntakeException e) {
             warn(ctx, "/v1/logs", e);
             otlpError(ctx, json, e);
+        }
+    }
+
+    /**
+     * Hands each record to the batches under the proxy its resource names. A resource comes before its records on
+     * the wire (every OTLP encoder writes fields in order); records without one go by the request's parameters.
+     */
+    private final class OtlpRecords implements OtlpStream.Records {
+        private final Context ctx;
+        private final PushBatches batches;
+        private Target target;
+        private boolean byParameters;
+
+        OtlpRecords(Context ctx, PushBatches batches) {
+            this.ctx = ctx;
+            this.batches = batches;
+        }
+
+        @Override
+        public void startResourceLogs() {
+            target = null;
+            byParameters = false;
+        }
+
+        @Override
+        public void resource(Map<String, Object> attributes) throws IntakeException {
+            Target named = otlpTarget(ctx, attributes);
+            if (target != null && byParameters && !named.origin().equals(target.origin())) {
+                throw new IntakeException(400, "a resource came after log records of its own that were attributed "
+                        + "without it: send the resource first");
+            }
+            target = named;
+            byParameters = false;
+            batches.origin(named.origin());
+        }
+
+        @Override
+        public void record(OtlpLogs.LogRecord record) throws IntakeException {
+            ensureTarget();
+            batches.add(TraefikOtlpRecord.line(record));
+        }
+
+        @Override
+        public void oversized() throws IntakeException {
+            ensureTarget();
+            batches.reject();
+        }
+
+        private void ensureTarget() throws IntakeException {
+            if (target == null) {
+                target = otlpTarget(ctx, Map.of());
+                byParameters = true;
+                batches.origin(target.origin());
+            }
+        }
+
+        @Override
+        public void endResourceLogs() {
+            // the next resource may go to the same proxy: its lines join the same batch
         }
     }
 
@@ -281,9 +391,15 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
             throw new IntakeException(403, "pushes from web pages (requests with an Origin header) are refused");
         }
         if (tokenDigest == null) {
-            // Behind a reverse proxy on this machine every caller looks local: then a token is needed.
-            boolean forwarded = ctx.header("X-Forwarded-For") != null || ctx.header("Forwarded") != null;
-            if (forwarded || !isLoopback(ctx.req().getRemoteAddr())) {
+            // Behind a reverse proxy on this machine every caller looks local: then a token is needed. Any header a
+            // proxy adds says so (nginx adds X-Real-IP or X-Forwarded-Host alone in common setups).
+            String proxyHeader = proxyHeader(ctx);
+            if (proxyHeader != null) {
+                throw new IntakeException(403, "no ingest.token is configured, so pushed logs are accepted only from "
+                        + "this machine (loopback) directly; this request came through a proxy (it has "
+                        + proxyHeader + "): set ingest.token and send 'Authorization: Bearer <token>'");
+            }
+            if (!isLoopback(ctx.req().getRemoteAddr())) {
                 throw new IntakeException(403, "no ingest.token is configured, so pushed logs are accepted only from "
                         + "this machine (loopback); set ingest.token and send 'Authorization: Bearer <token>' to "
                         + "accept other servers");
@@ -318,9 +434,27 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
         }
     }
 
-    private void acquire() throws IntakeException {
+    /** The first header that a proxy adds, when the request has one. */
+    static String proxyHeader(Context ctx) {
+        java.util.Enumeration<String> names = ctx.req().getHeaderNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (PROXY_HEADERS.contains(lower) || lower.startsWith("x-forwarded-") || lower.startsWith("x-original-")) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A slot to read a body in. Slots are few (bounded by the heap) but freed fast: a body is read in bounded
+     * batches, one that trickles is cut off (408, see {@link BoundedBody}), so waiting for one is short; none free
+     * means that many pushes are being read right now, and the sender retries.
+     */
+    private void acquireOpenBody() throws IntakeException {
         try {
-            if (!bodies.tryAcquire(10, TimeUnit.SECONDS)) {
+            if (!openBodies.tryAcquire(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 throw new IntakeException(503, "too many pushes at once; retry shortly");
             }
         } catch (InterruptedException e) {
@@ -329,16 +463,20 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
         }
     }
 
-    private byte[] readBody(Context ctx) throws IntakeException {
+    private InputStream openBody(Context ctx) throws IntakeException {
         try {
-            return BoundedBody.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
+            return BoundedBody.open(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
                     ctx.req().getContentLengthLong(), maxBodyBytes);
         } catch (IOException e) {
             throw new IntakeException(400, "could not read the request body: " + e.getMessage());
         }
     }
 
-    private void noteRequest(Context ctx, String origin, int lines) {
+    private void noteRequests(Context ctx, PushBatches batches) {
+        batches.linesByOrigin().forEach((origin, lines) -> noteRequest(ctx, origin, lines));
+    }
+
+    private void noteRequest(Context ctx, String origin, long lines) {
         PushSource s = sources.computeIfAbsent(origin, o -> {
             log.info("first push to {}: {} lines from {}", o, lines, ctx.req().getRemoteAddr());
             return new PushSource();
@@ -422,7 +560,7 @@ public final class IntakeRoutes implements Consumer<RoutesConfig> {
             ctx.header("WWW-Authenticate", "Bearer realm=\"trafficviz\"");
         }
         if (e.status() == 503) {
-            ctx.header("Retry-After", "1");
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         if (json) {
             ctx.status(e.status()).json(Map.of("code", code, "message", e.getMessage()));

@@ -1,9 +1,6 @@
 package io.trafficviz.source.push;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.source.push.ProtoReader.ProtoException;
 
 import java.util.ArrayList;
@@ -24,8 +21,6 @@ import java.util.Map;
 final class OtlpLogs {
     /** Nested arrays and key-value lists deeper than this are refused rather than recursed into. */
     private static final int MAX_DEPTH = 32;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     record Resource(Map<String, Object> attributes, List<LogRecord> records) {
     }
@@ -45,63 +40,64 @@ final class OtlpLogs {
     // ---- protobuf (opentelemetry/proto/collector/logs/v1/logs_service.proto and logs/v1/logs.proto)
 
     static List<Resource> fromProtobuf(byte[] body) throws DecodeException {
+        Collected out = new Collected();
         try {
-            List<Resource> out = new ArrayList<>();
-            ProtoReader request = new ProtoReader(body);
-            while (request.hasMore()) {
-                int tag = request.readTag();
-                if (ProtoReader.field(tag) == 1) { // repeated ResourceLogs resource_logs = 1
-                    ProtoReader.expect(tag, ProtoReader.LEN);
-                    out.add(resourceLogs(request.readMessage()));
-                } else {
-                    request.skip(tag);
-                }
-            }
-            return out;
-        } catch (ProtoException e) {
-            throw new DecodeException("not a valid OTLP ExportLogsServiceRequest (protobuf): " + e.getMessage());
+            OtlpStream.protobuf(new java.io.ByteArrayInputStream(body), out, Integer.MAX_VALUE);
+        } catch (IntakeException | java.io.IOException e) {
+            throw new DecodeException(e.getMessage()); // a byte array neither fails to read nor refuses
+        }
+        return out.resources;
+    }
+
+    /** The whole request at once, for tests and fuzzing: what the streaming readers hand on, collected. */
+    private static final class Collected implements OtlpStream.Records {
+        final List<Resource> resources = new ArrayList<>();
+        private Map<String, Object> attributes;
+        private List<LogRecord> records;
+
+        @Override
+        public void startResourceLogs() {
+            attributes = new LinkedHashMap<>();
+            records = new ArrayList<>();
+        }
+
+        @Override
+        public void resource(Map<String, Object> resourceAttributes) {
+            attributes.putAll(resourceAttributes);
+        }
+
+        @Override
+        public void record(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void oversized() {
+            // not with an unlimited record size
+        }
+
+        @Override
+        public void endResourceLogs() {
+            resources.add(new Resource(attributes, records));
         }
     }
 
-    private static Resource resourceLogs(ProtoReader in) throws ProtoException {
+    /** Resource { repeated KeyValue attributes = 1; } */
+    static Map<String, Object> resourceAttributes(ProtoReader resource) throws ProtoException {
         Map<String, Object> attributes = new LinkedHashMap<>();
-        List<LogRecord> records = new ArrayList<>();
-        while (in.hasMore()) {
-            int tag = in.readTag();
-            switch (ProtoReader.field(tag)) {
-                case 1 -> { // Resource resource = 1 { repeated KeyValue attributes = 1; }
-                    ProtoReader.expect(tag, ProtoReader.LEN);
-                    ProtoReader resource = in.readMessage();
-                    while (resource.hasMore()) {
-                        int rtag = resource.readTag();
-                        if (ProtoReader.field(rtag) == 1) {
-                            ProtoReader.expect(rtag, ProtoReader.LEN);
-                            keyValue(resource.readMessage(), attributes, 0);
-                        } else {
-                            resource.skip(rtag);
-                        }
-                    }
-                }
-                case 2 -> { // repeated ScopeLogs scope_logs = 2 { repeated LogRecord log_records = 2; }
-                    ProtoReader.expect(tag, ProtoReader.LEN);
-                    ProtoReader scope = in.readMessage();
-                    while (scope.hasMore()) {
-                        int stag = scope.readTag();
-                        if (ProtoReader.field(stag) == 2) {
-                            ProtoReader.expect(stag, ProtoReader.LEN);
-                            records.add(logRecord(scope.readMessage()));
-                        } else {
-                            scope.skip(stag);
-                        }
-                    }
-                }
-                default -> in.skip(tag);
+        while (resource.hasMore()) {
+            int rtag = resource.readTag();
+            if (ProtoReader.field(rtag) == 1) {
+                ProtoReader.expect(rtag, ProtoReader.LEN);
+                keyValue(resource.readMessage(), attributes, 0);
+            } else {
+                resource.skip(rtag);
             }
         }
-        return new Resource(attributes, records);
+        return attributes;
     }
 
-    private static LogRecord logRecord(ProtoReader in) throws ProtoException {
+    static LogRecord logRecord(ProtoReader in) throws ProtoException {
         Object body = null;
         Map<String, Object> attributes = new LinkedHashMap<>();
         while (in.hasMore()) {
@@ -212,33 +208,28 @@ final class OtlpLogs {
     // ---- OTLP/JSON (lowerCamelCase field names; the proto names are accepted too, as protobuf's JSON mapping does)
 
     static List<Resource> fromJson(byte[] body) throws DecodeException {
-        JsonNode root;
+        Collected out = new Collected();
         try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException("not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new DecodeException("not valid JSON: " + e.getMessage());
+            OtlpStream.json(new java.io.ByteArrayInputStream(body), out, Integer.MAX_VALUE);
+        } catch (IntakeException | java.io.IOException e) {
+            throw new DecodeException(e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw new DecodeException("an OTLP/JSON ExportLogsServiceRequest must be a JSON object with resourceLogs");
-        }
-        List<Resource> out = new ArrayList<>();
-        for (JsonNode rl : array(root, "resourceLogs", "resource_logs")) {
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            keyValues(field(rl, "resource", "resource"), attributes, 0);
-            List<LogRecord> records = new ArrayList<>();
-            for (JsonNode sl : array(rl, "scopeLogs", "scope_logs")) {
-                for (JsonNode lr : array(sl, "logRecords", "log_records")) {
-                    Map<String, Object> recordAttributes = new LinkedHashMap<>();
-                    keyValues(lr, recordAttributes, 0);
-                    JsonNode body1 = lr.get("body");
-                    records.add(new LogRecord(body1 == null ? null : jsonAnyValue(body1, 0), recordAttributes));
-                }
-            }
-            out.add(new Resource(attributes, records));
-        }
-        return out;
+        return out.resources;
+    }
+
+    /** A resource's attributes, from its OTLP/JSON {@code resource} object. */
+    static Map<String, Object> jsonResourceAttributes(JsonNode resource) throws DecodeException {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        keyValues(resource, attributes, 0);
+        return attributes;
+    }
+
+    /** One OTLP/JSON log record. */
+    static LogRecord jsonLogRecord(JsonNode lr) throws DecodeException {
+        Map<String, Object> recordAttributes = new LinkedHashMap<>();
+        keyValues(lr, recordAttributes, 0);
+        JsonNode body = lr.get("body");
+        return new LogRecord(body == null ? null : jsonAnyValue(body, 0), recordAttributes);
     }
 
     /** The {@code attributes} list of {@code owner} into {@code into}. */

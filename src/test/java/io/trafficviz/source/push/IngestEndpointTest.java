@@ -344,6 +344,13 @@ class IngestEndpointTest {
             // Through a reverse proxy on this machine, or from a web page, loopback proves nothing.
             String local = "http://127.0.0.1:" + open.port() + query;
             assertThat(post(local, body, "X-Forwarded-For", "203.0.113.9").statusCode()).isEqualTo(403);
+            // nginx's common setups add only X-Real-IP, or X-Forwarded-Host: any proxy header is a proxy.
+            for (String header : List.of("X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded", "Via",
+                    "True-Client-IP", "X-Original-Forwarded-For")) {
+                HttpResponse<String> proxied = post(local, body, header, "203.0.113.9");
+                assertThat(proxied.statusCode()).as(header).isEqualTo(403);
+                assertThat(proxied.body()).containsIgnoringCase(header);
+            }
             HttpResponse<String> page = post(local, body, "Origin", "http://evil.example", "Content-Type", "text/plain");
             assertThat(page.statusCode()).isEqualTo(403);
             assertThat(page.body()).contains("Origin");
