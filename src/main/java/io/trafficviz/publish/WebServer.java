@@ -43,10 +43,11 @@ public final class WebServer implements AutoCloseable {
     static final long IDLE_TIMEOUT_MILLIS = 30_000;
     /**
      * A request body slower than this is cut off with 408, checked from its first second on: a push trickling a byte
-     * every few seconds would otherwise hold one of the few body slots (IntakeRoutes) for as long as it likes. Any
-     * log shipper on a working link is far faster; a 10 MiB body at this rate takes under three minutes.
+     * every few seconds would otherwise hold one of the few body slots (IntakeRoutes) for as long as it likes. Low,
+     * because the rate is measured over the request's whole life, so it also falls while trafficviz itself holds a
+     * push back (a batch may wait up to 5 s for ingest): at 64 KiB/s, pushes met such a wait with 408 (HostilePushIT).
      */
-    static final long MIN_REQUEST_BYTES_PER_SECOND = 64 * 1024;
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
 
     /**
      * The kernel's send buffer per connection (Linux doubles it for its bookkeeping). Left to autotuning, it grew to
