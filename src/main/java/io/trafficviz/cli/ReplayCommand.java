@@ -53,11 +53,17 @@ public final class ReplayCommand implements Runnable {
     public void run() {
         double factor = parseSpeed();
         TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
+        CliSupport.checkAgainstMachine(cfg, listen, !noWeb, false);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         app.startDiscovery();
         awaitFirstDiscovery(app);
         if (!noWeb) {
-            app.startWeb();
+            try {
+                app.startWeb();
+            } catch (RuntimeException e) {
+                app.close();
+                throw ListenCheck.explainStartFailure(e, cfg.listenHost(), cfg.listenPort(), CliSupport.listenKey(listen));
+            }
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
         }
         Replayer.Result result = new Replayer(app.ingest(), app.logFiles(), factor).run();
