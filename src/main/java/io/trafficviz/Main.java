@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "trafficviz", mixinStandardHelpOptions = true, version = "trafficviz 0.1.0",
         description = "Watches Traefik proxies and draws, live in the browser, every request that crosses them.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (or --help, --version)", "1:failed while running",
+            "2:bad command line or configuration (one line on stderr names the key)"},
         subcommands = {ServeCommand.class, ReplayCommand.class})
 public final class Main implements Callable<Integer> {
     /** A bad command line or a bad configuration; 1 stays for failures of the running service. */

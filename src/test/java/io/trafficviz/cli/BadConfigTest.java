@@ -27,6 +27,7 @@ import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Every bad configuration exits 2 with one line naming the key and the problem, through the real command line
@@ -49,6 +50,13 @@ class BadConfigTest {
     private static ServerSocket busy;
 
     record Case(String name, String expected, Function<Path, String[]> args) {
+        Case withSetup(java.util.function.Consumer<Path> setup) {
+            return new Case(name, expected, d -> {
+                setup.accept(d);
+                return args.apply(d);
+            });
+        }
+
         @Override
         public String toString() {
             return name;
@@ -173,6 +181,10 @@ class BadConfigTest {
                 d -> new String[] {"serve", "-c", d.resolve("logs.d").toString()}));
         cases.add(new Case("config file not UTF-8", "config file DIR/binary.yml is not UTF-8 text",
                 d -> new String[] {"serve", "-c", d.resolve("binary.yml").toString()}));
+        cases.add(new Case("config file unreadable", "cannot read config file DIR/secret.yml: permission denied",
+                d -> new String[] {"serve", "-c", unreadable(d, "secret.yml", GOOD)}));
+        cases.add(yaml("accessLog unreadable", "servers[0].proxies[0].accessLog: cannot read DIR/secret.log: permission denied",
+                replace("LOG", "DIR/secret.log")).withSetup(d -> unreadable(d, "secret.log", "")));
         // the command line's own listen, and replay
         cases.add(new Case("--listen port 70000", "--listen: expected HOST:PORT",
                 d -> new String[] {"serve", "-c", write(d, "ok", GOOD), "--listen", "127.0.0.1:70000"}));
@@ -215,6 +227,7 @@ class BadConfigTest {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.out()).as(run.toString()).contains("Usage: trafficviz");
         }
+        assertThat(run("--help").out()).contains("Exit codes:", "2   bad command line or configuration");
     }
 
     record Run(int exitCode, String out, String err, String logged) {
@@ -262,6 +275,19 @@ class BadConfigTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A file this process cannot read; skips the case where permissions do not bind (root). */
+    private static String unreadable(Path d, String name, String text) {
+        Path file = d.resolve(name);
+        try {
+            Files.writeString(file, fill(text));
+            Files.setPosixFilePermissions(file, java.util.Set.of());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assumeFalse(Files.isReadable(file), "permissions do not stop this user (root) from reading");
+        return file.toString();
     }
 
     private static String replace(String what, String with) {
