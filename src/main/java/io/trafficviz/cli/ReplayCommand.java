@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.ConfigPaths;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.source.replay.Replayer;
 import io.trafficviz.telemetry.IngestTotals;
@@ -54,6 +55,7 @@ public final class ReplayCommand implements Runnable {
         double factor = parseSpeed();
         TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
         CliSupport.checkAgainstMachine(cfg, listen, !noWeb, false);
+        ConfigPaths.checkReplayable(cfg);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         app.startDiscovery();
         awaitFirstDiscovery(app);

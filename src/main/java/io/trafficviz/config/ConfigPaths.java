@@ -34,6 +34,30 @@ public final class ConfigPaths {
         }
     }
 
+    /** For a replay: every {@code accessLog} must be there now, as a file that can be read from its beginning. */
+    public static void checkReplayable(TrafficvizConfig config) {
+        boolean any = false;
+        for (int i = 0; i < config.servers().size(); i++) {
+            ServerConfig server = config.servers().get(i);
+            for (int j = 0; j < server.proxies().size(); j++) {
+                ProxyConfig proxy = server.proxies().get(j);
+                if (proxy.accessLog() == null) {
+                    continue;
+                }
+                any = true;
+                Path file = Path.of(proxy.accessLog());
+                String key = "servers[" + i + "].proxies[" + j + "].accessLog";
+                checkAccessLog(file, key);
+                if (!Files.exists(file)) {
+                    throw new ConfigException(key, file + " does not exist; a replay reads files that are already there");
+                }
+            }
+        }
+        if (!any) {
+            throw new ConfigException("servers", "no proxy has an accessLog, so there is nothing to replay");
+        }
+    }
+
     /** Creates {@code stateDir} if it is missing and checks that offsets can be written there. */
     public static void prepareStateDir(Path stateDir) {
         if (stateDir == null) {

@@ -194,6 +194,10 @@ class BadConfigTest {
                 d -> new String[] {"replay", "-c", write(d, "busy-replay", GOOD.replace("127.0.0.1:0", "127.0.0.1:BUSY"))}));
         cases.add(new Case("replay: accessLog a directory", "servers[0].proxies[0].accessLog: DIR/logs.d is a directory",
                 d -> new String[] {"replay", "--no-web", "-c", write(d, "dir-replay", GOOD.replace("LOG", "DIR/logs.d"))}));
+        cases.add(new Case("replay: accessLog missing", "servers[0].proxies[0].accessLog: DIR/missing.log does not exist",
+                d -> new String[] {"replay", "--no-web", "-c", write(d, "missing-replay", GOOD.replace("LOG", "DIR/missing.log"))}));
+        cases.add(new Case("replay: no accessLog at all", "servers: no proxy has an accessLog",
+                d -> new String[] {"replay", "--no-web", "-c", write(d, "nothing-replay", "servers: [{name: s, proxies: [{name: p}]}]")}));
         return cases;
     }
 
