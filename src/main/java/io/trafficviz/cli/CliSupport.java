@@ -1,6 +1,7 @@
 package io.trafficviz.cli;
 
 import io.trafficviz.config.ConfigException;
+import io.trafficviz.config.ConfigPaths;
 import io.trafficviz.config.TrafficvizConfig;
 
 import java.util.concurrent.CountDownLatch;
@@ -14,10 +15,34 @@ public final class CliSupport {
             return cfg;
         }
         int colon = listen.lastIndexOf(':');
+        int port;
         try {
-            return cfg.withListen(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+            port = Integer.parseInt(listen.substring(colon + 1));
         } catch (RuntimeException e) {
-            throw new ConfigException("--listen", "expected HOST:PORT (was '" + listen + "')");
+            port = -1;
+        }
+        if (colon <= 0 || port < 0 || port > 65535) {
+            throw new ConfigException("--listen", "expected HOST:PORT with a port from 0 to 65535 (was '" + listen + "')");
+        }
+        return cfg.withListen(listen.substring(0, colon), port);
+    }
+
+    /** The key a listen problem is reported under: the option when it overrides the file. */
+    static String listenKey(String listenOption) {
+        return listenOption == null ? "listen" : "--listen";
+    }
+
+    /**
+     * Everything about the configuration that only the machine can answer, checked before any thread starts, so that
+     * it fails as a bad configuration (exit 2, the key named) rather than from deep inside a starting server.
+     */
+    static void checkAgainstMachine(TrafficvizConfig cfg, String listenOption, boolean web, boolean tailing) {
+        ConfigPaths.checkSources(cfg);
+        if (tailing) {
+            ConfigPaths.prepareStateDir(cfg.stateDir());
+        }
+        if (web) {
+            ListenCheck.check(cfg.listenHost(), cfg.listenPort(), listenKey(listenOption));
         }
     }
 

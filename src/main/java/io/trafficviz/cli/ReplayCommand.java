@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.config.ConfigPaths;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.source.replay.Replayer;
 import io.trafficviz.telemetry.IngestTotals;
@@ -53,11 +54,18 @@ public final class ReplayCommand implements Runnable {
     public void run() {
         double factor = parseSpeed();
         TrafficvizConfig cfg = CliSupport.withListen(ConfigLoader.load(config), listen);
+        CliSupport.checkAgainstMachine(cfg, listen, !noWeb, false);
+        ConfigPaths.checkReplayable(cfg);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         app.startDiscovery();
         awaitFirstDiscovery(app);
         if (!noWeb) {
-            app.startWeb();
+            try {
+                app.startWeb();
+            } catch (RuntimeException e) {
+                app.close();
+                throw ListenCheck.explainStartFailure(e, cfg.listenHost(), cfg.listenPort(), CliSupport.listenKey(listen));
+            }
             System.err.println("trafficviz: replaying; see http://" + cfg.listenHost() + ":" + app.port() + "/");
         }
         Replayer.Result result = new Replayer(app.ingest(), app.logFiles(), factor).run();

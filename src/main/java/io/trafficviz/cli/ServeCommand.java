@@ -31,7 +31,13 @@ public final class ServeCommand implements Runnable {
         if (fromBeginning) {
             cfg = cfg.withStartAtBeginning(true);
         }
-        TrafficvizApp app = TrafficvizApp.start(cfg, Workers.superviseProcess());
+        CliSupport.checkAgainstMachine(cfg, listen, true, true);
+        TrafficvizApp app;
+        try {
+            app = TrafficvizApp.start(cfg, Workers.superviseProcess());
+        } catch (RuntimeException e) {
+            throw ListenCheck.explainStartFailure(e, cfg.listenHost(), cfg.listenPort(), CliSupport.listenKey(listen));
+        }
         System.out.println("trafficviz: serving http://" + cfg.listenHost() + ":" + app.port() + "/ (Ctrl-C to stop)");
         CliSupport.awaitShutdown(app::close);
     }

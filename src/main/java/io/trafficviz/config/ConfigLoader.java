@@ -1,10 +1,10 @@
 package io.trafficviz.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,6 +32,11 @@ public final class ConfigLoader {
     /** Pushed bodies are held in memory whole (a byte array), so the limit stays far below 2 GiB. */
     static final long MAX_INGEST_BODY_BYTES = 256L * 1024 * 1024;
     private static final Set<String> FORMATS = Set.of("auto", "json", "common", "genericCLF");
+    private static final Pattern DURATION = Pattern.compile("0*(\\d{1,9})(ms|s|m)");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final long MAX_DURATION_MILLIS = 24L * 60 * 60 * 1000;
+    /** An HTTP header name (RFC 9110 token): anything else could never match a header Traefik logs. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
 
     private ConfigLoader() {
     }
@@ -42,6 +47,10 @@ public final class ConfigLoader {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file not found: " + file, e);
+        } catch (MalformedInputException e) {
+            throw new ConfigException("config file " + file + " is not UTF-8 text", e);
+        } catch (AccessDeniedException e) {
+            throw new ConfigException("cannot read config file " + file + ": permission denied", e);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -50,13 +59,7 @@ public final class ConfigLoader {
 
     /** Parses YAML text; relative paths in it are resolved against {@code baseDir}. */
     public static TrafficvizConfig parse(String yaml, Path baseDir) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException("config is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
-        }
+        JsonNode root = YamlErrors.read(yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("(root)", "the file is empty; at least 'servers' is needed");
         }
@@ -111,6 +114,10 @@ public final class ConfigLoader {
         String stateDirText = text(root, "stateDir", "", null);
         Path stateDir = stateDirText == null ? null : baseDir.resolve(expandHome(stateDirText));
         String networkHeader = text(root, "networkHeader", "", "X-Network-Name");
+        if (!HEADER_NAME.matcher(networkHeader).matches()) {
+            throw new ConfigException("networkHeader", "must be an HTTP header name like X-Network-Name: letters, digits "
+                    + "and -, no spaces (was '" + networkHeader + "')");
+        }
 
         JsonNode discovery = root.path("discovery");
         long interval = 10_000;
@@ -146,19 +153,32 @@ public final class ConfigLoader {
                 }
                 maxBodyBytes = max.longValue();
             }
-            token = text(ingest, "token", "ingest.", null);
-            if (token != null && token.startsWith("${") && token.endsWith("}")) {
-                String var = token.substring(2, token.length() - 1);
-                token = System.getenv(var);
-                if (token == null || token.isEmpty()) {
-                    throw new ConfigException("ingest.token", "environment variable " + var + " is not set");
-                }
-            }
+            token = environmentValue(text(ingest, "token", "ingest.", null), "ingest.token");
         }
 
         return new TrafficvizConfig(host, port, List.copyOf(servers), names, reverseDns, startAt.equals("beginning"),
                 stateDir, networkHeader, interval, limits, token, maxBodyBytes, AuthConfig.parse(root.path("auth")),
                 HttpConfig.parse(root.path("http")));
+    }
+
+    /**
+     * {@code ${NAME}} as the whole value reads the environment variable NAME; a {@code ${} anywhere else is a mistake
+     * (only whole values are substituted), not a token to take literally.
+     */
+    private static String environmentValue(String value, String key) {
+        if (value == null || !value.contains("${")) {
+            return value;
+        }
+        var m = ENV_REFERENCE.matcher(value);
+        if (!m.matches()) {
+            throw new ConfigException(key, "only a whole value like ${TRAFFICVIZ_INGEST_TOKEN} reads an environment "
+                    + "variable (was '" + value + "')");
+        }
+        String fromEnvironment = System.getenv(m.group(1));
+        if (fromEnvironment == null || fromEnvironment.isBlank()) {
+            throw new ConfigException(key, "environment variable " + m.group(1) + " is not set");
+        }
+        return fromEnvironment.strip();
     }
 
     private static ServerConfig server(JsonNode node, String key, Path baseDir) {
@@ -306,10 +326,11 @@ public final class ConfigLoader {
     }
 
     static long duration(String text, String key) {
-        var m = Pattern.compile("(\\d+)(ms|s|m)").matcher(text);
+        var m = DURATION.matcher(text);
         if (!m.matches()) {
             throw new ConfigException(key, "must be a duration like 500ms, 10s or 1m (was '" + text + "')");
         }
+        // At most 9 digits, so the product below cannot overflow into a small or negative number.
         long n = Long.parseLong(m.group(1));
         long millis = switch (m.group(2)) {
             case "ms" -> n;
@@ -317,7 +338,10 @@ public final class ConfigLoader {
             default -> n * 60_000;
         };
         if (millis < 100) {
-            throw new ConfigException(key, "must be at least 100ms");
+            throw new ConfigException(key, "must be at least 100ms (was '" + text + "')");
+        }
+        if (millis > MAX_DURATION_MILLIS) {
+            throw new ConfigException(key, "must be at most 1440m, one day (was '" + text + "')");
         }
         return millis;
     }

@@ -3,6 +3,7 @@
 // The same geometry is used by the layout (to keep boxes from overlapping) and by the renderer (to draw them),
 // so what the layout separates is exactly what the user sees.
 
+import { escapeInvisible } from '../lib/format.js';
 import { nodeRadius } from '../lib/geometry.js';
 
 /** Space between a node (including its label) and its network box edge; top leaves room for the network name. */
@@ -29,7 +30,7 @@ export function labelSide(node) {
 }
 
 export function labelText(node) {
-  const text = String(node.label);
+  const text = escapeInvisible(node.label); // a canvas applies bidi controls too
   return text.length > MAX_LABEL_CHARS ? text.slice(0, MAX_LABEL_CHARS - 1) + '…' : text;
 }
 

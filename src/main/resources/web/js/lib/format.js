@@ -55,3 +55,44 @@ export function formatBytes(bytes) {
 export function errorRatio(edge) {
   return edge.requests > 0 ? edge.errors / edge.requests : 0;
 }
+
+/**
+ * Characters that change how the text around them displays, or do not display at all: bidi controls (U+202E makes
+ * "/gpj.exe" read backwards), zero-width and other format characters (Cf), C0/C1 controls, line and paragraph
+ * separators, and the Hangul fillers that draw as blanks. A log line is attacker text, so these are shown as escapes.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]/u;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
+/** `\u202E` for U+202E; `\u{E0041}` above the BMP (tag characters). */
+export function escapeCodePoint(char) {
+  const cp = char.codePointAt(0);
+  return cp > 0xffff ? `\\u{${cp.toString(16).toUpperCase()}}` : `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+export function hasInvisible(text) {
+  return INVISIBLE.test(text);
+}
+
+/** The text with every invisible or direction-changing character written as its escape, for plain-text places. */
+export function escapeInvisible(text) {
+  text = String(text);
+  return INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, escapeCodePoint) : text;
+}
+
+/**
+ * The text cut into pieces, in order: `{text}` as it is, `{escape}` for one invisible character, so a page can show
+ * the escapes in their own visible style.
+ */
+export function splitInvisible(text) {
+  text = String(text);
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(INVISIBLE_ALL)) {
+    if (match.index > last) parts.push({ text: text.slice(last, match.index) });
+    parts.push({ escape: escapeCodePoint(match[0]) });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length || parts.length === 0) parts.push({ text: text.slice(last) });
+  return parts;
+}

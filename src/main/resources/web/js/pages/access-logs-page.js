@@ -9,7 +9,7 @@ import { createFilter, createGroupIndex } from '../model/filters.js';
 import { Ring } from '../model/ring.js';
 import { createFilterControls } from '../ui/filter-controls.js';
 import { bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showPaused, showSession } from '../ui/toolbar.js';
-import { el } from '../lib/dom.js';
+import { el, setTextAndTitle } from '../lib/dom.js';
 import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
 import { createRateMeter } from '../lib/rate-meter.js';
 
@@ -102,9 +102,7 @@ function fillRow(row, entry) {
     formatMs(entry.durationMs),
   ];
   for (let i = 0; i < values.length; i++) {
-    const text = String(values[i]);
-    cells[i].textContent = text;
-    cells[i].title = text; // full value on hover when the cell is cut off
+    setTextAndTitle(cells[i], String(values[i])); // the full value on hover when the cell is cut off
   }
 }
 

@@ -3,7 +3,7 @@
 // The tail is rendered a few times a second at most (a busy proxy sees thousands of requests a second; nobody reads
 // that fast) and stands still while the pointer is over it, so the row being hovered does not slide away.
 
-import { el } from '../lib/dom.js';
+import { el, setText } from '../lib/dom.js';
 import { Ring } from '../model/ring.js';
 import { eventCrossesEdge, eventTouchesNode } from '../model/graph-model.js';
 import { KIND_LABELS } from './shapes.js';
@@ -106,8 +106,8 @@ export function createPanel(root, { model, onHoverEvent, onSelect, onClose }) {
   function renderNode(node) {
     kindBadge.textContent = KIND_LABELS[node.kind] || node.kind;
     kindBadge.dataset.kind = node.kind;
-    title.textContent = node.label;
-    subtitle.textContent = node.id;
+    setText(title, node.label);
+    setText(subtitle, node.id);
     const incoming = [];
     const outgoing = [];
     for (const edge of model.edges.values()) {
@@ -172,8 +172,8 @@ export function createPanel(root, { model, onHoverEvent, onSelect, onClose }) {
   function renderEdge(edge) {
     kindBadge.textContent = 'edge';
     kindBadge.dataset.kind = 'edge';
-    title.textContent = `${edge.sourceNode.label} → ${edge.targetNode.label}`;
-    subtitle.textContent = edge.id;
+    setText(title, `${edge.sourceNode.label} → ${edge.targetNode.label}`);
+    setText(subtitle, edge.id);
     const status = edge.status || {};
     const ratio = errorRatio(edge);
     fillStats([

@@ -11,7 +11,7 @@ import { edgeSegment, nodeRadius } from '../lib/geometry.js';
 import { LABEL_FONT_SIZE, labelSide, labelText, measureGroups } from '../layout/groups.js';
 import { addNodeShape } from './shapes.js';
 import { createFlashRenderer } from './flash-render.js';
-import { errorRatio, formatMs, formatPercent, formatRate } from '../lib/format.js';
+import { errorRatio, escapeInvisible, formatMs, formatPercent, formatRate } from '../lib/format.js';
 
 const KINDS_BACK_TO_FRONT = ['unrecognised', 'external', 'service', 'gateway', 'proxy'];
 const MAX_EDGE_LABELS = 300;
@@ -477,7 +477,7 @@ export function createRenderer(canvas) {
 }
 
 function fitText(text, maxChars) {
-  text = String(text);
+  text = escapeInvisible(text);
   const limit = Math.max(2, Math.floor(maxChars));
   return text.length > limit ? text.slice(0, limit - 1) + '…' : text;
 }
