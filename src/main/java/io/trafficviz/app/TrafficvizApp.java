@@ -90,7 +90,7 @@ public final class TrafficvizApp implements AutoCloseable {
         // publish reads the ingest side through values only (IngestView)
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(ingest, networkInfo::document);
-        this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp);
+        this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp, this::rotationLosses);
         ingest.setListener(hub);
     }
 
@@ -198,6 +198,13 @@ public final class TrafficvizApp implements AutoCloseable {
         return up;
     }
 
+    /** For /metrics: per tailed file, the rotations that destroyed lines before they were read. */
+    private Map<String, Long> rotationLosses() {
+        Map<String, Long> losses = new LinkedHashMap<>();
+        tailers.forEach((path, tailer) -> losses.put(path, tailer.snapshot().rotationLosses()));
+        return losses;
+    }
+
     private Map<String, Object> sourceDetails(String origin) {
         FileTailer tailer = tailers.get(origin);
         if (tailer == null) {
@@ -209,6 +216,7 @@ public final class TrafficvizApp implements AutoCloseable {
         m.put("state", t.state().name().toLowerCase(java.util.Locale.ROOT));
         m.put("rotations", t.rotations());
         m.put("truncated", t.truncated());
+        m.put("rotationLosses", t.rotationLosses());
         if (t.lastError() != null) {
             m.put("lastError", t.lastError());
         }

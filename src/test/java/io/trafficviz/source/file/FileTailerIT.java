@@ -176,7 +176,7 @@ class FileTailerIT extends TailerTestSupport {
 
         tailer.start();
         assertThat(tailer.snapshot()).isEqualTo(
-                new TailerStats(log().toString(), TailerState.WAITING_FOR_FILE, 0, 0, 0, 0, 0, null));
+                new TailerStats(log().toString(), TailerState.WAITING_FOR_FILE, 0, 0, 0, 0, 0, null, 0));
         assertThat(tailingThread()).as("named daemon thread").isNotNull()
                 .satisfies(t -> assertThat(t.isDaemon()).isTrue());
 
@@ -185,7 +185,7 @@ class FileTailerIT extends TailerTestSupport {
         long size = Files.size(log());
         Await.until("stats to catch up", () -> tailer.snapshot().offset() == size);
         assertThat(tailer.snapshot()).isEqualTo(
-                new TailerStats(log().toString(), TailerState.TAILING, size, 10, size, 0, 0, null));
+                new TailerStats(log().toString(), TailerState.TAILING, size, 10, size, 0, 0, null, 0));
 
         tailer.close();
         assertThat(tailer.snapshot().state()).isEqualTo(TailerState.STOPPED);
