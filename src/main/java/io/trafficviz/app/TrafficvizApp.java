@@ -157,6 +157,8 @@ public final class TrafficvizApp implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the offset store in " + config.stateDir(), e);
             }
+        } else if (!proxiesByLog.isEmpty()) {
+            offsets = openDefaultOffsetStore();
         }
         StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
         for (String path : proxiesByLog.keySet()) {
@@ -164,6 +166,25 @@ public final class TrafficvizApp implements AutoCloseable {
             FileTailer tailer = new FileTailer(options, ingest);
             tailers.put(path, tailer);
             tailer.start();
+        }
+    }
+
+    /**
+     * Without {@code stateDir}, offsets still survive a crash: they go to the default state directory. Not being able
+     * to write there (a read-only home) is said and tailing goes on without a store, as before there was a default.
+     */
+    private OffsetStore openDefaultOffsetStore() {
+        Path dir = DefaultStateDir.of(System.getenv(), System.getProperty("user.home"));
+        Path file = dir.resolve(DefaultStateDir.offsetsFileName(proxiesByLog.keySet()));
+        try {
+            Files.createDirectories(dir);
+            OffsetStore store = OffsetStore.open(file);
+            log.info("Read offsets are kept in {} (the default; set stateDir to choose)", file);
+            return store;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot keep read offsets in {} ({}); set stateDir to a writable directory, or lines written while"
+                    + " trafficviz is down are not read after a restart", file, e.toString());
+            return null;
         }
     }
 

@@ -65,6 +65,10 @@ final class OpenLogFile implements Closeable {
         if (Files.isDirectory(file)) {
             throw new IOException(file + " is a directory");
         }
+        if (!Files.isRegularFile(file)) {
+            // Opening a FIFO blocks until a writer comes, and a device reads forever: neither is a log to tail.
+            throw new IOException(file + " is not a regular file (a FIFO, device or socket); trafficviz tails files only");
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         // Java cannot fstat a channel for its inode; checking the path before and after opening closes the gap.
         String after = FileIdentity.inodeOf(file);

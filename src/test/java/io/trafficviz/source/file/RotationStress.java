@@ -90,6 +90,9 @@ public final class RotationStress {
         long everyNanos = every.toNanos();
         long written = 0;
         int rotated = 0;
+        // Each rotation comes a full interval after the previous one, even when this thread was held up: catching up
+        // would rotate many times within a millisecond after a stall, which neither cron nor logrotate ever does.
+        long nextRotation = start + everyNanos;
         FileChannel out = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         try {
             while (rotated < rotations) {
@@ -103,7 +106,8 @@ public final class RotationStress {
                     out.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
                     written = due;
                 }
-                if (elapsed >= (rotated + 1) * everyNanos) {
+                if (System.nanoTime() >= nextRotation) {
+                    nextRotation = System.nanoTime() + everyNanos;
                     shiftOldFiles(dir);
                     if (mode == Mode.RENAME) {
                         // logrotate renames; the writer (Traefik on USR1) then reopens the path.
