@@ -75,6 +75,11 @@ public final class RotationStress {
                 Thread.sleep(10);
             }
             TailerStats stats = tailer.snapshot();
+            if (Boolean.getBoolean("rotationStress.gaps")) {
+                synchronized (sink) {
+                    System.err.println("GAPS " + gaps(sink.seen, written));
+                }
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             long delivered = sink.delivered();
             long distinct = sink.distinct();
@@ -172,6 +177,19 @@ public final class RotationStress {
         synchronized long distinct() {
             return distinct;
         }
+    }
+
+    /** The first few runs of lost sequence numbers, for a diagnosis: {@code -DrotationStress.gaps=true}. */
+    static String gaps(BitSet seen, long written) {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int n = seen.nextClearBit(0); n < written && shown < 10; n = seen.nextClearBit(n)) {
+            int end = (int) Math.min(written, seen.nextSetBit(n) < 0 ? written : seen.nextSetBit(n));
+            b.append(n).append('-').append(end - 1).append(' ');
+            shown++;
+            n = end;
+        }
+        return b.toString();
     }
 
     public static void main(String[] args) throws Exception {
