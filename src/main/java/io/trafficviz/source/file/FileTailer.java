@@ -566,8 +566,8 @@ public final class FileTailer implements AutoCloseable {
 
     /**
      * Opens the rotated siblings modified since {@code sinceMillis} that are not open already, newest first. logrotate
-     * may be shifting their names (.1 to .2 ...) while we look: when a file is gone between the listing and its
-     * opening, the directory is listed again, so it is found under its new name.
+     * may be shifting their names (.1 to .2 ...) while we look: the directory is listed twice, and once more when a
+     * file is gone between the listing and its opening, so it is found under its new name.
      */
     private List<OpenLogFile> openRotatedSiblings(long sinceMillis) {
         List<OpenLogFile> opened = new ArrayList<>();
@@ -594,7 +594,9 @@ public final class FileTailer implements AutoCloseable {
                     opened.add(file);
                 }
             }
-            if (!vanished) {
+            // A directory listing taken while names are being shifted can miss an entry altogether (readdir is not
+            // atomic against rename): so always a second look, and a third if a file vanished.
+            if (!vanished && attempt >= 1) {
                 break;
             }
         }
