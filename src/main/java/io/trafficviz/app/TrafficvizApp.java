@@ -96,7 +96,7 @@ public final class TrafficvizApp implements AutoCloseable {
         // publish reads the ingest side through values only (IngestView)
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(ingest, networkInfo::document);
-        this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp);
+        this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp, this::rotationLosses);
         ingest.setListener(hub);
     }
 
@@ -173,6 +173,8 @@ public final class TrafficvizApp implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the offset store in " + config.stateDir(), e);
             }
+        } else if (!proxiesByLog.isEmpty()) {
+            offsets = openDefaultOffsetStore();
         }
         StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
         for (String path : proxiesByLog.keySet()) {
@@ -180,6 +182,25 @@ public final class TrafficvizApp implements AutoCloseable {
             FileTailer tailer = new FileTailer(options, ingest);
             tailers.put(path, tailer);
             tailer.start();
+        }
+    }
+
+    /**
+     * Without {@code stateDir}, offsets still survive a crash: they go to the default state directory. Not being able
+     * to write there (a read-only home) is said and tailing goes on without a store, as before there was a default.
+     */
+    private OffsetStore openDefaultOffsetStore() {
+        Path dir = DefaultStateDir.of(System.getenv(), System.getProperty("user.home"));
+        Path file = dir.resolve(DefaultStateDir.offsetsFileName(proxiesByLog.keySet()));
+        try {
+            Files.createDirectories(dir);
+            OffsetStore store = OffsetStore.open(file);
+            log.info("Read offsets are kept in {} (the default; set stateDir to choose)", file);
+            return store;
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot keep read offsets in {} ({}); set stateDir to a writable directory, or lines written while"
+                    + " trafficviz is down are not read after a restart", file, e.toString());
+            return null;
         }
     }
 
@@ -214,6 +235,13 @@ public final class TrafficvizApp implements AutoCloseable {
         return up;
     }
 
+    /** For /metrics: per tailed file, the rotations that destroyed lines before they were read. */
+    private Map<String, Long> rotationLosses() {
+        Map<String, Long> losses = new LinkedHashMap<>();
+        tailers.forEach((path, tailer) -> losses.put(path, tailer.snapshot().rotationLosses()));
+        return losses;
+    }
+
     private Map<String, Object> sourceDetails(String origin) {
         FileTailer tailer = tailers.get(origin);
         if (tailer == null) {
@@ -225,6 +253,7 @@ public final class TrafficvizApp implements AutoCloseable {
         m.put("state", t.state().name().toLowerCase(java.util.Locale.ROOT));
         m.put("rotations", t.rotations());
         m.put("truncated", t.truncated());
+        m.put("rotationLosses", t.rotationLosses());
         if (t.lastError() != null) {
             m.put("lastError", t.lastError());
         }

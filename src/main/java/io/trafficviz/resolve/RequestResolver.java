@@ -48,6 +48,11 @@ public final class RequestResolver {
     private final Map<NodeId, Integer> networkClaims = new HashMap<>();
     /** The proxies' own nodes, declared when the resolver is built (see {@link #proxyFacts}). */
     private final List<NodeFact> proxyFacts = new ArrayList<>();
+    /** For files several proxies share: the proxy each entry point belongs to ({@code firstProxyKey|entryPoint}). */
+    private final Map<String, ProxyContext> proxyByEntryPoint = new HashMap<>();
+    private final Set<String> sharedEntryPoints = new HashSet<>();
+    /** Entry points are Traefik's configuration, not traffic: a bound that is never reached, but a bound. */
+    private static final int MAX_ENTRY_POINTS = 1024;
     /** Bound on the per-proxy cache of server URL → proxy (gateway lines); cleared when exceeded. */
     private static final int MAX_CACHED_BACKENDS = 100_000;
     /** Cache marker: this server URL is no proxy's. */
@@ -86,18 +91,50 @@ public final class RequestResolver {
 
     /**
      * The proxy that wrote a line read from a file several proxies share: the one whose network (or name) the line's
-     * network header names, else {@code fallback}.
+     * network header names, else the first.
+     *
+     * <p>The header is trusted only on a routed line: it is set by a middleware of the proxy's routers, so a request
+     * that matched no router still carries whatever the client sent in it, and a client could steer its line to
+     * another proxy (e.g. hide from a private proxy's outsider check by naming a public one). Such a line goes by its
+     * entry point instead (Traefik writes it; the client cannot choose it), as learnt from the routed lines of the
+     * same file; an entry point not learnt yet, or shared by two of the proxies, gives the first proxy, as a line
+     * without the header does.
      */
     public ProxyContext proxyForLine(List<ProxyContext> candidates, AccessLogEntry entry) {
+        boolean routed = entry.routerName != null && !entry.routerName.isEmpty();
+        String entryPointKey = entry.entryPointName == null ? null : candidates.get(0).key() + "|" + entry.entryPointName;
+        if (!routed) {
+            ProxyContext byEntryPoint = entryPointKey == null ? null : proxyByEntryPoint.get(entryPointKey);
+            return byEntryPoint != null && candidates.contains(byEntryPoint) ? byEntryPoint : candidates.get(0);
+        }
         String network = entry.requestHeader(config.networkHeader());
         if (network != null) {
             for (ProxyContext ctx : candidates) {
                 if (network.equals(ctx.network()) || network.equals(ctx.proxyName())) {
+                    if (entryPointKey != null) {
+                        learnEntryPoint(entryPointKey, ctx);
+                    }
                     return ctx;
                 }
             }
         }
         return candidates.get(0);
+    }
+
+    private void learnEntryPoint(String key, ProxyContext ctx) {
+        if (sharedEntryPoints.contains(key)) {
+            return;
+        }
+        ProxyContext known = proxyByEntryPoint.get(key);
+        if (known == null) {
+            if (proxyByEntryPoint.size() < MAX_ENTRY_POINTS) {
+                proxyByEntryPoint.put(key, ctx);
+            }
+        } else if (known != ctx) {
+            // Two proxies of one file on a same-named entry point: it tells them apart no more.
+            proxyByEntryPoint.remove(key);
+            sharedEntryPoints.add(key);
+        }
     }
 
     /** Who called whom for {@code entry}, read by {@code ctx}; what was learnt on the way goes to {@code facts}. */

@@ -9,6 +9,11 @@ import java.util.Arrays;
 /**
  * Cuts a byte stream into lines ending in {@code \n}, keeping at most {@code maxLineBytes} of any line in memory.
  *
+ * <p>A longer line keeps its head and its tail with a marker in between ({@link #CUT_MARKER}), within
+ * {@code maxLineBytes}: a request with a 65 KB path still has its caller, router and status (at both ends of a Traefik
+ * line), so it is counted and an outsider in it flagged, its long field shown cut and marked. (With a cap under
+ * {@link #MIN_BYTES_TO_KEEP_TAIL} only the head is kept.)
+ *
  * <p>Bytes after the last newline are held as a pending partial line until more bytes (or {@link #flushPartial}) arrive.
  * Lines are decoded as UTF-8 by {@link String#String(byte[], int, int, java.nio.charset.Charset)}, which replaces
  * malformed input instead of throwing: a log with junk bytes must not stop the tailer.
@@ -16,6 +21,14 @@ import java.util.Arrays;
 public final class LineSplitter {
     /** Lines longer than this are cut (and counted) unless a source is told otherwise: 64 KiB, Traefik's own bound. */
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+    /**
+     * Put where the middle of an over-long line was cut out. ASCII without quotes or backslashes, so inside a JSON
+     * string or a quoted CLF field the line still parses, the cut field carrying the mark.
+     */
+    public static final String CUT_MARKER = "...[cut by trafficviz]...";
+    /** Below this cap there is no room worth splitting between a head, the marker and a tail. */
+    static final int MIN_BYTES_TO_KEEP_TAIL = 1024;
+    private static final byte[] CUT = CUT_MARKER.getBytes(StandardCharsets.US_ASCII);
 
 
     /** Receives each line; {@code endIndex} is the index just past its {@code \n} in the array given to feed. */
@@ -38,6 +51,14 @@ public final class LineSplitter {
     private int pendingLength;
     /** The pending line went past pendingLimit; its remaining bytes are being skipped until the newline. */
     private boolean overflowed;
+    /** Whether an over-long line keeps its tail (the cap leaves room for it). */
+    private final boolean keepTail;
+    private final int headBytes;
+    /** The last bytes of an over-long pending line, a ring: tailCount bytes seen, the newest at tailCount - 1. */
+    private final byte[] tail;
+    private long tailCount;
+    /** An over-long line assembled for the handler: head, marker, tail. */
+    private final byte[] cut;
 
     public LineSplitter(int maxLineBytes) {
         if (maxLineBytes < 1) {
@@ -45,6 +66,11 @@ public final class LineSplitter {
         }
         this.maxLineBytes = maxLineBytes;
         this.pendingLimit = maxLineBytes + 1;
+        this.keepTail = maxLineBytes >= MIN_BYTES_TO_KEEP_TAIL;
+        this.headBytes = keepTail ? maxLineBytes / 2 : 0;
+        // One byte more than the tail kept: the byte before it tells whether its first byte was escaped.
+        this.tail = keepTail ? new byte[maxLineBytes - headBytes - CUT.length + 1] : new byte[0];
+        this.cut = keepTail ? new byte[maxLineBytes] : new byte[0];
     }
 
     /** Splits {@code buf[off, off+len)}, calling the handler for every line completed by it. */
@@ -136,35 +162,102 @@ public final class LineSplitter {
             n--;
         }
         boolean truncated = alreadyOverflowed || n > maxLineBytes;
+        if (truncated && keepTail) {
+            if (alreadyOverflowed) {
+                emitCut(bytes, from, tail, tailCount, handler, endIndex);
+            } else {
+                // The whole line is in the caller's buffer: its last bytes are the tail.
+                int tailLength = Math.min(tail.length, n - headBytes);
+                System.arraycopy(bytes, from + n - tailLength, tail, 0, tailLength);
+                emitCut(bytes, from, tail, tailLength, handler, endIndex);
+            }
+            return;
+        }
         if (truncated) {
             n = Utf8.completePrefixLength(bytes, from, Math.min(n, maxLineBytes));
         }
         handler.line(bytes, from, n, truncated, endIndex);
     }
 
+    /**
+     * Hands on head + marker + tail. The head ends on a whole character and not on a backslash (which would escape the
+     * marker's first byte); the tail starts on a whole character and not right after a backslash (a {@code \"} cut in
+     * two would end a JSON string early), and loses a final {@code \r}.
+     */
+    private void emitCut(byte[] head, int headFrom, byte[] ring, long ringCount, ByteLineHandler handler, int endIndex) {
+        int h = Utf8.completePrefixLength(head, headFrom, headBytes);
+        while (h > 0 && head[headFrom + h - 1] == '\\') {
+            h--;
+        }
+        System.arraycopy(head, headFrom, cut, 0, h);
+        System.arraycopy(CUT, 0, cut, h, CUT.length);
+        int kept = (int) Math.min(ring.length - 1, ringCount);
+        int start = (int) ((ringCount - kept) % ring.length);
+        int at = h + CUT.length;
+        for (int i = 0; i < kept; i++) {
+            cut[at + i] = ring[(start + i) % ring.length];
+        }
+        int tailFrom = at;
+        int tailEnd = at + kept;
+        if (tailEnd > tailFrom && cut[tailEnd - 1] == '\r') {
+            tailEnd--;
+        }
+        // The byte before the tail (cut away, but still in the ring) tells whether its first byte was escaped.
+        byte before = ringCount > kept ? ring[(int) ((ringCount - kept - 1) % ring.length)] : 0;
+        while (tailFrom < tailEnd && ((cut[tailFrom] & 0xC0) == 0x80 || cut[tailFrom] == '\\'
+                || (tailFrom == at ? before : cut[tailFrom - 1]) == '\\')) {
+            tailFrom++;
+        }
+        System.arraycopy(cut, tailFrom, cut, at, tailEnd - tailFrom);
+        handler.line(cut, 0, at + tailEnd - tailFrom, true, endIndex);
+    }
+
     private void appendPending(byte[] buf, int from, int length) {
         if (length <= 0) {
             return;
         }
-        int room = pendingLimit - pendingLength;
-        int kept = Math.min(room, length);
-        if (kept < length) {
-            overflowed = true;
-        }
-        if (kept <= 0) {
+        if (overflowed && keepTail) {
+            pushTail(buf, from, length);
             return;
         }
-        if (pendingLength + kept > pending.length) {
-            int grown = Math.max(pending.length * 2, pendingLength + kept);
-            pending = Arrays.copyOf(pending, Math.min(grown, pendingLimit));
+        int room = pendingLimit - pendingLength;
+        int kept = Math.min(room, length);
+        if (kept > 0) {
+            if (pendingLength + kept > pending.length) {
+                int grown = Math.max(pending.length * 2, pendingLength + kept);
+                pending = Arrays.copyOf(pending, Math.min(grown, pendingLimit));
+            }
+            System.arraycopy(buf, from, pending, pendingLength, kept);
+            pendingLength += kept;
         }
-        System.arraycopy(buf, from, pending, pendingLength, kept);
-        pendingLength += kept;
+        if (kept < length) {
+            overflowed = true;
+            if (keepTail) {
+                // From here on only the head stays in pending; everything after it goes through the tail ring.
+                tailCount = 0;
+                pushTail(pending, headBytes, pendingLength - headBytes);
+                pendingLength = headBytes;
+                pushTail(buf, from + kept, length - kept);
+            }
+        }
+    }
+
+    private void pushTail(byte[] buf, int from, int length) {
+        int size = tail.length;
+        if (length > size) {
+            tailCount += length - size;
+            from += length - size;
+            length = size;
+        }
+        for (int i = 0; i < length; i++) {
+            tail[(int) (tailCount++ % size)] = buf[from + i];
+        }
     }
 
     private void clearPending() {
         pendingLength = 0;
         overflowed = false;
+        tailCount = 0;
         // Don't keep a 64 KiB array alive for one long line among millions of short ones.
         if (pending.length > 8192) {
             pending = new byte[256];

@@ -186,10 +186,39 @@ class RequestResolverTest {
     @Test
     void sharedFileLinesGoToTheProxyTheirNetworkHeaderNames() {
         List<ProxyContext> both = List.of(resolver.proxy("a", "pub"), resolver.proxy("a", "priv"));
-        AccessLogEntry e = request("1.1.1.1", null);
-        e.putHeader("request_X-Network-Name", "priv-net");
+        AccessLogEntry e = routed("1.1.1.1", "internal", "priv-net");
         assertThat(resolver.proxyForLine(both, e).proxyName()).isEqualTo("priv");
         assertThat(resolver.proxyForLine(both, request("1.1.1.1", null)).proxyName()).isEqualTo("pub");
+    }
+
+    @Test
+    void aLineThatMatchedNoRouterCannotBeSteeredByTheClientsOwnNetworkHeader() {
+        List<ProxyContext> both = List.of(resolver.proxy("a", "pub"), resolver.proxy("a", "priv"));
+        // An outsider's request to the private proxy's entry point matching no router: no middleware set the header,
+        // so it is the client's, naming the public proxy to escape the private one's outsider check.
+        AccessLogEntry forged = request("8.8.8.8", null);
+        forged.entryPointName = "internal";
+        forged.putHeader("request_X-Network-Name", "pub-net");
+
+        // Before any routed line: the header is ignored; the line goes where a line without it goes.
+        assertThat(resolver.proxyForLine(both, forged).proxyName()).isEqualTo("pub");
+        // Routed lines (header set by the proxies' middlewares) teach which entry point is whose.
+        resolver.proxyForLine(both, routed("172.20.0.9", "internal", "priv-net"));
+        resolver.proxyForLine(both, routed("8.8.4.4", "websecure", "pub-net"));
+
+        assertThat(resolver.proxyForLine(both, forged).proxyName()).isEqualTo("priv");
+        assertThat(resolver.resolve(resolver.proxy("a", "priv"), forged).outsider()).isTrue();
+        forged.entryPointName = "websecure";
+        forged.putHeader("request_X-Network-Name", "priv-net");
+        assertThat(resolver.proxyForLine(both, forged).proxyName()).isEqualTo("pub");
+    }
+
+    private static AccessLogEntry routed(String client, String entryPoint, String network) {
+        AccessLogEntry e = request(client, "svc@file");
+        e.routerName = "r@file";
+        e.entryPointName = entryPoint;
+        e.putHeader("request_X-Network-Name", network);
+        return e;
     }
 
     @Test

@@ -121,4 +121,50 @@ class LineSplitterTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void anOverLongLineKeepsItsHeadAndTailAroundAMarkerWhetherWholeOrInPieces() {
+        String line = "{\"ClientHost\":\"203.0.113.9\",\"RequestPath\":\"/" + "a".repeat(70_000)
+                + "\",\"DownstreamStatus\":200,\"RouterName\":\"r@file\"}";
+        LineSplitter whole = new LineSplitter(LineSplitter.DEFAULT_MAX_LINE_BYTES);
+        feed(whole, line + "\r\nok\n");
+        LineSplitter pieces = new LineSplitter(LineSplitter.DEFAULT_MAX_LINE_BYTES);
+        for (int i = 0; i < line.length(); i += 4096) {
+            feed(pieces, line.substring(i, Math.min(line.length(), i + 4096)));
+        }
+        feed(pieces, "\nok\n");
+
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo(lines.get(2));
+        String kept = lines.get(0);
+        assertThat(kept.length()).isLessThanOrEqualTo(LineSplitter.DEFAULT_MAX_LINE_BYTES);
+        assertThat(kept).startsWith("{\"ClientHost\":\"203.0.113.9\",\"RequestPath\":\"/aaa")
+                .contains("aaa" + LineSplitter.CUT_MARKER + "aaa")
+                .endsWith("aaa\",\"DownstreamStatus\":200,\"RouterName\":\"r@file\"}");
+        assertThat(truncations).containsExactly(true, false, true, false);
+    }
+
+    @Test
+    void theCutNeverLeavesAnEscapeOrACharacterInHalves() {
+        // Backslashes and 3-byte characters everywhere, so whichever byte the cut falls on is a hard one.
+        String value = "\\\"€".repeat(20_000);
+        LineSplitter splitter = new LineSplitter(LineSplitter.DEFAULT_MAX_LINE_BYTES);
+        feed(splitter, "{\"RequestPath\":\"" + value + "\"}\n");
+
+        String kept = lines.get(0);
+        assertThat(kept).doesNotContain("\uFFFD");
+        int marker = kept.indexOf(LineSplitter.CUT_MARKER);
+        String head = kept.substring(0, marker);
+        String tail = kept.substring(marker + LineSplitter.CUT_MARKER.length());
+        assertThat(trailingBackslashes(head) % 2).as("the head does not end inside an escape").isZero();
+        assertThat(tail).doesNotStartWith("\\").doesNotStartWith("\"");
+    }
+
+    private static int trailingBackslashes(String s) {
+        int n = 0;
+        while (n < s.length() && s.charAt(s.length() - 1 - n) == '\\') {
+            n++;
+        }
+        return n;
+    }
 }

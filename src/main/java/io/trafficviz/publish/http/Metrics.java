@@ -18,19 +18,38 @@ public final class Metrics {
     private final Supplier<IngestStats> ingest;
     private final Supplier<LiveStats> live;
     private final Supplier<Map<String, Boolean>> discoveryUp;
+    private final Supplier<Map<String, Long>> rotationLosses;
 
     /**
      * @param discoveryUp for each proxy with discovery configured ({@code server/proxy}), whether its inventory is
      *                    fresh (from the API or the file provider)
      */
     public Metrics(Supplier<IngestStats> ingest, Supplier<LiveStats> live, Supplier<Map<String, Boolean>> discoveryUp) {
+        this(ingest, live, discoveryUp, Map::of);
+    }
+
+    /** @param rotationLosses for each tailed file, the rotations that destroyed lines before they could be read */
+    public Metrics(Supplier<IngestStats> ingest, Supplier<LiveStats> live, Supplier<Map<String, Boolean>> discoveryUp,
+                   Supplier<Map<String, Long>> rotationLosses) {
         this.ingest = ingest;
         this.live = live;
         this.discoveryUp = discoveryUp;
+        this.rotationLosses = rotationLosses;
     }
 
     public String render() {
-        return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis());
+        return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis())
+                + renderRotationLosses(rotationLosses.get());
+    }
+
+    /** The files' rotation losses, after the rest: lines a copytruncate (or a too quick delete) destroyed unread. */
+    static String renderRotationLosses(Map<String, Long> losses) {
+        StringBuilder b = new StringBuilder(256);
+        help(b, "trafficviz_source_rotation_losses_total", "counter",
+                "Rotations that destroyed lines before they were read (copytruncate without a copy to read them from).");
+        losses.forEach((source, n) -> b.append("trafficviz_source_rotation_losses_total{source=\"").append(label(source))
+                .append("\"} ").append(n).append('\n'));
+        return b.toString();
     }
 
     public static String render(IngestStats ingest, LiveStats live, Map<String, Boolean> discoveryUp, long nowMillis) {

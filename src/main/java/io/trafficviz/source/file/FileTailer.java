@@ -10,7 +10,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -26,16 +29,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It follows appends and survives rotation: rename (the old file is read to its end through the still-open handle,
  * then the new file is read from its beginning), copytruncate (the file became shorter or its first bytes changed:
- * restart at 0), delete-and-recreate, and a file that does not exist yet. Files are recognised by inode plus a
+ * the rest of the old content is read from its copy, e.g. {@code access.log.1}, from the offset reached, then the file
+ * again from 0), delete-and-recreate, and a file that does not exist yet. Files are recognised by inode plus a
  * fingerprint of their first bytes, and with an {@link OffsetStore} a restart resumes exactly after the last line
  * delivered.
+ *
+ * <p>Rotations faster than the tailer looks (or a tailer held up by a slow sink or a GC pause) leave files that were
+ * created at the path, written and rotated away in between: after each rotation the rotated siblings written since
+ * are compared by content with what was read, and the unread ones are read, oldest first. Only a file deleted before
+ * the tailer looked is out of reach; a truncation with no copy to finish from is counted in
+ * {@link TailerStats#rotationLosses()}.
  *
  * <p>An idle tailer sleeps until the file's directory reports a change ({@link DirectoryWatch}, inotify on Linux),
  * so a line written to a quiet log is read within a millisecond; it also polls, after 1, 2, 4 ... ms up to the poll
  * interval, for file systems that report nothing.
  *
  * <p>Errors (e.g. permission denied) never stop the tailer: they are reported in {@link #snapshot()} and retried.
- * Rotations faster than the poll interval can skip a whole intermediate file, as with any single-path shipper.
  */
 public final class FileTailer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileTailer.class);
@@ -56,6 +65,12 @@ public final class FileTailer implements AutoCloseable {
     private static final int WATCH_AFTER_IDLE_PASSES = 3;
     private static final String NOT_A_REGULAR_FILE = "not a regular file";
     private static final List<String> COMPRESSED_SUFFIXES = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4");
+    /** Fingerprints of files finished lately, so neither they nor copies of them are taken for unread files. */
+    private static final int FINISHED_FILES_REMEMBERED = 64;
+    /** Rotated siblings whose first bytes are compared when looking for a copy or a skipped file, newest first. */
+    private static final int SIBLINGS_EXAMINED = 32;
+    /** File times come from a coarse kernel clock, a few milliseconds behind the one Java reads. */
+    private static final long MTIME_SLACK_MILLIS = 50;
 
     private final TailerOptions options;
     private final LineSink sink;
@@ -87,6 +102,13 @@ public final class FileTailer implements AutoCloseable {
     private OpenLogFile current;
     /** Files rotated away from the path, still read for late writes until they have been quiet for the grace time. */
     private final List<OpenLogFile> rotatedAway = new ArrayList<>();
+    /** Content fingerprints of files finished (or truncated) lately, newest last; see {@link #isKnownContent}. */
+    private final Deque<FileState> finished = new ArrayDeque<>();
+    /**
+     * Set when a file was rotated away: the wall-clock time it had been opened at. Any rotated sibling written since
+     * then that we have not read is a file that came and went between two looks at the path (see findSkippedFiles).
+     */
+    private long rotatedFileOpenedAtMillis = -1;
     /** State to resume from if the file found at the path turns out to be this one (from the store, or before an error). */
     private FileState knownState;
     /** Until the path has been seen empty or a file opened, an existing file counts as old content (see startAt). */
@@ -108,6 +130,7 @@ public final class FileTailer implements AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong rotations = new AtomicLong();
+    private final AtomicLong rotationLosses = new AtomicLong();
     private volatile String fileError;
     /** Set when this pass reported a file error, so a later success in the same pass does not hide it. */
     private boolean fileErrorThisPass;
@@ -182,7 +205,8 @@ public final class FileTailer implements AutoCloseable {
     /** Current counters and state; safe to call from any thread. */
     public TailerStats snapshot() {
         String error = fileError != null ? fileError : storeError;
-        return new TailerStats(origin, state, offset, lines.get(), bytes.get(), truncated.get(), rotations.get(), error);
+        return new TailerStats(origin, state, offset, lines.get(), bytes.get(), truncated.get(), rotations.get(), error,
+                rotationLosses.get());
     }
 
     private void run() {
@@ -277,6 +301,7 @@ public final class FileTailer implements AutoCloseable {
                     // Nothing has been written for a while: whoever wrote it has moved on, so a partial line is final.
                     old.flushPartial(deliver);
                     it.remove();
+                    remember(old);
                     closeQuietly(old);
                     log.debug("Finished rotated file {} of {}", old.file(), origin);
                 }
@@ -300,9 +325,27 @@ public final class FileTailer implements AutoCloseable {
     private boolean readCurrent() {
         try {
             if (current.wasTruncatedOrReplaced()) {
-                log.info("{} was truncated; reading it again from the beginning", origin);
                 rotations.incrementAndGet();
+                long lastReadMillis = current.lastReadMillis();
+                remember(current); // its copies hold lines already read: never read again from their beginning
+                boolean fromCopy = finishFromCopy();
+                // Copies of content written and truncated away again between two looks (copytruncate faster than
+                // the tailer looks) come next; the file itself is read again from its beginning after them.
+                int skipped = findSkippedFiles(lastReadMillis);
+                if (fromCopy) {
+                    return true;
+                }
+                if (current.hasUnreadRest()) {
+                    rotationLosses.incrementAndGet();
+                    log.warn("{} was truncated before it was read to its end, and no copy of it was found next to it:"
+                            + " the lines written since the last read are lost", origin);
+                } else {
+                    log.info("{} was truncated; reading it again from the beginning", origin);
+                }
                 current.restartFromBeginning(deliver);
+                if (skipped > 0) {
+                    return true;
+                }
             }
             long n = current.read(buffer, MAX_READS_PER_PASS, deliver);
             bytes.addAndGet(n);
@@ -334,6 +377,7 @@ public final class FileTailer implements AutoCloseable {
                 inodeAtPath == null ? "removed" : "new file", inodeAtPath == null ? "waiting for a new one" : "reading the new one");
         rotations.incrementAndGet();
         current.touch();
+        rotatedFileOpenedAtMillis = current.openedAtMillis();
         rotatedAway.add(current);
         current = null;
         knownState = null;
@@ -377,6 +421,10 @@ public final class FileTailer implements AutoCloseable {
         current = file;
         knownState = null;
         firstSight = false;
+        if (rotatedFileOpenedAtMillis >= 0) {
+            findSkippedFiles(rotatedFileOpenedAtMillis);
+            rotatedFileOpenedAtMillis = -1;
+        }
         if (!fileErrorThisPass) {
             fileError = null;
         }
@@ -451,6 +499,202 @@ public final class FileTailer implements AutoCloseable {
             }
         } catch (IOException e) {
             log.warn("Could not look for the rotated file of {}: {}", origin, e.toString());
+        }
+    }
+
+    /**
+     * After a copytruncate: finds the copy (a rotated sibling starting with the bytes the file started with, e.g.
+     * {@code access.log.1}) and queues it to be read from the offset reached, so the lines written between the last
+     * read and the truncation are read from there. Returns whether it did; the file itself is then read again from
+     * its beginning once the copy is done.
+     */
+    private boolean finishFromCopy() throws IOException {
+        byte[] head = current.head();
+        long from = current.committedOffset();
+        if (head.length == 0) {
+            return false;
+        }
+        OpenLogFile found = null;
+        for (OpenLogFile copy : openRotatedSiblings(0)) {
+            if (found == null && copy.startsWith(head) && copy.size() > from) {
+                found = copy;
+            } else {
+                closeQuietly(copy);
+            }
+        }
+        if (found == null) {
+            return false; // none, or a copy taken before our last read: it holds nothing we have not read
+        }
+        current.restartFromBeginningWithoutPartial();
+        found.startAt(from);
+        found.touch();
+        rotatedAway.add(found);
+        log.info("{} was truncated (copytruncate); reading its copy {} from offset {} first", origin, found.file(), from);
+        return true;
+    }
+
+    /**
+     * After a rotation: queues, oldest first, every rotated sibling written since {@code sinceMillis} whose content
+     * is not one we have read. Such a file was created at the path (or, with copytruncate, copied from it), written
+     * and rotated away between two looks at the path (rotations faster than the tailer looks, or a tailer held up):
+     * without this its lines would be lost. Returns how many it queued.
+     */
+    private int findSkippedFiles(long sinceMillis) {
+        List<OpenLogFile> skipped = new ArrayList<>();
+        for (OpenLogFile file : openRotatedSiblings(sinceMillis)) {
+            try {
+                if (file.size() == 0 || isKnownContent(file) || isCopyOfCurrent(file)) {
+                    closeQuietly(file);
+                    continue;
+                }
+                file.startAt(0);
+                file.touch();
+                skipped.add(file);
+            } catch (IOException e) {
+                closeQuietly(file);
+            }
+        }
+        skipped.sort(Comparator.comparingLong(FileTailer::lastModifiedQuietly));
+        for (OpenLogFile file : skipped) {
+            rotatedAway.add(file);
+            rotations.incrementAndGet();
+            log.info("{} was rotated more than once since it was last looked at; reading the skipped file {}",
+                    origin, file.file());
+        }
+        return skipped.size();
+    }
+
+    /**
+     * Opens the rotated siblings modified since {@code sinceMillis} that are not open already, newest first. logrotate
+     * may be shifting their names (.1 to .2 ...) while we look: the directory is listed twice, and once more when a
+     * file is gone between the listing and its opening, so it is found under its new name.
+     */
+    private List<OpenLogFile> openRotatedSiblings(long sinceMillis) {
+        List<OpenLogFile> opened = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            boolean vanished = false;
+            for (Path sibling : rotatedSiblings()) {
+                try {
+                    if (Files.getLastModifiedTime(sibling).toMillis() < sinceMillis - MTIME_SLACK_MILLIS) {
+                        continue;
+                    }
+                } catch (IOException e) {
+                    vanished = true;
+                    continue;
+                }
+                OpenLogFile file = openQuietly(sibling);
+                if (file == null) {
+                    vanished = true;
+                    continue;
+                }
+                String inode = file.inode();
+                if (isOpen(inode) || opened.stream().anyMatch(f -> f.inode().equals(inode))) {
+                    closeQuietly(file);
+                } else {
+                    opened.add(file);
+                }
+            }
+            // A directory listing taken while names are being shifted can miss an entry altogether (readdir is not
+            // atomic against rename): so always a second look, and a third if a file vanished.
+            if (!vanished && attempt >= 1) {
+                break;
+            }
+        }
+        return opened;
+    }
+
+    /**
+     * Whether the file at the path starts with this file's first bytes: a copy taken before a truncation that has not
+     * happened yet (or not been noticed). It is read from where we are once the truncation is noticed, not now.
+     */
+    private boolean isCopyOfCurrent(OpenLogFile file) throws IOException {
+        return current != null && current.startsWith(file.readHead(Fingerprint.MAX_BYTES));
+    }
+
+    private static long lastModifiedQuietly(OpenLogFile file) {
+        try {
+            return Files.getLastModifiedTime(file.file()).toMillis();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // renamed again since: it is among the newest
+        }
+    }
+
+    /** Rotated siblings of the path ({@code access.log.1}, {@code access.log-20240101}...), not compressed, newest first. */
+    private List<Path> rotatedSiblings() {
+        Path path = options.path().toAbsolutePath();
+        String base = path.getFileName().toString();
+        DirectoryStream.Filter<Path> rotatedName = candidate -> {
+            String name = candidate.getFileName().toString();
+            if (!name.startsWith(base) || name.length() == base.length()) {
+                return false;
+            }
+            char separator = name.charAt(base.length());
+            return (separator == '.' || separator == '-' || separator == '_')
+                    && name.substring(base.length()).chars().anyMatch(Character::isDigit)
+                    && COMPRESSED_SUFFIXES.stream().noneMatch(name.toLowerCase(Locale.ROOT)::endsWith);
+        };
+        List<Path> found = new ArrayList<>();
+        List<Long> modified = new ArrayList<>();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(path.getParent(), rotatedName)) {
+            for (Path sibling : siblings) {
+                try {
+                    modified.add(Files.getLastModifiedTime(sibling).toMillis());
+                    found.add(sibling);
+                } catch (IOException e) {
+                    // rotated away again while listed
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not look for rotated files of {}: {}", origin, e.toString());
+            return List.of();
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < found.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing((Integer i) -> modified.get(i)).reversed());
+        return order.stream().limit(SIBLINGS_EXAMINED).map(found::get).toList();
+    }
+
+    /** Whether the file is the one being read or one of the rotated files still open. */
+    private boolean isOpen(String inode) {
+        return (current != null && current.inode().equals(inode))
+                || rotatedAway.stream().anyMatch(f -> f.inode().equals(inode));
+    }
+
+    /** Whether the file starts with the first bytes of a file read lately (so it is that file, or a copy of it). */
+    private boolean isKnownContent(OpenLogFile file) throws IOException {
+        for (FileState known : finished) {
+            if (known.fingerprintLength() > 0 && file.startsWith(known.fingerprintLength(), known.fingerprintCrc32())) {
+                return true;
+            }
+        }
+        for (OpenLogFile open : rotatedAway) {
+            FileState state = open.state();
+            if (state.fingerprintLength() > 0 && file.startsWith(state.fingerprintLength(), state.fingerprintCrc32())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Keeps the content fingerprint of a file being let go (or truncated), so a copy of it is not read again. */
+    private void remember(OpenLogFile file) {
+        FileState state = file.state();
+        if (state.fingerprintLength() == 0) {
+            return; // an empty file: nothing in it to read twice
+        }
+        finished.addLast(state);
+        if (finished.size() > FINISHED_FILES_REMEMBERED) {
+            finished.removeFirst();
+        }
+    }
+
+    private OpenLogFile openQuietly(Path file) {
+        try {
+            return OpenLogFile.open(file, options.maxLineBytes());
+        } catch (IOException e) {
+            return null;
         }
     }
 

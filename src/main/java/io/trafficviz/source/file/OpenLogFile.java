@@ -39,8 +39,10 @@ final class OpenLogFile implements Closeable {
     /** The file's first bytes as last read: its fingerprint. Grows until it holds {@link Fingerprint#MAX_BYTES}. */
     private byte[] head = new byte[0];
     private long headCrc = Fingerprint.crc32(head);
-    private boolean atEnd;
+    private boolean atEnd = true;
     private long lastActivityNanos = System.nanoTime();
+    private final long openedAtMillis = System.currentTimeMillis();
+    private long lastReadMillis = openedAtMillis;
 
     private OpenLogFile(Path file, FileChannel channel, String inode, int maxLineBytes) {
         this.file = file;
@@ -62,6 +64,10 @@ final class OpenLogFile implements Closeable {
         }
         if (Files.isDirectory(file)) {
             throw new IOException(file + " is a directory");
+        }
+        if (!Files.isRegularFile(file)) {
+            // Opening a FIFO blocks until a writer comes, and a device reads forever: neither is a log to tail.
+            throw new IOException(file + " is not a regular file (a FIFO, device or socket); trafficviz tails files only");
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         // Java cannot fstat a channel for its inode; checking the path before and after opening closes the gap.
@@ -97,6 +103,53 @@ final class OpenLogFile implements Closeable {
 
     void touch() {
         lastActivityNanos = System.nanoTime();
+    }
+
+    /** Wall-clock time of opening: a file modified before it cannot have been written after this one was rotated. */
+    long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    /** Wall-clock time bytes were last read (or of opening): whatever was copied away later was not read. */
+    long lastReadMillis() {
+        return lastReadMillis;
+    }
+
+    /** The file's first bytes as last read (up to {@link Fingerprint#MAX_BYTES}): what a copy of it starts with. */
+    byte[] head() {
+        return head.clone();
+    }
+
+    /** The fingerprint to recognise this file's content by later, e.g. in a copy of it. */
+    FileState state() {
+        return state(file.toString());
+    }
+
+    /**
+     * True if the file held bytes not yet handed out when last read: a partial line, or more than the last pass
+     * read. If the file is then truncated with no copy to read them from, they are lost.
+     */
+    boolean hasUnreadRest() {
+        return !atEnd || committedOffset < readPosition;
+    }
+
+    /** Up to {@code length} bytes from the file's start, as they are now. */
+    byte[] readHead(int length) throws IOException {
+        return Fingerprint.readHead(channel, length);
+    }
+
+    /** Whether the file starts with exactly these bytes. */
+    boolean startsWith(byte[] bytes) throws IOException {
+        return Arrays.equals(Fingerprint.readHead(channel, bytes.length), bytes);
+    }
+
+    /** Whether the file's first {@code length} bytes have this CRC32. */
+    boolean startsWith(int length, long crc) throws IOException {
+        return Fingerprint.matches(channel, length, crc);
+    }
+
+    long size() throws IOException {
+        return channel.size();
     }
 
     /** Positions reading at {@code offset}, which must be the start of a line. */
@@ -156,6 +209,7 @@ final class OpenLogFile implements Closeable {
             long chunkStart = readPosition;
             readPosition += n;
             total += n;
+            extendHead(buffer.array(), buffer.arrayOffset(), n, chunkStart);
             long[] lastEnd = {-1};
             splitter.feed(buffer.array(), buffer.arrayOffset(), n, (bytes, from, length, truncated, endIndex) -> {
                 listener.line(bytes, from, length, truncated);
@@ -169,6 +223,7 @@ final class OpenLogFile implements Closeable {
         }
         if (total > 0) {
             lastActivityNanos = System.nanoTime();
+            lastReadMillis = System.currentTimeMillis();
             refreshHead();
         }
         return total;
@@ -191,6 +246,12 @@ final class OpenLogFile implements Closeable {
         startAt(0);
     }
 
+    /** Starts over at byte 0 after a truncation whose copy holds the rest of the old content, partial line included. */
+    void restartFromBeginningWithoutPartial() throws IOException {
+        startAt(0);
+        atEnd = true;
+    }
+
     /** Delivers an unfinished last line; used once no newline can be expected any more. */
     void flushPartial(LineListener listener) {
         if (splitter.flushPartial((bytes, from, length, truncated, endIndex) ->
@@ -203,6 +264,21 @@ final class OpenLogFile implements Closeable {
     /** The state to persist under {@code path}. */
     FileState state(String path) {
         return new FileState(path, inode, head.length, headCrc, committedOffset);
+    }
+
+    /**
+     * Takes the fingerprint from the bytes just read rather than from the file as it is now: by now it may have been
+     * truncated and rewritten, and a fingerprint of the new content would not recognise the copy of the old one.
+     */
+    private void extendHead(byte[] bytes, int from, int length, long chunkStart) {
+        if (chunkStart != head.length || head.length >= Fingerprint.MAX_BYTES) {
+            return;
+        }
+        int more = (int) Math.min(length, Fingerprint.MAX_BYTES - head.length);
+        byte[] longer = Arrays.copyOf(head, head.length + more);
+        System.arraycopy(bytes, from, longer, head.length, more);
+        head = longer;
+        headCrc = Fingerprint.crc32(head);
     }
 
     private void refreshHead() throws IOException {

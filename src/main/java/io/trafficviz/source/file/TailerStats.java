@@ -11,7 +11,9 @@ package io.trafficviz.source.file;
  * @param truncated lines cut to the maximum line length
  * @param rotations rotations noticed (rename, delete-and-recreate, truncation)
  * @param lastError the most recent unresolved problem (e.g. permission denied), or null
+ * @param rotationLosses rotations that destroyed lines before they could be read: a copytruncate whose copy was not
+ *                       found (or no longer held the unread rest), or a rotated file deleted before it was opened
  */
 public record TailerStats(String path, TailerState state, long offset, long lines, long bytes, long truncated,
-                          long rotations, String lastError) {
+                          long rotations, String lastError, long rotationLosses) {
 }

@@ -62,4 +62,17 @@ class MetricsTest {
         assertThat(Metrics.render(ingest, new LiveStats(0, 0, 0, 0, 0, 0), Map.of(), 5_000))
                 .contains("trafficviz_ingest_lag_seconds 0.000\n");
     }
+
+    @Test
+    void rotationLossesArePerTailedFile() {
+        Map<String, Long> losses = new LinkedHashMap<>();
+        losses.put("/var/log/a.log", 2L);
+        losses.put("/var/log/b.log", 0L);
+
+        String text = Metrics.renderRotationLosses(losses);
+
+        assertThat(text.lines().filter(l -> !l.startsWith("#"))).containsExactly(
+                "trafficviz_source_rotation_losses_total{source=\"/var/log/a.log\"} 2",
+                "trafficviz_source_rotation_losses_total{source=\"/var/log/b.log\"} 0");
+    }
 }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -167,6 +169,95 @@ class FileTailerRotationIT extends TailerTestSupport {
         }
 
         assertThat(sink.awaitAtLeast(3).texts()).containsExactly("before rename", "new file", "late write");
+    }
+
+    @Test
+    void aFileCreatedAndRotatedAwayWhileTheTailerWasHeldUpIsStillRead() throws Exception {
+        Files.createFile(log());
+        HeldSink sink = new HeldSink();
+        tail(options(log()), sink);
+        append(log(), NumberedLines.range(0, 10));
+        sink.awaitHeld();
+
+        // While the sink holds the tailer: two rotations, logrotate style (.1 shifted to .2), so the file in between
+        // is never seen at the path.
+        Files.move(log(), dir.resolve("access.log.1"));
+        append(log(), NumberedLines.range(10, 20));
+        Files.move(dir.resolve("access.log.1"), dir.resolve("access.log.2"));
+        Files.move(log(), dir.resolve("access.log.1"));
+        append(log(), NumberedLines.range(20, 30));
+        sink.release();
+
+        sink.awaitAtLeast(30);
+        assertThat(numbers(sink.texts())).isEqualTo(expected(0, 30));
+    }
+
+    @Test
+    void copytruncateReadsTheLinesNotYetReadFromTheCopy() throws Exception {
+        Files.createFile(log());
+        HeldSink sink = new HeldSink();
+        FileTailer tailer = tail(options(log()), sink);
+        String line10 = NumberedLines.line(10) + "\n";
+        append(log(), NumberedLines.range(0, 10) + line10.substring(0, 20));
+        sink.awaitHeld();
+
+        // Written, copied and truncated while the tailer is held: only the copy has lines 10 to 19.
+        append(log(), line10.substring(20) + NumberedLines.range(11, 20));
+        Files.copy(log(), dir.resolve("access.log.1"));
+        try (FileChannel truncate = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+            truncate.truncate(0);
+        }
+        append(log(), NumberedLines.range(20, 22));
+        sink.release();
+
+        sink.awaitAtLeast(22);
+        assertThat(numbers(sink.texts())).isEqualTo(expected(0, 22));
+        assertThat(tailer.snapshot().rotationLosses()).isZero();
+    }
+
+    @Test
+    void copytruncateWithoutACopyCountsTheLoss() throws Exception {
+        Files.createFile(log());
+        HeldSink sink = new HeldSink();
+        FileTailer tailer = tail(options(log()), sink);
+        append(log(), NumberedLines.range(0, 10) + "0000010 GET /cut");
+        sink.awaitHeld();
+
+        // The copy is compressed (or deleted) at once: the rest of line 10 and lines 11 to 19 are gone for good.
+        append(log(), "-off\n" + NumberedLines.range(11, 20));
+        try (FileChannel truncate = FileChannel.open(log(), StandardOpenOption.WRITE)) {
+            truncate.truncate(0);
+        }
+        append(log(), NumberedLines.range(20, 22));
+        sink.release();
+
+        sink.awaitAtLeast(13);
+        assertThat(sink.texts()).contains("0000010 GET /cut").contains(NumberedLines.line(21));
+        assertThat(tailer.snapshot().rotationLosses()).isEqualTo(1);
+    }
+
+    /** Holds the tailer inside its first delivery until released, as a slow pipeline or a long GC pause would. */
+    private static final class HeldSink extends CollectingSink {
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        @Override
+        void beforeAccept() {
+            held.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void awaitHeld() throws InterruptedException {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("the tailer delivered").isTrue();
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 
     /** Keeps the writer continuous but slow enough that every file lives through several polls. */
