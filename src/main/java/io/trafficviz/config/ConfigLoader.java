@@ -242,42 +242,10 @@ public final class ConfigLoader {
             throw new ConfigException(key + ".format", "must be one of auto, json, common, genericCLF (was '" + format + "')");
         }
         Path accessLogPath = accessLog == null ? null : baseDir.resolve(expandHome(accessLog)).normalize();
-        if (accessLogPath != null) {
-            requireRegularFileIfPresent(accessLogPath, key + ".accessLog");
-        }
         return new ProxyConfig(name, role, network, api,
                 dynamic == null ? null : baseDir.resolve(expandHome(dynamic)).normalize().toString(),
                 accessLogPath == null ? null : accessLogPath.toString(),
                 format, addresses(node.path("addresses"), key + ".addresses"));
-    }
-
-    /**
-     * A FIFO, device or socket is never a log file to tail: there is no offset to resume from, no rotation to follow,
-     * and reading one either blocks or never ends. A path that does not exist yet is fine (the tailer waits for it).
-     */
-    private static void requireRegularFileIfPresent(Path path, String key) {
-        if (!Files.exists(path) || Files.isRegularFile(path)) {
-            return;
-        }
-        String kind = Files.isDirectory(path) ? "a directory" : describeSpecialFile(path);
-        throw new ConfigException(key, "must be a regular file, but " + path + " is " + kind
-                + " (trafficviz tails files; to feed it a stream, POST the lines to /ingest instead)");
-    }
-
-    private static String describeSpecialFile(Path path) {
-        try {
-            Object mode = Files.getAttribute(path, "unix:mode");
-            int type = (Integer) mode & 0170000;
-            return switch (type) {
-                case 0010000 -> "a FIFO (named pipe)";
-                case 0020000 -> "a character device";
-                case 0060000 -> "a block device";
-                case 0140000 -> "a socket";
-                default -> "not a regular file";
-            };
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "not a regular file";
-        }
     }
 
     private static List<String> addresses(JsonNode node, String key) {

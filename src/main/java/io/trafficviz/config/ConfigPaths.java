@@ -80,7 +80,27 @@ public final class ConfigPaths {
         if (Files.isDirectory(file)) {
             throw new ConfigException(key, file + " is a directory; expected the access-log file Traefik writes");
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // No offset to resume from, no rotation to follow; reading one blocks or never ends.
+            throw new ConfigException(key, "must be a regular file, but " + file + " is " + describeSpecialFile(file)
+                    + " (trafficviz tails files; to feed it a stream, POST the lines to /ingest instead)");
+        }
         checkReadable(file, key);
+    }
+
+    private static String describeSpecialFile(Path path) {
+        try {
+            int type = (Integer) Files.getAttribute(path, "unix:mode") & 0170000;
+            return switch (type) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "not a regular file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "not a regular file";
+        }
     }
 
     private static void checkReadable(Path path, String key) {
