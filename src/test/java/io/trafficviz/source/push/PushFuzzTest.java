@@ -29,7 +29,11 @@ class PushFuzzTest {
         }
     }
 
-    /** Raw lines (the text codecs, curl) come out one for one, as they were sent: none lost, split or merged. */
+    /**
+     * Raw lines (the text codecs, curl) come out one for one, as they were sent: none lost, split or merged. A line
+     * with a NUL is not text (msgpack, protobuf carry them; a log line never does), and such a body is refused whole,
+     * so none is sent here (the kept input {@code crash-333bd6…} is one: NUL, '3', newline).
+     */
     @FuzzTest(maxDuration = "10s")
     void rawLinesAreCountedOneForOne(FuzzedDataProvider data) {
         List<String> sent = new ArrayList<>();
@@ -37,7 +41,7 @@ class PushFuzzTest {
         for (int i = 0; i < count; i++) {
             String line = data.consumeString(300).replace('\n', ' ');
             if (!line.isEmpty() && !isBlank(line.charAt(0)) && !isBlank(line.charAt(line.length() - 1))
-                    && line.charAt(0) != '{' && line.charAt(0) != '[') {
+                    && line.charAt(0) != '{' && line.charAt(0) != '[' && line.indexOf('\0') < 0) {
                 sent.add(line);
             }
         }
