@@ -40,7 +40,6 @@ final class FieldCutter {
     private byte previous;
     private boolean skipping;
     private long skipped;
-    private boolean cutAny;
     /** CLF: quoted values opened so far on the line; the first is the request line, whose protocol must survive. */
     private int clfValues;
     /** CLF: the skipped bytes after the last space, so a cut request line keeps its protocol ({@code HTTP/1.1}). */
@@ -61,13 +60,7 @@ final class FieldCutter {
         previous = 0;
         skipping = false;
         skipped = 0;
-        cutAny = false;
         clfValues = 0;
-    }
-
-    /** Whether a value of the current line was cut. */
-    boolean cutAny() {
-        return cutAny;
     }
 
     /** Passes {@code buf[from, from+length)} of the current line to the sink, long values cut. */
@@ -153,7 +146,6 @@ final class FieldCutter {
 
     private void startSkipping(byte b) {
         skipping = true;
-        cutAny = true;
         skipped = 0;
         quoteSeen = false;
         if (json) {
