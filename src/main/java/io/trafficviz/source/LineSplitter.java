@@ -9,10 +9,11 @@ import java.util.Arrays;
 /**
  * Cuts a byte stream into lines ending in {@code \n}, keeping at most {@code maxLineBytes} of any line in memory.
  *
- * <p>A longer line keeps its head and its tail with a marker in between ({@link #CUT_MARKER}), within
- * {@code maxLineBytes}: a request with a 65 KB path still has its caller, router and status (at both ends of a Traefik
- * line), so it is counted and an outsider in it flagged, its long field shown cut and marked. (With a cap under
- * {@link #MIN_BYTES_TO_KEEP_TAIL} only the head is kept.)
+ * <p>A longer line has each of its quoted values longer than {@link #MAX_FIELD_BYTES} cut in place as it streams
+ * past ({@link FieldCutter}: JSON strings and CLF's quoted fields), so a request with a 40 KB path and a 40 KB
+ * User-Agent is still one well-formed line with its caller, router and status: counted, an outsider in it flagged.
+ * If the line is still too long, it keeps its head and its tail with a marker in between ({@link #CUT_MARKER}), within
+ * {@code maxLineBytes}. (With a cap under {@link #MIN_BYTES_TO_KEEP_TAIL} only the head is kept.)
  *
  * <p>Bytes after the last newline are held as a pending partial line until more bytes (or {@link #flushPartial}) arrive.
  * Lines are decoded as UTF-8 by {@link String#String(byte[], int, int, java.nio.charset.Charset)}, which replaces
@@ -29,6 +30,10 @@ public final class LineSplitter {
     /** Below this cap there is no room worth splitting between a head, the marker and a tail. */
     static final int MIN_BYTES_TO_KEEP_TAIL = 1024;
     private static final byte[] CUT = CUT_MARKER.getBytes(StandardCharsets.US_ASCII);
+    /** How a value cut by the field cut ends, before the count of bytes left out: {@code …[cut-N-bytes]}. */
+    public static final String FIELD_CUT_MARK = FieldCutter.MARK_PREFIX;
+    /** Quoted values of an over-long line are cut to this many bytes (a 64 KiB cap keeps 4 KiB of each). */
+    static final int MAX_FIELD_BYTES = 4096;
 
 
     /** Receives each line; {@code endIndex} is the index just past its {@code \n} in the array given to feed. */
@@ -59,6 +64,11 @@ public final class LineSplitter {
     private long tailCount;
     /** An over-long line assembled for the handler: head, marker, tail. */
     private final byte[] cut;
+    /** Cuts the long values of an over-long line; null when the cap is too small to keep a tail. */
+    private final FieldCutter fieldCutter;
+    private final FieldCutter.Sink keep = this::store;
+    /** The pending line went past the cap and its bytes now pass through the field cutter. */
+    private boolean cuttingFields;
 
     public LineSplitter(int maxLineBytes) {
         if (maxLineBytes < 1) {
@@ -71,6 +81,7 @@ public final class LineSplitter {
         // One byte more than the tail kept: the byte before it tells whether its first byte was escaped.
         this.tail = keepTail ? new byte[maxLineBytes - headBytes - CUT.length + 1] : new byte[0];
         this.cut = keepTail ? new byte[maxLineBytes] : new byte[0];
+        this.fieldCutter = keepTail ? new FieldCutter(Math.min(MAX_FIELD_BYTES, maxLineBytes / 8)) : null;
     }
 
     /** Splits {@code buf[off, off+len)}, calling the handler for every line completed by it. */
@@ -83,7 +94,7 @@ public final class LineSplitter {
         int end = off + len;
         int lineStart = off;
         for (int i = indexOfNewline(buf, off, end); i >= 0; i = indexOfNewline(buf, i + 1, end)) {
-            if (pendingLength == 0 && !overflowed) {
+            if (pendingLength == 0 && !overflowed && !cuttingFields) {
                 emit(buf, lineStart, i - lineStart, false, handler, i + 1);
             } else {
                 appendPending(buf, lineStart, i - lineStart);
@@ -124,7 +135,7 @@ public final class LineSplitter {
 
     /** True if bytes of an unfinished line are waiting for their newline. */
     public boolean hasPartial() {
-        return pendingLength > 0 || overflowed;
+        return pendingLength > 0 || overflowed || cuttingFields;
     }
 
     /**
@@ -156,12 +167,25 @@ public final class LineSplitter {
 
     private void emit(byte[] bytes, int from, int length, boolean alreadyOverflowed, ByteLineHandler handler,
                       int endIndex) {
+        if (cuttingFields) {
+            fieldCutter.finish(keep);
+            emitFieldCut(handler, endIndex);
+            return;
+        }
         int n = length;
         // When the line overflowed, its real last byte was skipped, so a \r in the kept part is content.
         if (!alreadyOverflowed && n > 0 && bytes[from + n - 1] == '\r') {
             n--;
         }
         boolean truncated = alreadyOverflowed || n > maxLineBytes;
+        if (truncated && fieldCutter != null && !alreadyOverflowed) {
+            // A whole over-long line at once (in the caller's buffer or exactly filling pending): cut its fields too.
+            startCuttingFields(bytes, from, n);
+            fieldCutter.finish(keep);
+            emitFieldCut(handler, endIndex);
+            clearPending();
+            return;
+        }
         if (truncated && keepTail) {
             if (alreadyOverflowed) {
                 emitCut(bytes, from, tail, tailCount, handler, endIndex);
@@ -212,7 +236,50 @@ public final class LineSplitter {
         handler.line(cut, 0, at + tailEnd - tailFrom, true, endIndex);
     }
 
+    /**
+     * Hands on a line that went through the field cutter: whole if its cut fields brought it within the cap, else (the
+     * last resort, e.g. hundreds of long fields) its head and tail around {@link #CUT_MARKER}.
+     */
+    private void emitFieldCut(ByteLineHandler handler, int endIndex) {
+        if (overflowed) {
+            emitCut(pending, 0, tail, tailCount, handler, endIndex);
+            return;
+        }
+        int n = pendingLength;
+        if (n > 0 && pending[n - 1] == '\r') {
+            n--;
+        }
+        handler.line(pending, 0, n, true, endIndex);
+    }
+
+    /** From here on the line's bytes, starting with {@code bytes[from, from+length)}, pass through the field cutter. */
+    private void startCuttingFields(byte[] bytes, int from, int length) {
+        // bytes may be pending itself: the cut line is built in a fresh array.
+        pending = new byte[256];
+        pendingLength = 0;
+        overflowed = false;
+        tailCount = 0;
+        cuttingFields = true;
+        fieldCutter.reset();
+        fieldCutter.filter(bytes, from, length, keep);
+    }
+
     private void appendPending(byte[] buf, int from, int length) {
+        if (length <= 0) {
+            return;
+        }
+        if (cuttingFields) {
+            fieldCutter.filter(buf, from, length, keep);
+        } else if (fieldCutter != null && pendingLength + length > pendingLimit) {
+            startCuttingFields(pending, 0, pendingLength);
+            fieldCutter.filter(buf, from, length, keep);
+        } else {
+            store(buf, from, length);
+        }
+    }
+
+    /** Keeps bytes of the pending line: up to the cap, then (with a tail kept) only the head and the last bytes. */
+    private void store(byte[] buf, int from, int length) {
         if (length <= 0) {
             return;
         }
@@ -258,6 +325,7 @@ public final class LineSplitter {
         pendingLength = 0;
         overflowed = false;
         tailCount = 0;
+        cuttingFields = false;
         // Don't keep a 64 KiB array alive for one long line among millions of short ones.
         if (pending.length > 8192) {
             pending = new byte[256];
