@@ -68,7 +68,13 @@ class BigGraphBrowserIT {
             assertThat(info.body().length()).as("the hello's size, about that of /network_info")
                     .isGreaterThan(4 * HelloParts.MAX_MESSAGE_BYTES);
 
+            long started = System.nanoTime();
             List<String> messages = helloMessages(base);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            long largest = messages.stream().mapToLong(m -> m.getBytes(StandardCharsets.UTF_8).length).max().orElse(0);
+            // docs/security.md quotes this line
+            System.out.printf("big hello: /network_info %,d bytes; %d helloPart messages, the largest %,d bytes; whole after %d ms%n",
+                    info.body().length(), messages.size(), largest, tookMillis);
             assertThat(messages).hasSizeGreaterThan(4);
             for (String message : messages) {
                 assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(HelloParts.MAX_MESSAGE_BYTES);
