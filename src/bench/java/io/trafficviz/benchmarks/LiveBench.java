@@ -298,6 +298,10 @@ public final class LiveBench {
         final AtomicLong folded = new AtomicLong();
         private final java.util.BitSet known = new java.util.BitSet();
         private final List<String> strings = new ArrayList<>();
+        /** A hello sent in parts (docs/protocol.md, "Hello in parts"): its text so far, and the last part's numbers. */
+        private final StringBuilder helloText = new StringBuilder();
+        private int part = -1;
+        private int parts;
 
         void reset() {
             events.set(0);
@@ -308,11 +312,21 @@ public final class LiveBench {
 
         void onText(CharSequence text) {
             chars.addAndGet(text.length());
+            decode(text);
+        }
+
+        private void decode(CharSequence text) {
+            part = -1;
             try (JsonParser p = TOKENS.createParser(text.toString())) {
                 p.nextToken();
                 readObject(p);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
+            }
+            if (part >= 0 && part == parts - 1) {
+                String hello = helloText.toString();
+                helloText.setLength(0);
+                decode(hello);
             }
         }
 
@@ -322,6 +336,9 @@ public final class LiveBench {
                 p.nextToken();
                 switch (name) {
                     case "graph" -> readObject(p); // hello: the /network_info document
+                    case "part" -> part = p.getIntValue();
+                    case "parts" -> parts = p.getIntValue();
+                    case "text" -> helloText.append(p.getText());
                     case "nodes" -> readNodes(p);
                     case "strings" -> {
                         strings.clear();

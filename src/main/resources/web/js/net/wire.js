@@ -150,3 +150,48 @@ export function decodeFolded(batch, table) {
   }
   return out;
 }
+
+/**
+ * Joins a hello sent in parts (docs/protocol.md, "Hello in parts"): each `helloPart` carries a piece of the hello's
+ * JSON text; once the last has come, the joined text is parsed and handed on as the `hello` it is, so the page draws
+ * only a complete graph. The server sends no batch before the last part. One per connection's stream of messages; a
+ * part 0 or a whole `hello` (a reconnect) starts over.
+ */
+export function createHelloAssembler() {
+  let pieces = null;
+  let expected = 0;
+  return {
+    /** The message to apply now: the message itself, the whole hello after its last part, or null meanwhile. */
+    accept(message) {
+      if (!message || message.type !== 'helloPart') {
+        if (message && message.type === 'hello') pieces = null;
+        return message;
+      }
+      const { part, parts, text } = message;
+      if (!Number.isInteger(part) || !Number.isInteger(parts) || parts < 1 || typeof text !== 'string') return null;
+      if (part === 0) {
+        pieces = [];
+        expected = parts;
+      }
+      if (!pieces || part !== pieces.length || parts !== expected) {
+        pieces = null; // a part lost or out of order: wait for the next hello rather than draw half a graph
+        return null;
+      }
+      pieces.push(text);
+      if (pieces.length < expected) return null;
+      const whole = pieces.join('');
+      pieces = null;
+      try {
+        const hello = JSON.parse(whole);
+        return hello && hello.type === 'hello' ? hello : null;
+      } catch (err) {
+        console.warn('trafficviz: ignoring a hello whose parts do not join into JSON', err);
+        return null;
+      }
+    },
+    /** Whether parts of a hello have come and its last has not. */
+    get assembling() {
+      return pieces !== null;
+    },
+  };
+}

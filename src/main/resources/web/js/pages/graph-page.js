@@ -4,7 +4,7 @@
 //   → view/ (draws the scene: reads model, layout and anim) ← ui/ (zoom, drag, hover, click, toolbar, search).
 
 import { connectReconnecting, socketUrl } from '../net/ws.js';
-import { createNodeTable, decodeEdges, decodeEvents, decodeFolded } from '../net/wire.js';
+import { createHelloAssembler, createNodeTable, decodeEdges, decodeEvents, decodeFolded } from '../net/wire.js';
 import { GraphModel } from '../model/graph-model.js';
 import { createFilter, createGroupIndex } from '../model/filters.js';
 import { Ring } from '../model/ring.js';
@@ -197,8 +197,12 @@ function applyStructure() {
 let connection = null;
 function connect() {
   if (connection) return;
+  const hello = createHelloAssembler(); // a big graph's hello comes in parts: draw it once it is whole
   connection = connectReconnecting(socketUrl('ws/graph'), {
-    onMessage: (message) => timed('messages', () => onGraphMessage(message)),
+    onMessage: (message) => {
+      const whole = hello.accept(message);
+      if (whole) timed('messages', () => onGraphMessage(whole));
+    },
     onStatus: (status) => {
       showConnectionStatus($('connection'), status);
       if (status === 'closed') returnToLoginIfSignedOut('.');

@@ -1,6 +1,8 @@
 package io.trafficviz.publish.live;
 
+import io.trafficviz.graph.EdgeView;
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.publish.wire.HelloParts;
 import io.trafficviz.publish.wire.Masking;
 
 import java.util.ArrayDeque;
@@ -29,6 +31,16 @@ final class Client {
      * they were first missed; its event indexes would otherwise dangle (flusher thread only).
      */
     final Map<String, NodeView> owedNodes = new LinkedHashMap<>();
+    /**
+     * Graph clients: the latest rows of edges that changed in batches this client missed, by id; its edge counts would
+     * otherwise lag the server's until the edge's next refresh, or for good once the edge went quiet (flusher thread).
+     */
+    final Map<String, EdgeView> owedEdges = new LinkedHashMap<>();
+    /**
+     * Graph clients: the rest of a hello sent in parts, one part at a time as the client takes them; it gets no batch
+     * before the last (flusher thread only). Null once the hello is out.
+     */
+    HelloParts helloParts;
     /**
      * Access-log clients: messages waiting for the one in flight, shared with other clients (flusher thread only);
      * with {@link #queuedBytes} their size, bounded by {@link AccessLogStream#MAX_BUFFERED_BYTES}.

@@ -22,7 +22,7 @@ final class ClientRegistry {
     /**
      * A write that has not completed after this long means the client stopped reading. {@link #sweep} looks every
      * second, so a stalled client is gone within 8 s of the write it stopped reading in; a working client takes this
-     * long for one message only on a link of under ~2 Mbit/s with a hello of a couple of MB.
+     * long for one message (a hello goes in parts of at most 64 KiB) only on a link of under ~100 kbit/s.
      */
     static final long STALL_MILLIS = 7_000;
     /**

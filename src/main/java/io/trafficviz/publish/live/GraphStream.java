@@ -10,10 +10,12 @@ import io.trafficviz.ingest.LiveRequest;
 import io.trafficviz.publish.wire.CompactEvents;
 import io.trafficviz.publish.wire.EdgeRows;
 import io.trafficviz.publish.wire.FoldedRoutes;
+import io.trafficviz.publish.wire.HelloParts;
 import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.Messages;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -114,6 +116,28 @@ final class GraphStream {
         return Messages.hello(masking.document(helloDocument.apply(snapshot).withNodeIx(this::ix)));
     }
 
+    /** Sends each graph client that is free and still owed parts of its hello the next one. */
+    void continueHellos() {
+        for (Client client : clients.all()) {
+            if (client.helloParts != null) {
+                continueHello(client);
+            }
+        }
+    }
+
+    /** The next part of {@code client}'s hello, if it took the previous one. */
+    void continueHello(Client client) {
+        if (client.inFlight || client.helloParts == null) {
+            return;
+        }
+        HelloParts parts = client.helloParts;
+        byte[] part = parts.next();
+        if (!parts.hasNext()) {
+            client.helloParts = null;
+        }
+        clients.send(client, ByteBuffer.wrap(part));
+    }
+
     /** No client at all: forget this tick's events and, at a batch's turn ({@code folded} not null), the changes. */
     void idle(FoldedRoutes folded) {
         events.clear();
@@ -173,8 +197,8 @@ final class GraphStream {
         if (batchRequests == 0 && announced.isEmpty() && delta.edges().isEmpty() && batchOverflow == 0) {
             return;
         }
-        send(Messages.nodes(announced, this::ix), EdgeRows.write(delta.edges(), this::ix), sent, folded, announced,
-                batchRequests, batchOverflow, now);
+        send(Messages.nodes(announced, this::ix), delta.edges(), sent, folded, announced, batchRequests, batchOverflow,
+                now);
     }
 
     /**
@@ -263,29 +287,48 @@ final class GraphStream {
         }
     }
 
-    private void send(byte[] nodes, byte[] edgeRows, List<RequestEvent> sent, FoldedRoutes folded,
+    private void send(byte[] nodes, List<EdgeView> edges, List<RequestEvent> sent, FoldedRoutes folded,
                       List<NodeView> announced, long batchRequests, long batchOverflow, long now) {
+        byte[] edgeRows = EdgeRows.write(edges, this::ix);
         // Built for the first free client of each masking: the same bytes for all clients that see the same.
         Map<Masking, Frames> byMasking = new IdentityHashMap<>(2);
         for (Client client : clients.all()) {
             if (client.channel != LiveHub.Channel.GRAPH) {
                 continue;
             }
+            if (client.helloParts != null) { // still taking its hello: this batch waits like one for a busy client
+                clients.countDropped(client, batchRequests);
+                owe(client, announced, edges);
+                continue;
+            }
             if (clients.skipBusy(client, batchRequests, now)) {
-                owe(client, announced);
+                owe(client, announced, edges);
                 continue;
             }
             long dropped = client.dropped + batchOverflow;
+            client.dropped = 0;
+            if (!client.owedEdges.isEmpty()) {
+                // It missed edge changes: its own batch, with their latest rows and this batch's (a rare encoding).
+                owe(client, announced, edges);
+                byte[] owedNodes = Messages.nodes(client.owedNodes.values(), this::ix, client.masking);
+                byte[] owedRows = EdgeRows.write(new ArrayList<>(client.owedEdges.values()), this::ix);
+                client.owedNodes.clear();
+                client.owedEdges.clear();
+                List<RequestEvent> itsEvents = client.masking.masksNothing() ? sent : client.masking.paths(sent);
+                Frames own = new Frames(Messages.BATCH_HEAD, owedNodes,
+                        Messages.batchBody(owedRows, itsEvents, folded, this::ix));
+                clients.send(client, own.once(dropped));
+                continue;
+            }
             Frames frames = byMasking.computeIfAbsent(client.masking, m -> m.masksNothing()
                     ? new Frames(Messages.BATCH_HEAD, nodes, Messages.batchBody(edgeRows, sent, folded, this::ix))
                     : new Frames(Messages.BATCH_HEAD, Messages.nodes(announced, this::ix, m),
                             Messages.batchBody(edgeRows, m.paths(sent), folded, this::ix)));
-            client.dropped = 0;
             if (client.owedNodes.isEmpty()) {
                 clients.send(client, frames.with(dropped));
             } else {
                 // This client missed batches that announced nodes: tell it about them along with this one's.
-                owe(client, announced);
+                owe(client, announced, List.of());
                 byte[] owed = Messages.nodes(client.owedNodes.values(), this::ix, client.masking);
                 client.owedNodes.clear();
                 clients.send(client, frames.withNodes(dropped, owed));
@@ -293,10 +336,17 @@ final class GraphStream {
         }
     }
 
-    /** Nodes announced in a batch {@code client} is not sent: it gets their latest descriptions with its next one. */
-    private static void owe(Client client, List<NodeView> announced) {
+    /**
+     * Nodes announced and edges changed in a batch {@code client} is not sent: it gets their latest descriptions with
+     * its next one.
+     */
+    private static void owe(Client client, List<NodeView> announced, List<EdgeView> edges) {
         for (NodeView n : announced) {
             client.owedNodes.put(n.id(), n);
+        }
+        for (EdgeView e : edges) {
+            client.owedEdges.remove(e.id()); // re-inserted last: rows keep the order the edges last changed in
+            client.owedEdges.put(e.id(), e);
         }
     }
 

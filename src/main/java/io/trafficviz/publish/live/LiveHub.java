@@ -7,6 +7,7 @@ import io.trafficviz.ingest.EventListener;
 import io.trafficviz.ingest.IngestView;
 import io.trafficviz.ingest.LiveRequest;
 import io.trafficviz.publish.wire.FoldedRoutes;
+import io.trafficviz.publish.wire.HelloParts;
 import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 import io.trafficviz.telemetry.LiveStats;
@@ -99,7 +100,13 @@ public final class LiveHub implements EventListener, AutoCloseable {
         flusher.execute(() -> {
             byte[] hello = graph.hello(client.masking);
             clients.add(client);
-            clients.send(client, ByteBuffer.wrap(hello));
+            if (hello.length <= HelloParts.MAX_MESSAGE_BYTES) {
+                clients.send(client, ByteBuffer.wrap(hello));
+            } else {
+                // Batches wait until the last part is out (they are counted and owed meanwhile, see GraphStream).
+                client.helloParts = HelloParts.of(hello);
+                graph.continueHello(client);
+            }
         });
     }
 
@@ -160,6 +167,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
         if (clients.has(Channel.ACCESS_LOG)) { // every tick: queued messages go out as clients get free
             accessLog.send(events, overflow, now);
         }
+        graph.continueHellos(); // every tick: a hello in parts goes out as fast as the client takes it
         graph.collect(events, overflow);
         if (graphTurn) {
             graph.flush(now, folded);

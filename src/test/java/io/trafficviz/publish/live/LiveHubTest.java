@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -461,6 +462,68 @@ class LiveHubTest {
             }
         }
         throw new AssertionError("no client " + key);
+    }
+
+    @Test
+    void aBigGraphsHelloGoesInPartsOfAtMost64KiB_aStalledClientHoldsAtMostOne_andEdgeCountsStayExact() {
+        int services = 3_000;
+        for (int i = 0; i < services; i++) {
+            feed(privLog, line("10.7.0." + i % 200, "GET", "/catalogue/item/" + i, 200, "catalogue-" + i + "@file"));
+        }
+        graphTurn(); // nobody watching yet: the changes are dropped, the graph keeps them
+
+        FakePeer reader = new FakePeer(true);
+        FakePeer stalled = new FakePeer(false);
+        hub.connect("reader", reader, LiveHub.Channel.GRAPH);
+        hub.connect("stalled", stalled, LiveHub.Channel.GRAPH);
+        // Traffic while the hellos are going out, on new and known routes: the reader must end with the server's counts.
+        for (int turn = 0; turn < 6; turn++) {
+            for (int i = 0; i < 40; i++) {
+                feed(privLog, line("10.7.0." + i % 200, "GET", "/again", 500, "catalogue-" + (i * 7 + turn) + "@file"));
+                feed(privLog, line("10.7.0." + i, "GET", "/new", 200, "shipping-" + (turn * 40 + i) + "@file"));
+            }
+            graphTurn();
+        }
+        graphTurn(); // nothing new: what the reader still owes comes now or never
+
+        for (ByteBuffer frame : reader.frames) {
+            assertThat(frame.remaining()).isLessThanOrEqualTo(64 * 1024);
+        }
+        GraphStreamDecoder decoder = new GraphStreamDecoder();
+        for (String text : reader.texts()) {
+            decoder.accept(text);
+        }
+        assertThat(decoder.helloMessages).as("hello parts").isGreaterThan(4);
+        assertThat(decoder.helloNodes).isGreaterThanOrEqualTo(services);
+        // Edges that appeared while its hello was going out came with its first batch, not a second later.
+        assertThat(new TreeMap<>(decoder.edges).keySet()).isEqualTo(serverEdgeRequests().keySet());
+        int decoded = reader.frames.size();
+        for (int turn = 0; turn < GraphStream.RATE_REFRESH_TICKS; turn++) {
+            graphTurn(); // edge statistics are refreshed once a second: then every count is the server's
+        }
+        for (String text : reader.texts().subList(decoded, reader.frames.size())) {
+            decoder.accept(text);
+        }
+        Map<String, Long> clientCounts = new TreeMap<>();
+        decoder.edges.forEach((id, e) -> clientCounts.put(id, e.path("requests").asLong()));
+        assertThat(clientCounts).isEqualTo(serverEdgeRequests());
+
+        // The client that never read holds its hello's first part, nothing queued behind it.
+        long held = 0;
+        for (ByteBuffer frame : stalled.frames) {
+            held += frame.remaining();
+        }
+        assertThat(stalled.frames).hasSize(1);
+        assertThat(held).isLessThanOrEqualTo(256 * 1024);
+        assertThat(clientOf("stalled").helloParts).isNotNull();
+    }
+
+    private Map<String, Long> serverEdgeRequests() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (var e : app.ingest().snapshot(false, app.ingest().rateClock()).edges()) {
+            counts.put(e.id(), e.requests());
+        }
+        return counts;
     }
 
     private void graphTurn() {

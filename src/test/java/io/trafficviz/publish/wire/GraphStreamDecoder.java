@@ -28,6 +28,11 @@ public final class GraphStreamDecoder {
     public final Map<String, Long> foldedByRoute = new java.util.TreeMap<>();
     /** The latest statistics of each edge, by {@code source->target} id, as /network_info writes them. */
     public final Map<String, ObjectNode> edges = new HashMap<>();
+    /** The nodes and messages of the last hello, once whole (a hello in parts is joined first). */
+    public int helloNodes;
+    public int helloMessages;
+    private StringBuilder helloText;
+    private int helloPartsExpected;
 
     /** Applies one message; returns the events of a batch, decoded (none for a hello). */
     public List<ObjectNode> accept(String text) {
@@ -38,12 +43,46 @@ public final class GraphStreamDecoder {
             throw new UncheckedIOException(e);
         }
         switch (msg.path("type").asText()) {
+            case "helloPart" -> {
+                int part = msg.path("part").asInt(-1);
+                if (part == 0) {
+                    helloText = new StringBuilder();
+                    helloPartsExpected = msg.path("parts").asInt();
+                    helloMessages = 0;
+                }
+                if (helloText == null || part != helloMessages || msg.path("parts").asInt() != helloPartsExpected) {
+                    throw new IllegalStateException("hello part " + part + " out of order");
+                }
+                helloText.append(msg.path("text").asText());
+                helloMessages++;
+                if (helloMessages < helloPartsExpected) {
+                    return List.of();
+                }
+                String whole = helloText.toString();
+                helloText = null;
+                int parts = helloMessages;
+                List<ObjectNode> none = accept(whole);
+                helloMessages = parts;
+                return none;
+            }
             case "hello" -> {
+                if (helloText != null) {
+                    throw new IllegalStateException("a hello while a hello in parts was unfinished");
+                }
                 nodes.clear();
+                edges.clear();
                 learn(msg.path("graph").path("nodes"));
+                helloNodes = msg.path("graph").path("nodes").size();
+                helloMessages = 1;
+                for (JsonNode e : msg.path("graph").path("edges")) {
+                    edges.put(e.path("id").asText(), (ObjectNode) e);
+                }
                 return List.of();
             }
             case "batch" -> {
+                if (helloText != null) {
+                    throw new IllegalStateException("a batch before the hello's last part");
+                }
                 batches++;
                 dropped += msg.path("dropped").asLong();
                 learn(msg.path("nodes"));
