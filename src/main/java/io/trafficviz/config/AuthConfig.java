@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -118,8 +117,8 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
         if (!node.isObject()) {
             throw new ConfigException("auth", "must be a map of keys to values");
         }
-        rejectUnknown(node, "auth.", KEYS);
-        boolean allow = bool(node, "allowUnauthenticated", "auth.", false);
+        ConfigLoader.rejectUnknown(node, "auth.", KEYS);
+        boolean allow = ConfigLoader.bool(node, "allowUnauthenticated", "auth.", false);
         long ttl = DEFAULT_SESSION_TTL_MILLIS;
         JsonNode ttlNode = node.path("sessionTtl");
         if (!ttlNode.isMissingNode() && !ttlNode.isNull()) {
@@ -149,8 +148,8 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
         for (int i = 0; i < node.size(); i++) {
             String key = "auth.users[" + i + "]";
             JsonNode u = node.get(i);
-            requireObject(u, key);
-            rejectUnknown(u, key + ".", Set.of("name", "passwordHash", "role"));
+            ConfigLoader.requireObject(u, key);
+            ConfigLoader.rejectUnknown(u, key + ".", Set.of("name", "passwordHash", "role"));
             String name = userName(u, key);
             if (!names.add(name)) {
                 throw new ConfigException(key + ".name", "duplicate user '" + name + "'");
@@ -177,8 +176,8 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
         for (int i = 0; i < node.size(); i++) {
             String key = "auth.tokens[" + i + "]";
             JsonNode t = node.get(i);
-            requireObject(t, key);
-            rejectUnknown(t, key + ".", Set.of("name", "hash", "role"));
+            ConfigLoader.requireObject(t, key);
+            ConfigLoader.rejectUnknown(t, key + ".", Set.of("name", "hash", "role"));
             String name = userName(t, key);
             if (!names.add(name)) {
                 throw new ConfigException(key + ".name", "duplicate token name '" + name + "'");
@@ -210,9 +209,9 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
         if (node.isMissingNode() || node.isNull()) {
             return null;
         }
-        requireObject(node, "auth.forwardAuth");
-        rejectUnknown(node, "auth.forwardAuth.", Set.of("userHeader", "role", "admins"));
-        String header = text(node, "userHeader", "auth.forwardAuth.", "Remote-User");
+        ConfigLoader.requireObject(node, "auth.forwardAuth");
+        ConfigLoader.rejectUnknown(node, "auth.forwardAuth.", Set.of("userHeader", "role", "admins"));
+        String header = ConfigLoader.text(node, "userHeader", "auth.forwardAuth.", "Remote-User");
         if (!HEADER.matcher(header).matches()) {
             throw new ConfigException("auth.forwardAuth.userHeader", "must be a header name such as Remote-User or "
                     + "X-Forwarded-User (was '" + header + "')");
@@ -232,12 +231,12 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
         if (node.isMissingNode() || node.isNull()) {
             return ViewerPolicy.DEFAULT;
         }
-        requireObject(node, "auth.viewer");
-        rejectUnknown(node, "auth.viewer.", Set.of("accessLog", "maskClientAddresses", "maskQueryStrings"));
+        ConfigLoader.requireObject(node, "auth.viewer");
+        ConfigLoader.rejectUnknown(node, "auth.viewer.", Set.of("accessLog", "maskClientAddresses", "maskQueryStrings"));
         ViewerPolicy d = ViewerPolicy.DEFAULT;
-        return new ViewerPolicy(bool(node, "accessLog", "auth.viewer.", d.accessLog()),
-                bool(node, "maskClientAddresses", "auth.viewer.", d.maskClientAddresses()),
-                bool(node, "maskQueryStrings", "auth.viewer.", d.maskQueryStrings()));
+        return new ViewerPolicy(ConfigLoader.bool(node, "accessLog", "auth.viewer.", d.accessLog()),
+                ConfigLoader.bool(node, "maskClientAddresses", "auth.viewer.", d.maskClientAddresses()),
+                ConfigLoader.bool(node, "maskQueryStrings", "auth.viewer.", d.maskQueryStrings()));
     }
 
     private static List<Cidr> cidrs(JsonNode node, String key, List<Cidr> fallback) {
@@ -259,7 +258,7 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
     }
 
     private static Role role(JsonNode node, String key, Role fallback) {
-        String text = text(node, "role", key + ".", null);
+        String text = ConfigLoader.text(node, "role", key + ".", null);
         if (text == null) {
             return fallback;
         }
@@ -280,38 +279,14 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
     }
 
     private static String required(JsonNode node, String field, String key) {
-        String v = text(node, field, key + ".", null);
+        String v = ConfigLoader.text(node, field, key + ".", null);
         if (v == null) {
             throw new ConfigException(key + "." + field, "is required");
         }
         return v;
     }
 
-    private static String text(JsonNode parent, String field, String prefix, String fallback) {
-        JsonNode v = parent.path(field);
-        if (v.isMissingNode() || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isValueNode()) {
-            throw new ConfigException(prefix + field, "must be a single value, not a " + (v.isArray() ? "list" : "map"));
-        }
-        String s = v.asText().trim();
-        if (s.isEmpty()) {
-            throw new ConfigException(prefix + field, "must not be empty");
-        }
-        return s;
-    }
 
-    private static boolean bool(JsonNode parent, String field, String prefix, boolean fallback) {
-        JsonNode v = parent.path(field);
-        if (v.isMissingNode() || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw new ConfigException(prefix + field, "must be true or false (was '" + v.asText() + "')");
-        }
-        return v.booleanValue();
-    }
 
     private static long duration(String text, String key) {
         var m = Pattern.compile("(\\d{1,9})(s|m|h|d)").matcher(text.trim());
@@ -329,21 +304,5 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
             throw new ConfigException(key, "must be from 1m to 30d (was '" + text + "')");
         }
         return millis;
-    }
-
-    private static void requireObject(JsonNode node, String key) {
-        if (node == null || !node.isObject()) {
-            throw new ConfigException(key, "must be a map of keys to values");
-        }
-    }
-
-    private static void rejectUnknown(JsonNode node, String prefix, Set<String> known) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!known.contains(field)) {
-                throw new ConfigException(prefix + field, "unknown key; known keys here: "
-                        + String.join(", ", known.stream().sorted().toList()));
-            }
-        }
     }
 }

@@ -277,7 +277,7 @@ public final class ConfigLoader {
         return name;
     }
 
-    private static String text(JsonNode parent, String field, String prefix, String fallback) {
+    static String text(JsonNode parent, String field, String prefix, String fallback) {
         JsonNode v = parent.path(field);
         if (v.isMissingNode() || v.isNull()) {
             return fallback;
@@ -292,7 +292,7 @@ public final class ConfigLoader {
         return s;
     }
 
-    private static boolean bool(JsonNode parent, String field, String prefix, boolean fallback) {
+    static boolean bool(JsonNode parent, String field, String prefix, boolean fallback) {
         JsonNode v = parent.path(field);
         if (v.isMissingNode() || v.isNull()) {
             return fallback;
@@ -347,13 +347,13 @@ public final class ConfigLoader {
         return millis;
     }
 
-    private static void requireObject(JsonNode node, String key) {
+    static void requireObject(JsonNode node, String key) {
         if (node == null || !node.isObject()) {
             throw new ConfigException(key, "must be a map of keys to values");
         }
     }
 
-    private static void rejectUnknown(JsonNode node, String prefix, Set<String> known) {
+    static void rejectUnknown(JsonNode node, String prefix, Set<String> known) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!known.contains(field)) {
