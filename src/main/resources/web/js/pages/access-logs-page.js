@@ -12,6 +12,8 @@ import { bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showPaus
 import { el, setTextAndTitle } from '../lib/dom.js';
 import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
 import { createRateMeter } from '../lib/rate-meter.js';
+import { fileTimestamp, saveBlob } from '../lib/download.js';
+import { accessLogCsv } from '../model/exports.js';
 
 const MAX_ROWS = 1000;
 const HISTORY = 5000; // kept so that changing a filter can refill the table from what was already received
@@ -232,6 +234,13 @@ $('clear').addEventListener('click', () => {
   updateCounter();
   updateFollowButton();
 });
+/** The CSV of every kept request the filter shows (history, oldest first): more than the table's 1,000 rows. */
+function filteredCsv() {
+  return accessLogCsv(history.lastMatching(matches, HISTORY));
+}
+$('export-csv').addEventListener('click', () => {
+  saveBlob(new Blob([filteredCsv()], { type: 'text/csv' }), `trafficviz-access-log-${fileTimestamp(Date.now())}.csv`);
+});
 $('theme').addEventListener('click', () => toggleTheme());
 bindShortcuts({
   ' ': () => setPaused(!userPaused),
@@ -282,6 +291,8 @@ window.trafficviz = {
   },
   connect,
   setPaused,
+  /** The Export CSV button's file, as text. */
+  exportCsv: () => filteredCsv(),
 };
 
 showSession(document.querySelector('.toolbar .actions'));
