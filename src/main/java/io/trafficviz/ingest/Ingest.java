@@ -22,6 +22,7 @@ import io.trafficviz.resolve.RequestResolver;
 import io.trafficviz.source.LineBatch;
 import io.trafficviz.source.SourceRegistry;
 import io.trafficviz.source.StagedSink;
+import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
@@ -66,6 +67,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
     private final LongSupplier clock;
     private final boolean onLogTime;
     private final OutsiderLog outsiders;
+    /** Who calls each proxy and how much of it matched no router: the page's noise switch and prefix split. */
+    private final CallerTally callers = new CallerTally();
     /** Which edges the live stream has been told about, and which changed since its last rate refresh. */
     private final DeltaTracker deltas = new DeltaTracker();
     private volatile EventListener listener = EventListener.NONE;
@@ -300,6 +303,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         TrafficGraph.Hops hops = graph.record(route, entry.downstreamStatus, entry.durationNanos,
                 entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
+        callers.record(hops.client().nodeId(), hops.proxy().nodeId(), entry.callerAddress(), unrouted(route, entry),
+                entry.isError());
         if (route.outsider()) {
             outsiders.record(new OutsiderSnapshot.Entry(eventMillis, ctx.serverName(), ctx.proxyName(),
                     hops.client().label(), hops.client().id(), entry.callerAddress(),
@@ -317,6 +322,12 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             }
         }
         return eventMillis;
+    }
+
+    /** Traefik's own 404 for a request no router matched: it names no router and picked no backend. */
+    private static boolean unrouted(Route route, AccessLogEntry entry) {
+        return route.answeredByProxy() && entry.downstreamStatus == 404
+                && (entry.routerName == null || entry.routerName.isEmpty());
     }
 
     private void applyFacts() {
@@ -371,6 +382,16 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             copies.add(s.snapshot());
         }
         return new IngestTotals(lines, malformed, unattributed, lastLineMillis, copies);
+    }
+
+    @Override
+    public CallerTraffic callerTraffic() {
+        lock.lock();
+        try {
+            return callers.snapshot();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Requests from outsiders to private proxies: counts and the most recent ones. */

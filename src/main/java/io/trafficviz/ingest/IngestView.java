@@ -3,6 +3,7 @@ package io.trafficviz.ingest;
 import io.trafficviz.graph.GraphDelta;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
 
 import java.util.Collection;
@@ -38,4 +39,7 @@ public interface IngestView {
 
     /** The counters {@code /metrics} reports, taken under one lock acquisition. */
     IngestStats stats();
+
+    /** Per caller and proxy, requests and how many matched no router; external callers by client prefix. */
+    CallerTraffic callerTraffic();
 }

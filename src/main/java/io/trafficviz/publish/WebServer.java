@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import io.trafficviz.config.HttpConfig;
+import io.trafficviz.publish.http.CallersDoc;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
 
@@ -114,6 +115,8 @@ public final class WebServer implements AutoCloseable {
             gate.install(routes);
             routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(
                     networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis()))));
+            routes.get("/callers", ctx -> ctx.json(CallersDoc.document(networkInfo.callerTraffic(),
+                    gate.masking(AuthGate.principal(ctx)))));
             routes.get("/health", ctx -> {
                 Map<String, Object> doc = health.get();
                 ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);

@@ -7,6 +7,7 @@ import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.ingest.IngestView;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
+import io.trafficviz.telemetry.CallerTraffic;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,11 @@ public final class NetworkInfo {
     /** The document for a snapshot already taken (a graph client's hello). */
     public NetworkInfoDoc document(NetworkSnapshot snapshot) {
         return NetworkInfoDoc.of(snapshot, notice, servers(), sourceDetails);
+    }
+
+    /** Who calls each proxy and how much matched no router (the {@code /callers} document's content). */
+    public CallerTraffic callerTraffic() {
+        return ingest.callerTraffic();
     }
 
     private List<NetworkInfoDoc.Server> servers() {

@@ -52,6 +52,11 @@ public final class Masking {
         return !addresses && !queries;
     }
 
+    /** Whether client addresses are masked (then nothing that narrows one down, such as its prefix, is shown). */
+    public boolean masksAddresses() {
+        return addresses;
+    }
+
     /** An IP literal as {@code 203.0.113.x~1a2b3c}; any other text (a name, {@code other}) as it is. */
     public String address(String text) {
         if (!addresses || text == null) {

@@ -11,6 +11,7 @@ import io.trafficviz.model.RequestEvent;
 import io.trafficviz.ingest.IngestView;
 import io.trafficviz.publish.wire.FoldedRoutes;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
+import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
@@ -70,6 +71,11 @@ class GraphStreamTest {
 
         @Override
         public IngestStats stats() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CallerTraffic callerTraffic() {
             throw new UnsupportedOperationException();
         }
     }
