@@ -4,6 +4,8 @@
 //
 // The predicates are called for every node, edge and event, every frame: they only compare a few strings.
 
+import { isUnroutedEvent, NO_NOISE } from './noise.js';
+
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
 
 /** The status-class key of an HTTP status ("2xx".."5xx"), or null for anything else (e.g. 0, 1xx). */
@@ -13,7 +15,8 @@ export function statusClass(status) {
 }
 
 export function createFilter() {
-  const state = { server: '', network: '', classes: new Set(STATUS_CLASSES) };
+  // hideNoise: the noise switch (model/noise.js); noise: the index that says what is noise.
+  const state = { server: '', network: '', classes: new Set(STATUS_CLASSES), hideNoise: false, noise: NO_NOISE };
   const allClasses = () => state.classes.size === STATUS_CLASSES.length;
 
   return {
@@ -32,7 +35,16 @@ export function createFilter() {
       else state.classes.add(cls);
       return state.classes.has(cls);
     },
+    /** Hides (true) or shows requests no router matched and the callers that only send those. */
+    setHideNoise(hide) {
+      state.hideNoise = !!hide;
+    },
+    /** What is noise, from the server's /callers document (createNoiseIndex). */
+    setNoise(index) {
+      state.noise = index || NO_NOISE;
+    },
     isNodeVisible(node) {
+      if (state.hideNoise && state.noise.isScanner(node.id)) return false;
       return (!state.server || node.server === state.server) && (!state.network || node.network === state.network);
     },
     /** Both ends visible, and (when some status classes are off) the edge carried one of the chosen classes. */
@@ -41,6 +53,7 @@ export function createFilter() {
       const t = edge.targetNode;
       if (state.server && (s.server !== state.server || t.server !== state.server)) return false;
       if (state.network && (s.network !== state.network || t.network !== state.network)) return false;
+      if (state.hideNoise && state.noise.isNoiseEdge(edge)) return false;
       if (allClasses()) return true;
       const counts = edge.status || {};
       for (const cls of state.classes) if (counts[cls] > 0) return true;
@@ -50,6 +63,7 @@ export function createFilter() {
     acceptEvent(event) {
       if (state.server && event.server !== state.server) return false;
       if (state.network && event.network !== state.network) return false;
+      if (state.hideNoise && isUnroutedEvent(event)) return false;
       if (allClasses()) return true;
       const cls = statusClass(event.status);
       return cls !== null && state.classes.has(cls);

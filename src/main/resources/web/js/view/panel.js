@@ -14,7 +14,11 @@ import {
 const TAIL_SIZE = 50;
 const REFRESH_MS = 300;
 
-export function createPanel(root, { model, onHoverEvent, onSelect, onClose }) {
+/**
+ * `extra`: an optional section under the statistics, {element, show(selection)} (the page's prefix split of the
+ * external callers, ui/prefix-split.js): the panel places it and tells it what is selected.
+ */
+export function createPanel(root, { model, onHoverEvent, onSelect, onClose, extra = null }) {
   let selection = null; // {type: 'node', node} | {type: 'edge', edge}
   let tail = new Ring(TAIL_SIZE);
   let tailDirty = false;
@@ -32,15 +36,16 @@ export function createPanel(root, { model, onHoverEvent, onSelect, onClose }) {
   const tailTitle = el('h3', {}, 'Recent requests');
   const tailHint = el('span', { class: 'hint' });
   const tailList = el('div', { class: 'tail', role: 'list' });
-  root.replaceChildren(
+  root.replaceChildren(...[
     el('header', { class: 'panel-header' }, el('div', {}, kindBadge, title), closeButton),
     subtitle,
     stats,
+    extra && extra.element,
     edgeListTitle,
     edgeList,
     el('div', { class: 'tail-heading' }, tailTitle, tailHint),
     tailList,
-  );
+  ].filter(Boolean));
   closeButton.addEventListener('click', () => onClose());
   // Rows must not be rebuilt under the pointer: a click needs press and release on the same element.
   edgeList.addEventListener('pointerenter', () => {
@@ -63,6 +68,7 @@ export function createPanel(root, { model, onHoverEvent, onSelect, onClose }) {
   function show(next, recentEvents) {
     selection = next;
     root.hidden = !next;
+    if (extra) extra.show(next);
     tail = new Ring(TAIL_SIZE);
     if (!next) return;
     for (const event of recentEvents.lastMatching(matches, TAIL_SIZE)) tail.push(event);

@@ -175,6 +175,17 @@ public final class ConceptSimulation implements AutoCloseable {
         publicLog.flush();
     }
 
+    /**
+     * A scanner on the internet probing the public proxy for a path no router matches: Traefik answers 404 itself (the
+     * noise the page's switch hides).
+     */
+    public void scannerRequest(long nowMillis, String address) throws IOException {
+        publicLog.write(TraefikLineWriter.json(new TraefikLineWriter.Request(nowMillis, address, port(), "GET",
+                "public.localhost", "/.env", 404, 19, 60_000, null, null, null, null, PUBLIC_NETWORK, ++requestCount)));
+        publicLog.write('\n');
+        publicLog.flush();
+    }
+
     private String line(long start, Backend caller, Backend target, String path, int status, long nanos) {
         return TraefikLineWriter.json(new TraefikLineWriter.Request(start, caller.ip(), port(), "GET",
                 "private-server-proxy", path, status, status == 200 ? 44 : 21, nanos, target.service(),
