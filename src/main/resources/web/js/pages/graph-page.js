@@ -21,6 +21,13 @@ import {
   bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showGraphCounters, showPaused, showSession,
 } from '../ui/toolbar.js';
 import { createFrameCounter, createRateMeter } from '../lib/rate-meter.js';
+import { decodeViewState, encodeViewState } from '../model/view-state.js';
+import { createNoiseIndex } from '../model/noise.js';
+import { createPrefixSplit } from '../ui/prefix-split.js';
+import { edgeRecords, edgesCsv, edgesJson } from '../model/exports.js';
+import { buildGraphSvg, CAPTION_HEIGHT, serializeSvg, svgToPng } from '../view/svg-export.js';
+import { fileTimestamp, saveBlob } from '../lib/download.js';
+import { formatCount } from '../lib/format.js';
 
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
 
@@ -45,6 +52,7 @@ const layout = createLayout({
   onSettled: () => {
     needsDraw = true;
     interaction.followGraph();
+    restoreLinkedView();
   },
 });
 
@@ -87,6 +95,7 @@ const interaction = createInteraction({
     needsDraw = true;
   },
   invalidateMap,
+  onViewChange: () => scheduleUrlUpdate(),
 });
 
 // ---------------------------------------------------------------- filters, search
@@ -99,6 +108,7 @@ const filterControls = createFilterControls(
     interaction.invalidateHits();
     if (scene.selectedNode && !filter.isNodeVisible(scene.selectedNode)) select(null);
     invalidateMap();
+    scheduleUrlUpdate();
   },
 );
 
@@ -113,11 +123,74 @@ const search = createSearch({ input: $('search'), count: $('search-count') }, {
     interaction.focusNodes(matches, true, 2);
     if (matches.length === 1 && submit) select({ type: 'node', node: matches[0] });
   },
+  onText: () => scheduleUrlUpdate(),
 });
+
+// ---------------------------------------------------------------- noise (model/noise.js)
+
+const CALLERS_EVERY_MS = 5000;
+let noiseIndex = createNoiseIndex(null);
+let prefixPanelOpen = false;
+let callersTimer = null;
+
+const prefixSplit = createPrefixSplit({
+  noise: () => noiseIndex,
+  onNeed: (open) => {
+    prefixPanelOpen = open;
+    pollCallers();
+  },
+});
+
+/** Asks the server who called (/callers) while the switch is on or the prefix split is shown, every few seconds. */
+async function pollCallers() {
+  clearTimeout(callersTimer);
+  callersTimer = null;
+  if (!(filter.state.hideNoise || prefixPanelOpen) || !connection) return;
+  try {
+    const response = await fetch('callers', { cache: 'no-store' });
+    if (response.ok) applyCallers(await response.json());
+  } catch (err) {
+    // The server is away: the socket's reconnection says so; try again later.
+  }
+  if (callersTimer === null && (filter.state.hideNoise || prefixPanelOpen)) {
+    callersTimer = setTimeout(pollCallers, CALLERS_EVERY_MS);
+  }
+}
+
+function applyCallers(doc) {
+  noiseIndex = createNoiseIndex(doc);
+  filter.setNoise(noiseIndex);
+  prefixSplit.refresh();
+  if (filter.state.hideNoise) noiseChanged();
+}
+
+/** What the filter shows changed by the noise switch or new counts: redraw, and say how much is hidden. */
+function noiseChanged() {
+  const hide = filter.state.hideNoise;
+  $('noise').setAttribute('aria-pressed', String(hide));
+  const chip = $('noise-chip');
+  const { requests, callers } = noiseIndex.hidden;
+  chip.hidden = !hide;
+  chip.textContent = `hidden: ${formatCount(requests)} request${requests === 1 ? '' : 's'} from ` +
+    `${formatCount(callers)} caller${callers === 1 ? '' : 's'}`;
+  interaction.invalidateHits();
+  if (scene.selectedNode && !filter.isNodeVisible(scene.selectedNode)) select(null);
+  invalidateMap();
+}
+
+function setHideNoise(hide) {
+  filter.setHideNoise(hide);
+  noiseChanged();
+  scheduleUrlUpdate();
+  pollCallers();
+}
+$('noise').addEventListener('click', () => setHideNoise(!filter.state.hideNoise));
+$('noise-chip').addEventListener('click', () => setHideNoise(false));
 
 // ---------------------------------------------------------------- panel & selection
 
 const panel = createPanel($('panel'), {
+  extra: prefixSplit,
   model,
   onHoverEvent: (event) => {
     if (!event) scene.highlightEdges = new Set();
@@ -128,14 +201,164 @@ const panel = createPanel($('panel'), {
   onClose: () => select(null),
 });
 
-function select(selection) {
+/** `keepInView`: slide the view so the panel does not cover the selection (not when a link restores the view). */
+function select(selection, keepInView = true) {
   scene.selectedNode = selection && selection.type === 'node' ? selection.node : null;
   scene.selectedEdge = selection && selection.type === 'edge' ? selection.edge : null;
   scene.highlightEdges = new Set();
   document.body.classList.toggle('panel-open', !!selection);
   panel.show(selection, { lastMatching: (match, limit) => recentEvents.lastMatching((e) => filter.acceptEvent(e) && match(e), limit) });
   invalidateMap(); // the selection's edges get labels
-  if (selection) interaction.keepVisibleBesidePanel(selection.node || selection.edge.targetNode);
+  if (selection && keepInView) interaction.keepVisibleBesidePanel(selection.node || selection.edge.targetNode);
+  scheduleUrlUpdate();
+}
+
+// ---------------------------------------------------------------- the view in the URL (model/view-state.js)
+
+/** What the page was opened with; applied once the graph has arrived, then the URL follows the view. */
+const linked = decodeViewState(window.location.search);
+const restore = {
+  filters: linked.server !== '' || linked.network !== '' || linked.classes.length !== 4 || linked.search !== '' ||
+    linked.hideNoise,
+  selection: linked.selected !== '',
+  view: linked.view !== null,
+};
+restore.done = !restore.filters && !restore.selection && !restore.view;
+let urlTimer = null;
+let lastLinkShortened = [];
+
+/** Filters, search and selection from the link, as soon as the nodes they name are there (from applyStructure). */
+function restoreLinkedChoices() {
+  if (restore.done || !scene.nodes.length) return;
+  if (restore.filters) {
+    restore.filters = false;
+    filterControls.setChoices(linked);
+    if (linked.hideNoise) setHideNoise(true);
+    interaction.invalidateHits();
+    invalidateMap();
+    if (linked.search) search.setText(linked.search);
+  }
+  if (restore.selection) {
+    const node = model.nodes.get(linked.selected);
+    const edge = node ? null : model.edges.get(linked.selected);
+    if (node || edge) {
+      restore.selection = false;
+      select(node ? { type: 'node', node } : { type: 'edge', edge }, false);
+    }
+  }
+}
+
+/** The zoom and pan from the link, once the layout has placed the nodes (from onSettled). */
+function restoreLinkedView() {
+  if (restore.done || !scene.nodes.length) return;
+  restoreLinkedChoices();
+  if (restore.view && interaction.showView(linked.view)) restore.view = false;
+  // A selection the graph does not hold (any more) is given up once the layout has settled: the link is old.
+  restore.selection = false;
+  restore.done = !restore.view;
+  scheduleUrlUpdate();
+}
+
+function currentViewState() {
+  const selected = scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : '';
+  return {
+    server: filter.state.server, network: filter.state.network, classes: [...filter.state.classes],
+    search: search.text, selected, view: interaction.currentView(), hideNoise: filter.state.hideNoise,
+    collapsed: linked.collapsed, from: linked.from, to: linked.to, extra: linked.extra,
+  };
+}
+
+/** Writes the view into the URL now; returns the link. */
+function updateUrl() {
+  clearTimeout(urlTimer);
+  urlTimer = null;
+  const base = window.location.origin + window.location.pathname;
+  if (restore.done) {
+    const { query, shortened } = encodeViewState(currentViewState(), base);
+    lastLinkShortened = shortened;
+    if (query !== window.location.search) window.history.replaceState(null, '', query || window.location.pathname);
+  }
+  return window.location.href;
+}
+
+/** The view changed: the URL follows a moment later (zooming fires dozens of events a second). */
+function scheduleUrlUpdate() {
+  if (urlTimer === null) urlTimer = setTimeout(updateUrl, 300);
+}
+
+/** Copies the link to the clipboard; where the browser refuses, the link is shown selected for Ctrl+C. */
+async function copyLink() {
+  const link = updateUrl();
+  const box = $('link-box');
+  const field = $('link-field');
+  field.value = link;
+  box.hidden = false;
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(link);
+    copied = true;
+  } catch (err) {
+    // Not a secure context, or no permission: the selected field below is the way.
+  }
+  field.focus();
+  field.select();
+  const shortened = lastLinkShortened.length ? ` (shortened to fit 2 KB: ${lastLinkShortened.join(', ')} left out or cut)` : '';
+  $('link-status').textContent = (copied ? 'Link copied' : 'Press Ctrl+C to copy the link') + shortened;
+}
+$('copy-link').addEventListener('click', () => copyLink());
+$('link-close').addEventListener('click', () => {
+  $('link-box').hidden = true;
+});
+
+// ---------------------------------------------------------------- export (model/exports.js, view/svg-export.js)
+
+function describeFilters() {
+  const { server, network, classes } = filter.state;
+  const parts = [`server: ${server || 'all'}`, `network: ${network || 'all'}`,
+    `status: ${classes.size === 4 ? 'all' : [...classes].sort().join(', ') || 'none'}`];
+  if (search.text) parts.push(`search: "${search.text}"`);
+  if (filter.state.hideNoise) parts.push('noise hidden');
+  if (scene.selectedNode) parts.push(`selected: ${scene.selectedNode.label}`);
+  else if (scene.selectedEdge) parts.push(`selected: ${scene.selectedEdge.sourceNode.label} → ${scene.selectedEdge.targetNode.label}`);
+  return parts.join(' · ');
+}
+
+function graphSvgText() {
+  const now = Date.now();
+  const shownNodes = scene.nodes.filter(filter.isNodeVisible).length;
+  const shownEdges = scene.edges.filter(filter.isEdgeVisible).length;
+  const caption = [`trafficviz · ${new Date(now).toISOString().replace('T', ' ').slice(0, 19)} UTC · ` +
+    `${shownNodes} nodes, ${shownEdges} edges`, describeFilters()];
+  const svg = buildGraphSvg(document, { scene, width: renderer.width, height: renderer.height, caption });
+  return serializeSvg(svg);
+}
+
+function edgesText(format) {
+  const records = edgeRecords(scene.edges, filter.isEdgeVisible);
+  if (format === 'csv') return edgesCsv(records);
+  return edgesJson(records, { exportedAt: new Date().toISOString(), filters: {
+    server: filter.state.server || null, network: filter.state.network || null,
+    status: [...filter.state.classes].sort(), search: search.text || null, noiseHidden: filter.state.hideNoise } });
+}
+
+async function exportAs(kind) {
+  const stamp = fileTimestamp(Date.now());
+  if (kind === 'svg') {
+    saveBlob(new Blob([graphSvgText()], { type: 'image/svg+xml' }), `trafficviz-graph-${stamp}.svg`);
+  } else if (kind === 'png') {
+    const png = await svgToPng(graphSvgText(), renderer.width, renderer.height + CAPTION_HEIGHT);
+    saveBlob(png, `trafficviz-graph-${stamp}.png`);
+  } else if (kind === 'edges-csv') {
+    saveBlob(new Blob([edgesText('csv')], { type: 'text/csv' }), `trafficviz-edges-${stamp}.csv`);
+  } else if (kind === 'edges-json') {
+    saveBlob(new Blob([edgesText('json')], { type: 'application/json' }), `trafficviz-edges-${stamp}.json`);
+  }
+}
+for (const button of document.querySelectorAll('#export-menu [data-export]')) {
+  button.addEventListener('click', () => {
+    $('export-menu').open = false;
+    exportAs(button.dataset.export).catch((err) => console.error('trafficviz: export failed', err));
+  });
 }
 
 // ---------------------------------------------------------------- data in
@@ -192,11 +415,13 @@ function applyStructure() {
   invalidateMap();
   $('empty-state').hidden = scene.nodes.length > 0;
   interaction.followGraph();
+  restoreLinkedChoices();
 }
 
 let connection = null;
 function connect() {
   if (connection) return;
+  setTimeout(pollCallers, 0); // once connected: the switch may be on from a link
   const hello = createHelloAssembler(); // a big graph's hello comes in parts: draw it once it is whole
   connection = connectReconnecting(socketUrl('ws/graph'), {
     onMessage: (message) => {
@@ -224,6 +449,7 @@ $('pause').addEventListener('click', () => setPaused(!flashes.paused));
 $('fit').addEventListener('click', () => {
   interaction.resumeAutoFit();
   interaction.fitToView(true);
+  scheduleUrlUpdate();
 });
 $('relayout').addEventListener('click', () => {
   interaction.resumeAutoFit();
@@ -394,6 +620,28 @@ window.trafficviz = {
   },
   fit: () => interaction.fitToView(false),
   setPaused,
+  /** The link to this view (the URL, brought up to date first). */
+  link: () => updateUrl(),
+  /** Whether the view a link asked for has been applied (then the URL follows the view). */
+  linkRestored: () => restore.done,
+  /** The view as the link keeps it: {fx, fy, k} or null while following the graph. */
+  linkedView: () => interaction.currentView(),
+  /** The noise switch and what it hides ({hideNoise, requests, callers}). */
+  noise: () => ({ hideNoise: filter.state.hideNoise, ...noiseIndex.hidden }),
+  /** The export files' text: 'svg', 'edges-csv', 'edges-json'. */
+  exportText(kind) {
+    if (kind === 'svg') return graphSvgText();
+    return edgesText(kind === 'edges-csv' ? 'csv' : 'json');
+  },
+  /** The PNG export as a data: URL. */
+  async exportPng() {
+    const png = await svgToPng(graphSvgText(), renderer.width, renderer.height + CAPTION_HEIGHT);
+    return new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.readAsDataURL(png);
+    });
+  },
 };
 
 showSession(document.querySelector('.toolbar .actions'));

@@ -52,7 +52,24 @@ export function createFilterControls(elements, filter, groups, onChange) {
     refreshNetworks();
   }
 
-  return { refresh };
+  /**
+   * Sets the choices (from a link), once `groups` knows the servers: a server or network not offered is dropped (all
+   * servers, all networks), as when a chosen one disappears. `classes`: the status classes to show.
+   */
+  function setChoices({ server, network, classes }) {
+    filter.setServer(server);
+    filter.setNetwork(network);
+    shownServers = null;
+    shownNetworks = null;
+    refresh();
+    for (const button of elements.statusButtons) {
+      const cls = button.dataset.status;
+      if (state.classes.has(cls) !== classes.includes(cls)) filter.toggleClass(cls);
+      button.setAttribute('aria-pressed', String(state.classes.has(cls)));
+    }
+  }
+
+  return { refresh, setChoices };
 }
 
 function sameList(a, b) {

@@ -15,9 +15,11 @@ import { createHitTester } from './hit-test.js';
  * `elements`: {canvas, tooltip, panel, legend} (panel and legend: what covers the canvas when fitting);
  * `scene`: the page's scene (view/renderer-canvas.js); `renderer`: its size; `layout`: dragging and group boxes;
  * `isNodeVisible`: the filter; `onSelect(selection | null)`; `requestDraw()`: redraw the moving parts;
- * `invalidateMap()`: redraw the static picture too.
+ * `invalidateMap()`: redraw the static picture too; `onViewChange()`: the zoom or pan changed (the URL follows it).
  */
-export function createInteraction({ elements, scene, renderer, layout, isNodeVisible, onSelect, requestDraw, invalidateMap }) {
+export function createInteraction({
+  elements, scene, renderer, layout, isNodeVisible, onSelect, requestDraw, invalidateMap, onViewChange = () => {},
+}) {
   const { canvas, tooltip } = elements;
   const hitTester = createHitTester();
   let autoFit = true; // until the user pans or zooms, keep the whole graph in view
@@ -33,6 +35,7 @@ export function createInteraction({ elements, scene, renderer, layout, isNodeVis
       if (event.sourceEvent) autoFit = false;
       hideTooltip();
       requestDraw();
+      onViewChange();
     });
 
   const toWorld = (sx, sy) => scene.transform.invert([sx, sy]);
@@ -176,8 +179,40 @@ export function createInteraction({ elements, scene, renderer, layout, isNodeVis
     d3.select(canvas).transition().duration(400).call(zoom.translateBy, (limit - x - 40) / scene.transform.k, 0);
   }
 
+  /** The world rectangle of everything visible (group boxes and labels included), or null before any position. */
+  function extent() {
+    const groups = measureGroups(layout.groups, isNodeVisible).filter((server) => server.visible);
+    if (!groups.length) return null;
+    return { x0: d3.min(groups, (g) => g.x0), y0: d3.min(groups, (g) => g.y0), x1: d3.max(groups, (g) => g.x1),
+      y1: d3.max(groups, (g) => g.y1) };
+  }
+
   return {
     fitToView,
+    /**
+     * The view as a link keeps it (model/view-state.js): the screen's centre as fractions of the graph's extent,
+     * and the zoom; null while the view follows the graph by itself.
+     */
+    currentView() {
+      const box = extent();
+      if (autoFit || !box) return null;
+      const [cx, cy] = toWorld(renderer.width / 2, renderer.height / 2);
+      return { fx: (cx - box.x0) / (box.x1 - box.x0 || 1), fy: (cy - box.y0) / (box.y1 - box.y0 || 1), k: scene.transform.k };
+    },
+    /** Shows a view from currentView() (from a link): the automatic fit stops, as if the user had navigated. */
+    showView({ fx, fy, k }) {
+      const box = extent();
+      if (!box) return false;
+      autoFit = false;
+      const cx = box.x0 + fx * (box.x1 - box.x0);
+      const cy = box.y0 + fy * (box.y1 - box.y0);
+      const transform = d3.zoomIdentity.translate(renderer.width / 2, renderer.height / 2).scale(k).translate(-cx, -cy);
+      d3.select(canvas).interrupt().call(zoom.transform, transform);
+      return true;
+    },
+    get autoFitting() {
+      return autoFit;
+    },
     /** Centres on some nodes (search hits); the user navigated, so the automatic fit stops. */
     focusNodes(nodes, animate, maxScale) {
       autoFit = false;

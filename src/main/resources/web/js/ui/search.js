@@ -3,13 +3,15 @@
 
 /**
  * `input`, `count`: the search field and its "n matches" text. `nodes()`: the current nodes; `isNodeVisible`: the
- * filter (hidden nodes are not found); `onMatches(Set)`: show these; `onGo(matches, submit)`: centre on them.
+ * filter (hidden nodes are not found); `onMatches(Set)`: show these; `onGo(matches, submit)`: centre on them;
+ * `onText(text)`: the text changed (the URL keeps it).
  */
-export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches, onGo }) {
+export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches, onGo, onText = () => {} }) {
   let text = '';
   let timer = null;
 
-  function run(submit) {
+  /** Marks the hits of the current text and returns them. */
+  function mark() {
     const needle = text.toLowerCase();
     const matches = needle
       ? nodes().filter((node) => isNodeVisible(node) &&
@@ -17,6 +19,11 @@ export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches
       : [];
     onMatches(new Set(matches));
     count.textContent = needle ? `${matches.length} match${matches.length === 1 ? '' : 'es'}` : '';
+    return matches;
+  }
+
+  function run(submit) {
+    const matches = mark();
     clearTimeout(timer);
     if (!matches.length) return;
     // Centre on the hits: at once on Enter, after a pause in typing otherwise.
@@ -25,6 +32,7 @@ export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches
 
   input.addEventListener('input', () => {
     text = input.value.trim();
+    onText(text);
     run(false);
   });
   input.addEventListener('keydown', (event) => {
@@ -32,6 +40,7 @@ export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches
     if (event.key === 'Escape') {
       input.value = '';
       text = '';
+      onText(text);
       run(false);
     }
   });
@@ -39,6 +48,15 @@ export function createSearch({ input, count }, { nodes, isNodeVisible, onMatches
   return {
     focus() {
       input.focus();
+    },
+    get text() {
+      return text;
+    },
+    /** Sets the search (from a link): its hits are marked, the view is left where it is. */
+    setText(value) {
+      input.value = value;
+      text = value.trim();
+      mark();
     },
   };
 }

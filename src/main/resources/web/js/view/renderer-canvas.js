@@ -25,7 +25,7 @@ const EDGE_LABEL_MIN_ZOOM = 1.2;
 const EDGE_STRANDS = [[0], [-0.3, 0.3], [-0.5, 0.5], [-1, 0, 1]];
 
 /** Error bucket of an edge: calm (<1% errors), some errors (<10%), many errors, failing (≥50%). */
-function edgeColorBucket(edge) {
+export function edgeColorBucket(edge) {
   const ratio = errorRatio(edge);
   if (ratio < 0.01) return 0;
   if (ratio < 0.1) return 1;

@@ -22,12 +22,16 @@ final class LiveDemo implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile boolean trafficPaused;
 
     LiveDemo(Path dir) {
         sim = new ConceptSimulation(dir, 11);
         app = TrafficvizApp.start(ConfigLoader.parse(sim.trafficvizConfig("127.0.0.1:0"), dir));
         // One thread only: the simulation is not meant to be driven concurrently.
         traffic.scheduleAtFixedRate(() -> {
+            if (trafficPaused) {
+                return;
+            }
             try {
                 sim.userRequest(System.currentTimeMillis());
             } catch (IOException e) {
@@ -38,6 +42,19 @@ final class LiveDemo implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + app.port() + path;
+    }
+
+    /** Stops (true) or resumes the background requests: counts that hold still can be compared exactly. */
+    void pauseTraffic(boolean paused) {
+        trafficPaused = paused;
+    }
+
+    /** A scanner at {@code address} probes the public proxy for an unrouted path (on the traffic thread). */
+    void scan(String address) throws Exception {
+        traffic.submit(() -> {
+            sim.scannerRequest(System.currentTimeMillis(), address);
+            return null;
+        }).get();
     }
 
     long linesIngested() {
