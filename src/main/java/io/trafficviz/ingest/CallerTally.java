@@ -7,7 +7,6 @@ import io.trafficviz.telemetry.CallerTraffic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +25,11 @@ final class CallerTally {
     private final Map<NodeId, Map<NodeId, long[]>> pairs = new HashMap<>();
     /** external node → proxy → prefix → {requests, unrouted, errors}. */
     private final Map<NodeId, Map<NodeId, Map<String, long[]>>> prefixes = new HashMap<>();
-    /** Address → its prefix text: callers repeat, and parsing a literal per line is the costly part. */
-    private final Map<String, String> prefixOf = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > ADDRESS_CACHE;
-        }
-    };
+    /**
+     * Address → its prefix text: callers repeat, and parsing a literal per line is the costly part. Emptied when full
+     * (a plain map: an access-ordered one would relink an entry on every line).
+     */
+    private final Map<String, String> prefixOf = new HashMap<>();
     private int pairCount;
     private int prefixCount;
     private long untracked;
@@ -67,6 +64,9 @@ final class CallerTally {
         if (prefix == null && address != null) {
             prefix = prefix(address);
             if (prefix != null) {
+                if (prefixOf.size() >= ADDRESS_CACHE) {
+                    prefixOf.clear();
+                }
                 prefixOf.put(address, prefix);
             }
         }
