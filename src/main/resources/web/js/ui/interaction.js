@@ -210,9 +210,6 @@ export function createInteraction({
       d3.select(canvas).interrupt().call(zoom.transform, transform);
       return true;
     },
-    get autoFitting() {
-      return autoFit;
-    },
     /** Centres on some nodes (search hits); the user navigated, so the automatic fit stops. */
     focusNodes(nodes, animate, maxScale) {
       autoFit = false;

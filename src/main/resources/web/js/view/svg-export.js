@@ -170,7 +170,6 @@ export function buildGraphSvg(doc, { scene, width, height, caption }) {
     let x = node.x;
     let y = node.y;
     let anchor = 'middle';
-    let baseline = 'central';
     switch (labelSide(node)) {
       case 'right':
         anchor = 'start';
@@ -185,7 +184,7 @@ export function buildGraphSvg(doc, { scene, width, height, caption }) {
     }
     const bold = node === scene.selectedNode || (scene.searchMatches && scene.searchMatches.has(node));
     labelLayer.append(make('text', { class: 'node-label', 'data-id': node.id, x: r2(x), y: r2(y),
-      'text-anchor': anchor, 'dominant-baseline': baseline, 'font-weight': bold ? 600 : null }, labelText(node)));
+      'text-anchor': anchor, 'dominant-baseline': 'central', 'font-weight': bold ? 600 : null }, labelText(node)));
   }
   world.append(labelLayer);
 

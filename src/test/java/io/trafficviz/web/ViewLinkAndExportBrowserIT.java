@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
 
 import static io.trafficviz.web.BrowserSession.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Issue 19, items 2 and 3: the view in a link, and the exports, in a real Chromium against a live server. */
@@ -123,7 +125,7 @@ class ViewLinkAndExportBrowserIT {
             Map<String, Object> freshView = (Map<String, Object>) fresh.js("return window.trafficviz.linkedView()");
             for (String key : List.of("fx", "fy", "k")) {
                 assertThat(((Number) freshView.get(key)).doubleValue()).as(key)
-                        .isCloseTo(((Number) view.get(key)).doubleValue(), org.assertj.core.data.Offset.offset(1e-3));
+                        .isCloseTo(((Number) view.get(key)).doubleValue(), offset(1e-3));
             }
             // The page writes the same view back: the link stays what it was.
             assertThat((String) fresh.js("return window.trafficviz.link()")).isEqualTo(link);
@@ -201,10 +203,10 @@ class ViewLinkAndExportBrowserIT {
             long[] server = networkInfoTotals();
             long[] page = csvTotals((String) browser.js("return window.trafficviz.exportText('edges-csv')"));
             return server[0] > 0 && server[0] == page[0] && server[1] == page[1] && server[2] == page[2]
-                    && java.util.Arrays.equals(server, networkInfoTotals());
-        }, () -> "edge CSV totals " + java.util.Arrays.toString(csvTotals(
+                    && Arrays.equals(server, networkInfoTotals());
+        }, () -> "edge CSV totals " + Arrays.toString(csvTotals(
                 (String) browser.js("return window.trafficviz.exportText('edges-csv')")))
-                + " vs /network_info " + java.util.Arrays.toString(networkInfoTotals()));
+                + " vs /network_info " + Arrays.toString(networkInfoTotals()));
         JsonNode json = new ObjectMapper().readTree((String) browser.js("return window.trafficviz.exportText('edges-json')"));
         long[] server = networkInfoTotals();
         assertThat(json.get("totals").get("requests").asLong()).isEqualTo(server[0]);

@@ -213,6 +213,24 @@ class AuthIT {
     }
 
     @Test
+    void callers_needALogin_aViewerGetsMaskedCallersAndNoPrefixes_anAdminGetsThePrefixes() throws Exception {
+        start("{}");
+        assertThat(get("/callers", null).statusCode()).isEqualTo(401);
+        String viewer = cookieOf(login("vic", "viewer-password", null));
+        String admin = cookieOf(login("ada", "admin-password", null));
+        assertThat(push(List.of(line(CALLER, "/plain"), line("203.0.113.7", "/plain"))).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> adminCallers = get("/callers", admin);
+        assertThat(adminCallers.statusCode()).isEqualTo(200);
+        assertThat(adminCallers.body()).contains(CALLER).contains("\"prefix\":\"203.0.113.0/24\"")
+                .contains("\"prefixesHidden\":false");
+        HttpResponse<String> viewerCallers = get("/callers", viewer);
+        assertThat(viewerCallers.statusCode()).isEqualTo(200);
+        assertThat(viewerCallers.body()).doesNotContain(CALLER).doesNotContain("203.0.113").contains("192.168.99.x~")
+                .contains("\"prefixes\":null").contains("\"prefixesHidden\":true");
+    }
+
+    @Test
     void aViewerDeniedTheAccessLog_gets403OnItsPageAndSocket_butStillTheGraph() throws Exception {
         start("{accessLog: false}");
         String viewer = cookieOf(login("vic", "viewer-password", null));
