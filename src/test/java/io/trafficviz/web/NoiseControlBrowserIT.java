@@ -86,6 +86,12 @@ class NoiseControlBrowserIT {
         await(() -> nodeIds().contains(INSIDE_SCANNER), "the scanner shown again");
         assertThat(chip.isDisplayed()).isFalse();
         assertThat(noise.getAttribute("aria-pressed")).isEqualTo("false");
+
+        // A link with the switch on opens with it on.
+        browser.open(demo.url("/?noise=hide"));
+        await(() -> nodeIds().contains(EXTERNAL) && !nodeIds().contains(INSIDE_SCANNER)
+                && browser.driver.findElement(By.id("noise-chip")).isDisplayed(), "the link's noise switch applied");
+        assertThat(browser.driver.findElement(By.id("noise")).getAttribute("aria-pressed")).isEqualTo("true");
     }
 
     @Test
