@@ -113,9 +113,13 @@ public final class AuthGate {
         String back = next != null && NEXT_PAGES.containsValue(next) ? next : ".";
         Principal p;
         try {
-            p = auth.login(ctx.formParam("user"), ctx.formParam("password"));
+            p = auth.login(auth.loginAddress(credentials(ctx)), ctx.formParam("user"), ctx.formParam("password"));
+        } catch (LoginThrottle.ShutOut e) {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds));
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS).json(Map.of("error", e.getMessage()));
+            return;
         } catch (Authenticator.Busy e) {
-            ctx.header("Retry-After", "5");
+            ctx.header("Retry-After", "1");
             ctx.status(503).json(Map.of("error", e.getMessage()));
             return;
         }

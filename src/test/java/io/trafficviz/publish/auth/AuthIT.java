@@ -116,6 +116,19 @@ class AuthIT {
     }
 
     @Test
+    void guessingPasswords_isAnswered429WithRetryAfter_afterFiveFailures_evenForTheRightPassword() throws Exception {
+        start("{}");
+        for (int i = 0; i < 5; i++) {
+            assertThat(login("ada", "guess-number-" + i, null).statusCode()).isEqualTo(303);
+        }
+        HttpResponse<String> shutOut = login("ada", "admin-password", null);
+        assertThat(shutOut.statusCode()).isEqualTo(429);
+        assertThat(shutOut.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(shutOut.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(shutOut.body()).contains("too many failed logins");
+    }
+
+    @Test
     void aLoginPostedByAnotherSitesPage_isRefused() throws Exception {
         start("{}");
         for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1.evil.example")) {
