@@ -132,12 +132,15 @@ final class ClientRegistry {
         }
     }
 
-    private void disconnectIfStalled(Client client, long now) {
+    /** Disconnects {@code client} if its write has been in flight for over {@value #STALL_MILLIS} ms; whether it did. */
+    boolean disconnectIfStalled(Client client, long now) {
         if (client.inFlight && now - client.inFlightSince > STALL_MILLIS && clients.remove(client.key) != null) {
             changed();
             disconnectedSlow.incrementAndGet();
             client.peer.close(1008, "too slow: could not keep up with the live stream");
+            return true;
         }
+        return false;
     }
 
     /** Closes the clients whose login no longer holds (flusher thread). */
@@ -156,6 +159,7 @@ final class ClientRegistry {
         client.inFlightSince = System.currentTimeMillis();
         client.lastActivity = client.inFlightSince;
         int bytes = message.remaining();
+        client.inFlightBytes = bytes;
         try {
             client.peer.sendText(message, ok -> {
                 client.inFlight = false;
