@@ -31,21 +31,25 @@ class ClientRegistryTest {
     }
 
     @Test
-    void aBusyClientIsSkippedAndAStalledOneDisconnected() {
+    void aBusyClientIsCountedItsDropsAndAStalledOneDisconnected() {
         ClientRegistry clients = new ClientRegistry();
         Stuck peer = new Stuck();
         Client client = new Client("k", peer, LiveHub.Channel.GRAPH);
         clients.add(client);
         assertThat(clients.graphOnly()).isTrue();
-        assertThat(clients.skipBusy(client, 5, System.currentTimeMillis())).as("nothing in flight yet").isFalse();
+        assertThat(clients.disconnectIfStalled(client, System.currentTimeMillis() + ClientRegistry.STALL_MILLIS + 1))
+                .as("nothing in flight yet").isFalse();
 
         clients.send(client, ByteBuffer.wrap(new byte[] {'{', '}'}));
         long sentAt = client.inFlightSince;
-        assertThat(clients.skipBusy(client, 5, sentAt + 10)).isTrue();
+        assertThat(client.inFlightBytes).isEqualTo(2);
+        clients.countDropped(client, 5);
+        assertThat(clients.disconnectIfStalled(client, sentAt + 10)).isFalse();
         assertThat(client.dropped).isEqualTo(5);
         assertThat(clients.count(LiveHub.Channel.GRAPH)).isEqualTo(1);
 
-        assertThat(clients.skipBusy(client, 3, sentAt + ClientRegistry.STALL_MILLIS + 1)).isTrue();
+        clients.countDropped(client, 3);
+        assertThat(clients.disconnectIfStalled(client, sentAt + ClientRegistry.STALL_MILLIS + 1)).isTrue();
         assertThat(clients.isEmpty()).isTrue();
         assertThat(clients.watched()).isFalse();
         assertThat(peer.closed).singleElement().asString().startsWith("1008 too slow");
