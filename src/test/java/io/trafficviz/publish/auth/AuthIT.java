@@ -126,6 +126,12 @@ class AuthIT {
         assertThat(shutOut.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(shutOut.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(shutOut.body()).contains("too many failed logins");
+        // A browser's form post gets a page with the way back, not raw JSON.
+        HttpResponse<String> page = post("/login", form("ada", "admin-password", null), null, "Accept",
+                "text/html,application/xhtml+xml");
+        assertThat(page.statusCode()).isEqualTo(429);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("too many failed logins; try again in").contains("href=\"login\"");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Backpressure: a busy client is skipped and told what it missed; one stalled too long is disconnected. */
+/** Backpressure: what a busy client misses is counted for it; one stalled too long is disconnected. */
 class ClientRegistryTest {
     /** A peer whose writes never complete, and which remembers how it was closed. */
     private static final class Stuck implements Peer {
