@@ -2,6 +2,7 @@ package io.trafficviz.publish.auth;
 
 import io.trafficviz.config.Cidr;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,7 @@ final class LoginThrottle {
     static final long MAX_BACKOFF_MILLIS = 15 * 60 * 1_000;
     /** Unknown user names and client addresses remembered each, least recently failed forgotten first. */
     static final int MAX_TRACKED = 10_000;
+    private static final int MAX_NAME_CHARS = 64;
     /** A record with no failure for this long is forgotten (it would allow the next attempt anyway). */
     private static final long FORGET_AFTER_MILLIS = MAX_BACKOFF_MILLIS * 2;
 
@@ -61,7 +63,7 @@ final class LoginThrottle {
     synchronized void check(String address, String user) {
         long now = clock.getAsLong();
         long until = Math.max(blockedUntil(addresses.get(addressKey(address)), now),
-                blockedUntil(userTable(user).get(user), now));
+                blockedUntil(userTable(user).get(userKey(user)), now));
         if (until > now) {
             throw new ShutOut(Math.max(1, (until - now + 999) / 1000));
         }
@@ -71,13 +73,13 @@ final class LoginThrottle {
         long now = clock.getAsLong();
         fail(addresses, addressKey(address), now);
         if (user != null) {
-            fail(userTable(user), user, now);
+            fail(userTable(user), userKey(user), now);
         }
     }
 
     synchronized void succeeded(String address, String user) {
         addresses.remove(addressKey(address));
-        userTable(user).remove(user);
+        userTable(user).remove(userKey(user));
     }
 
     /** Records held, for tests of the bound. */
@@ -108,6 +110,17 @@ final class LoginThrottle {
         return user != null && knownUsers.contains(user) ? users : unknownUsers;
     }
 
+    /**
+     * A user name as counted: a name longer than {@value #MAX_NAME_CHARS} characters (never a configured one, which
+     * has its own record) by its SHA-256, so 10,000 remembered names of megabytes each cannot fill the heap.
+     */
+    private static String userKey(String user) {
+        if (user == null || user.length() <= MAX_NAME_CHARS) {
+            return user;
+        }
+        return "sha256:" + Tokens.sha256Hex(user.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The address as counted: IPv6 by its /64, anything unparsable as itself. */
     static String addressKey(String address) {
         if (address == null) {
@@ -115,7 +128,7 @@ final class LoginThrottle {
         }
         byte[] bytes = Cidr.literalBytes(address);
         if (bytes == null || bytes.length != 16) {
-            return address;
+            return address.length() <= MAX_NAME_CHARS ? address : address.substring(0, MAX_NAME_CHARS);
         }
         return Arrays.toString(Arrays.copyOf(bytes, 8)) + "/64";
     }

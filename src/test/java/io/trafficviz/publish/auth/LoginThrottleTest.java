@@ -137,6 +137,18 @@ class LoginThrottleTest {
         }
         assertThat(throttle.tracked()).isLessThanOrEqualTo(2 * LoginThrottle.MAX_TRACKED + 1);
         assertThatThrownBy(() -> throttle.check("192.0.2.1", "ada")).isInstanceOf(LoginThrottle.ShutOut.class);
+        // Names of a megabyte each are remembered by their hash: 10,000 of them would otherwise hold 20 GB.
+        String huge = "n".repeat(1 << 20);
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 2_000; i++) {
+            throttle.failed("10.9.0." + (i & 255), i + huge);
+        }
+        System.gc();
+        assertThat(rt.totalMemory() - rt.freeMemory()).as("heap in use").isLessThan(512L << 20);
+        for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+            throttle.failed("10.10.0." + i, "x" + huge);
+        }
+        assertThatThrownBy(() -> throttle.check("192.0.2.2", "x" + huge)).isInstanceOf(LoginThrottle.ShutOut.class);
     }
 
     @Test
