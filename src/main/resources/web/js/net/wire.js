@@ -152,6 +152,19 @@ export function decodeFolded(batch, table) {
 }
 
 /**
+ * Whether the page should lay the graph out after applying this batch. A big batch comes as several `batch` messages
+ * of at most 64 KiB (docs/protocol.md, "Big batches"): nodes first, then edge rows, events and folded routes, each
+ * message complete in itself, all but the last with `more: true`. Laying out after every ~64 KiB of nodes would redo
+ * the layout dozens of times for one burst; once the batch is whole is enough, or earlier when a message's requests
+ * are about to animate on nodes that must be drawn first.
+ */
+export function layoutDue(batch) {
+  if (!batch || batch.more !== true) return true;
+  const has = (list) => Array.isArray(list) && list.length > 0;
+  return has(batch.events) || has(batch.folded);
+}
+
+/**
  * Joins a hello sent in parts (docs/protocol.md, "Hello in parts"): each `helloPart` carries a piece of the hello's
  * JSON text; once the last has come, the joined text is parsed and handed on as the `hello` it is, so the page draws
  * only a complete graph. The server sends no batch before the last part. One per connection's stream of messages; a

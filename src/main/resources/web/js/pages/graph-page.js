@@ -4,7 +4,7 @@
 //   → view/ (draws the scene: reads model, layout and anim) ← ui/ (zoom, drag, hover, click, toolbar, search).
 
 import { connectReconnecting, socketUrl } from '../net/ws.js';
-import { createHelloAssembler, createNodeTable, decodeEdges, decodeEvents, decodeFolded } from '../net/wire.js';
+import { createHelloAssembler, createNodeTable, decodeEdges, decodeEvents, decodeFolded, layoutDue } from '../net/wire.js';
 import { GraphModel } from '../model/graph-model.js';
 import { createFilter, createGroupIndex } from '../model/filters.js';
 import { Ring } from '../model/ring.js';
@@ -391,7 +391,8 @@ function onGraphMessage(message) {
     if (Array.isArray(message.nodes) && message.nodes.length) invalidateMap();
     flashes.addDropped(Number(message.dropped) || 0);
     const events = decodeEvents(message, nodeTable);
-    if (structureDirty) applyStructure(); // new nodes must exist before their requests animate
+    // New nodes must exist before their requests animate; a batch in parts is laid out once, not per part.
+    if (structureDirty && layoutDue(message)) applyStructure();
     flashes.ingest(events, filter.acceptEvent);
     const folded = decodeFolded(message, nodeTable);
     if (folded.length) flashes.ingestFolded(folded);

@@ -129,6 +129,65 @@ class SlowPeersIT {
     }
 
     @Test
+    void aBurstOfLongNewNodes_reachesGraphClientsInMessagesOfAtMost64KiB_andAStalledOneIsCutOff() throws Exception {
+        Socket stalled = new Socket("127.0.0.1", port);
+        stalled.setReceiveBufferSize(64 * 1024);
+        upgrade(stalled, "/ws/graph");
+        AtomicLong largestMessage = new AtomicLong();
+        AtomicLong messages = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        WebSocket healthy = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
+                URI.create("ws://127.0.0.1:" + port + "/ws/graph"), new WebSocket.Listener() {
+                    private long length;
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        length += data.length(); // the stream's JSON is ASCII here: characters are bytes
+                        if (last) {
+                            largestMessage.accumulateAndGet(length, Math::max);
+                            messages.incrementAndGet();
+                            bytes.addAndGet(length);
+                            length = 0;
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).join();
+        // An attacker's burst: 3,000 new services and callers, each name and path 2 KiB, in one graph batch.
+        String longText = "x".repeat(2_048);
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            burst.append("{\"ClientHost\":\"10.8.").append(i >> 8).append('.').append(i & 255)
+                    .append("\",\"DownstreamStatus\":200,\"OriginStatus\":200,\"Duration\":1000000,")
+                    .append("\"RequestMethod\":\"GET\",\"RequestPath\":\"/").append(i).append(longText)
+                    .append("\",\"RequestHost\":\"shop.example\",\"ServiceName\":\"svc-").append(i).append('-')
+                    .append(longText).append("@file\",\"ServiceURL\":\"http://127.0.0.9:80\",\"RouterName\":\"r@file\",")
+                    .append("\"StartUTC\":\"2025-07-15T13:14:33.5Z\"}\n");
+        }
+        long burstAt = System.nanoTime();
+        java.nio.file.Files.writeString(sim.privateLogPath(), burst, java.nio.file.StandardOpenOption.APPEND);
+        String serverSide = "sport = :" + port + " and dport = :" + stalled.getLocalPort();
+        long maxSendQueue = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (app.hub().stats().slowDisconnects() == 0 && System.nanoTime() < deadline) {
+            maxSendQueue = Math.max(maxSendQueue, sendQueue(serverSide));
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - burstAt) / 1e9;
+        assertThat(app.hub().stats().slowDisconnects()).as("the stalled graph client was disconnected").isEqualTo(1);
+        Thread.sleep(3_000); // the healthy client catches up meanwhile
+        drain(stalled);
+        healthy.abort();
+        System.out.printf("/ws/graph, a burst of 3,000 new services with 2 KiB names and paths: stalled client cut off "
+                + "%.1f s after the burst; server send queue at most %d bytes; a reading client got %d messages, %d bytes, "
+                + "the largest %d bytes%n", seconds, maxSendQueue, messages.get(), bytes.get(), largestMessage.get());
+        assertThat(seconds).isLessThan(10.5);
+        assertThat(maxSendQueue).isLessThanOrEqualTo(256 * 1024);
+        assertThat(largestMessage.get()).isLessThanOrEqualTo(64 * 1024);
+        assertThat(bytes.get()).as("every name and path reached the reading client").isGreaterThan(3_000 * 2_048L * 2);
+    }
+
+    @Test
     void idleAndSlowlorisConnectionsAreClosed() throws Exception {
         Socket idle = new Socket("127.0.0.1", port);
         Socket slowloris = new Socket("127.0.0.1", port);

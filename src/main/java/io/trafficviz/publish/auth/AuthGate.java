@@ -113,10 +113,12 @@ public final class AuthGate {
         String back = next != null && NEXT_PAGES.containsValue(next) ? next : ".";
         Principal p;
         try {
-            p = auth.login(ctx.formParam("user"), ctx.formParam("password"));
+            p = auth.login(auth.loginAddress(credentials(ctx)), ctx.formParam("user"), ctx.formParam("password"));
+        } catch (LoginThrottle.ShutOut e) {
+            refuseLogin(ctx, HttpStatus.TOO_MANY_REQUESTS, e.retryAfterSeconds, e.getMessage());
+            return;
         } catch (Authenticator.Busy e) {
-            ctx.header("Retry-After", "5");
-            ctx.status(503).json(Map.of("error", e.getMessage()));
+            refuseLogin(ctx, HttpStatus.SERVICE_UNAVAILABLE, 1, e.getMessage());
             return;
         }
         if (p == null) {
@@ -126,6 +128,23 @@ public final class AuthGate {
         ctx.header("Set-Cookie", cookie(ctx, p.sessionId(), auth.sessionTtlMillis() / 1000));
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(back, HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * A login not tried now: {@code Retry-After} and the reason, as JSON for a script, as a page with a way back to the
+     * form for a browser (whose form post would otherwise show raw JSON). The reason is this class's own text.
+     */
+    private static void refuseLogin(Context ctx, HttpStatus status, long retryAfterSeconds, String reason) {
+        ctx.header("Retry-After", Long.toString(retryAfterSeconds));
+        ctx.header("Cache-Control", "no-store");
+        ctx.status(status);
+        String accept = ctx.header("Accept");
+        if (accept != null && accept.contains("text/html")) {
+            ctx.contentType("text/html; charset=utf-8").result("<!doctype html><meta charset=\"utf-8\"><title>trafficviz"
+                    + "</title><p>Not signed in: " + reason + ".</p><p><a href=\"login\">Back to the sign-in form</a></p>");
+        } else {
+            ctx.json(Map.of("error", reason));
+        }
     }
 
     private void logout(Context ctx) {

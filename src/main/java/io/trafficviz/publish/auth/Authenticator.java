@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,14 +20,19 @@ import java.util.function.LongSupplier;
  */
 public final class Authenticator {
     public static final String SESSION_COOKIE = "trafficviz_session";
-    /** Password checks at once: bcrypt is slow on purpose, so a flood of logins must not take every core. */
+    /**
+     * Password checks at once: bcrypt is slow on purpose, so a flood of logins must not take every core. A login past
+     * them is refused at once ({@link Busy}) rather than queued, so a flood holds no request threads either.
+     */
     static final int CONCURRENT_PASSWORD_CHECKS = 2;
     private static final int MAX_USER_HEADER = 256;
 
     private final AuthConfig config;
     private final SessionStore sessions;
     private final Map<String, AuthConfig.User> users = new HashMap<>();
-    private final Semaphore passwordChecks = new Semaphore(CONCURRENT_PASSWORD_CHECKS, true);
+    private final Semaphore passwordChecks = new Semaphore(CONCURRENT_PASSWORD_CHECKS);
+    private final BiPredicate<String, String> passwordCheck;
+    private final LoginThrottle throttle;
     /** A real hash to check unknown user names against, so that they take as long as known ones. */
     private final String decoyHash;
     private final Masking viewerMasking;
@@ -37,12 +42,19 @@ public final class Authenticator {
     }
 
     Authenticator(AuthConfig config, LongSupplier clock) {
+        this(config, clock, Passwords::matches);
+    }
+
+    /** @param passwordCheck whether a password matches a bcrypt hash ({@link Passwords#matches}; tests count calls) */
+    Authenticator(AuthConfig config, LongSupplier clock, BiPredicate<String, String> passwordCheck) {
         this.config = config;
+        this.passwordCheck = passwordCheck;
         this.sessions = new SessionStore(config.sessionTtlMillis(), clock);
         config.users().forEach(u -> users.put(u.name(), u));
         this.decoyHash = config.users().isEmpty() ? null : Passwords.hash(Tokens.generate().substring(0, 40));
         AuthConfig.ViewerPolicy viewer = config.viewer();
         this.viewerMasking = Masking.of(viewer.maskClientAddresses(), viewer.maskQueryStrings());
+        this.throttle = new LoginThrottle(users.keySet(), clock);
     }
 
     public boolean enabled() {
@@ -111,38 +123,52 @@ public final class Authenticator {
     }
 
     /**
-     * Checks a user's password; a new session's principal when it is right, else null. Throws {@link Busy} when
-     * {@value #CONCURRENT_PASSWORD_CHECKS} checks are already running for longer than a few seconds.
+     * Checks a user's password for a login from {@code address}; a new session's principal when it is right, else
+     * null. Throws {@link LoginThrottle.ShutOut} (before any bcrypt check) while the address or the name must wait
+     * after failed logins, and {@link Busy} when {@value #CONCURRENT_PASSWORD_CHECKS} checks are running already.
      */
-    Principal login(String name, String password) {
+    Principal login(String address, String name, String password) {
         if (users.isEmpty() || name == null || password == null) {
             return null;
         }
+        throttle.check(address, name);
         AuthConfig.User user = users.get(name);
-        try {
-            if (!passwordChecks.tryAcquire(5, TimeUnit.SECONDS)) {
-                throw new Busy();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!passwordChecks.tryAcquire()) {
             throw new Busy();
         }
+        boolean ok;
         try {
-            boolean ok = Passwords.matches(password, user == null ? decoyHash : user.passwordHash());
-            if (!ok || user == null) {
-                return null;
-            }
+            ok = passwordCheck.test(password, user == null ? decoyHash : user.passwordHash());
         } finally {
             passwordChecks.release();
         }
+        if (!ok || user == null) {
+            throttle.failed(address, name);
+            return null;
+        }
+        throttle.succeeded(address, name);
         String id = sessions.start(user.name(), user.role());
         return sessions.find(id);
+    }
+
+    /**
+     * The address a login is counted under: the client's as a trusted proxy reports it (the last {@code
+     * X-Forwarded-For} entry, the one the proxy itself added), else the peer's.
+     */
+    String loginAddress(Credentials request) {
+        String peer = request.remoteAddress();
+        String forwardedFor = fromTrustedProxy(request) ? request.header("X-Forwarded-For") : null;
+        if (forwardedFor == null || forwardedFor.isBlank()) {
+            return peer;
+        }
+        String last = forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).trim();
+        return last.isEmpty() || last.length() > 64 ? peer : last;
     }
 
     /** Too many password checks at once. */
     static final class Busy extends RuntimeException {
         Busy() {
-            super("too many logins at once; try again in a moment", null, false, false);
+            super("too many logins at once; try again in a second", null, false, false);
         }
     }
 

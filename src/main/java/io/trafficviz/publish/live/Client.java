@@ -46,6 +46,11 @@ final class Client {
      * with {@link #queuedBytes} their size, bounded by {@link AccessLogStream#MAX_BUFFERED_BYTES}.
      */
     final ArrayDeque<AccessLogStream.Chunk> queued = new ArrayDeque<>();
+    /**
+     * Graph clients: messages waiting for the one in flight, each this client's to send as it is (flusher thread);
+     * with {@link #queuedBytes} their size, bounded by {@link GraphStream#MAX_CLIENT_BYTES} with the one in flight.
+     */
+    final ArrayDeque<java.nio.ByteBuffer> queuedParts = new ArrayDeque<>();
     long queuedBytes;
     /** The size of the message in flight (flusher thread only). */
     long inFlightBytes;

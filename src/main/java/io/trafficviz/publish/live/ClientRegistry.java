@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The connected clients of both live streams, and backpressure: a message goes to a client only once its previous
- * one was written; a client still busy is skipped (what it misses is counted for it), and one stalled past {@value
- * #STALL_MILLIS} ms is disconnected. Ingest and other clients never wait for a slow one, and a stalled client holds
- * at most one message here (plus what the kernel's socket buffers took before it stopped reading). Quiet clients are
- * pinged every {@value #PING_MILLIS} ms.
+ * one was written (the streams queue a bounded number of bytes behind it, and count what they cannot send as dropped
+ * for it), and a client stalled past {@value #STALL_MILLIS} ms is disconnected. Ingest and other clients never wait
+ * for a slow one, and a stalled client holds at most 256 KiB of messages here (plus what the kernel's socket buffers
+ * took before it stopped reading). Quiet clients are pinged every {@value #PING_MILLIS} ms.
  *
  * <p>Clients come and go on Jetty's and Javalin's threads (through the flusher) and on Jetty's write callbacks; the
  * streams read and send from the flusher thread.
@@ -96,20 +96,6 @@ final class ClientRegistry {
         return n;
     }
 
-    /**
-     * Whether {@code client} is still busy with its previous message: then it gets nothing now, and the {@code
-     * events} it misses are counted for it. One stalled past {@value #STALL_MILLIS} ms is disconnected.
-     */
-    boolean skipBusy(Client client, long events, long now) {
-        if (!client.inFlight) {
-            return false;
-        }
-        client.dropped += events;
-        droppedEvents.addAndGet(events);
-        disconnectIfStalled(client, now);
-        return true;
-    }
-
     /** {@code events} that {@code client} will not get (flusher thread). */
     void countDropped(Client client, long events) {
         client.dropped += events;
@@ -132,12 +118,15 @@ final class ClientRegistry {
         }
     }
 
-    private void disconnectIfStalled(Client client, long now) {
+    /** Disconnects {@code client} if its write has been in flight for over {@value #STALL_MILLIS} ms; whether it did. */
+    boolean disconnectIfStalled(Client client, long now) {
         if (client.inFlight && now - client.inFlightSince > STALL_MILLIS && clients.remove(client.key) != null) {
             changed();
             disconnectedSlow.incrementAndGet();
             client.peer.close(1008, "too slow: could not keep up with the live stream");
+            return true;
         }
+        return false;
     }
 
     /** Closes the clients whose login no longer holds (flusher thread). */
@@ -156,6 +145,7 @@ final class ClientRegistry {
         client.inFlightSince = System.currentTimeMillis();
         client.lastActivity = client.inFlightSince;
         int bytes = message.remaining();
+        client.inFlightBytes = bytes;
         try {
             client.peer.sendText(message, ok -> {
                 client.inFlight = false;

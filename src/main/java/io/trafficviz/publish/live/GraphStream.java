@@ -7,10 +7,11 @@ import io.trafficviz.graph.NodeView;
 import io.trafficviz.model.RequestEvent;
 import io.trafficviz.ingest.IngestView;
 import io.trafficviz.ingest.LiveRequest;
+import io.trafficviz.publish.wire.BatchParts;
 import io.trafficviz.publish.wire.CompactEvents;
-import io.trafficviz.publish.wire.EdgeRows;
 import io.trafficviz.publish.wire.FoldedRoutes;
 import io.trafficviz.publish.wire.HelloParts;
+import io.trafficviz.publish.wire.JsonBytes;
 import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.Messages;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
@@ -37,6 +38,11 @@ import java.util.function.Function;
  * counted on its route as it is read ({@link #foldedAtIngest}: no event object is built for it); with an access-log
  * client every request is built, and the budget is applied when the batch is sent. Both ways give the same batches.
  *
+ * <p>The bytes: no message is larger than {@value BatchParts#MAX_MESSAGE_BYTES} bytes (a big batch goes in parts,
+ * {@link BatchParts}), and no client holds more than {@value #MAX_CLIENT_BYTES} bytes queued and in flight; what a
+ * client cannot take is owed to it (nodes, edge rows: their latest descriptions, delivered as it gets free) or counted
+ * in its {@code dropped} (requests), so what its edges count is always the server's.
+ *
  * <p>Everything here runs on the hub's flusher thread, except the two methods marked as running under the hub's
  * intake lock. The graph's changes arrive as values ({@link IngestView#drainDelta}): nothing here holds the ingest
  * lock.
@@ -50,6 +56,21 @@ final class GraphStream {
     static final int BATCH_BUDGET = 1_000;
     /** Every this many batches (1 s), the statistics of known edges that changed or were busy recently are sent. */
     static final int RATE_REFRESH_TICKS = 20;
+    /**
+     * Bytes a graph client may have queued and in flight (docs/security.md): past them, what a batch would add is owed
+     * to it (nodes, edge rows) or counted in its {@code dropped} (requests).
+     */
+    static final int MAX_CLIENT_BYTES = 256 * 1024;
+    /**
+     * A client owed at most this many nodes and edge rows gets them in its own encoding of the next batch it takes, if
+     * that batch is one message; otherwise it gets them in parts as it takes them, encoded only as far as its bytes
+     * allow, so a client that missed a burst costs what it can read, not the burst's size at every batch.
+     */
+    static final int MAX_OWED_WITH_BATCH = 256;
+
+    /** A batch with nothing but its {@code dropped} count (read only, shared). */
+    private static final JsonBytes EMPTY_BODY = new JsonBytes(64)
+            .raw("\"nodes\":[],\"edges\":[],\"strings\":[],\"events\":[]}");
 
     private final IngestView ingest;
     private final ClientRegistry clients;
@@ -114,15 +135,6 @@ final class GraphStream {
         NetworkSnapshot snapshot = ingest.snapshot(false, ingest.rateClock());
         // Indexes first, from the real ids: a masked client refers to the same nodes by the same numbers.
         return Messages.hello(masking.document(helloDocument.apply(snapshot).withNodeIx(this::ix)));
-    }
-
-    /** Sends each graph client that is free and still owed parts of its hello the next one. */
-    void continueHellos() {
-        for (Client client : clients.all()) {
-            if (client.helloParts != null) {
-                continueHello(client);
-            }
-        }
     }
 
     /** The next part of {@code client}'s hello, if it took the previous one. */
@@ -195,10 +207,10 @@ final class GraphStream {
         List<RequestEvent> sent = budgeted(batch, folded);
         announceMentioned(delta.edges(), sent, folded, announced);
         if (batchRequests == 0 && announced.isEmpty() && delta.edges().isEmpty() && batchOverflow == 0) {
+            catchUp(now);
             return;
         }
-        send(Messages.nodes(announced, this::ix), delta.edges(), sent, folded, announced, batchRequests, batchOverflow,
-                now);
+        send(delta.edges(), sent, folded, announced, batchRequests, batchOverflow, now);
     }
 
     /**
@@ -287,53 +299,175 @@ final class GraphStream {
         }
     }
 
-    private void send(byte[] nodes, List<EdgeView> edges, List<RequestEvent> sent, FoldedRoutes folded,
-                      List<NodeView> announced, long batchRequests, long batchOverflow, long now) {
-        byte[] edgeRows = EdgeRows.write(edges, this::ix);
-        // Built for the first free client of each masking: the same bytes for all clients that see the same.
-        Map<Masking, Frames> byMasking = new IdentityHashMap<>(2);
+    /**
+     * Hands the batch to every graph client, in parts of at most {@value BatchParts#MAX_MESSAGE_BYTES} bytes encoded
+     * once per masking. A client still busy with earlier messages skips it: its nodes and edge rows are owed to the
+     * client, its requests counted in the client's {@code dropped}. A free client takes, in order, what it is owed and
+     * then as many of the batch's parts as fit in its {@value #MAX_CLIENT_BYTES} bytes; the nodes and edge rows of a
+     * part that does not fit (and of every part after it) are owed to it, their requests counted in its {@code
+     * dropped}. A part never goes out after one of the same batch that did not, so nothing refers to a node the client
+     * was not told about.
+     */
+    private void send(List<EdgeView> edges, List<RequestEvent> sent, FoldedRoutes folded, List<NodeView> announced,
+                      long batchRequests, long batchOverflow, long now) {
+        Map<Masking, List<SharedPart>> byMasking = new IdentityHashMap<>(2);
         for (Client client : clients.all()) {
             if (client.channel != LiveHub.Channel.GRAPH) {
                 continue;
             }
+            client.dropped += batchOverflow;
             if (client.helloParts != null) { // still taking its hello: this batch waits like one for a busy client
                 clients.countDropped(client, batchRequests);
                 owe(client, announced, edges);
                 continue;
             }
-            if (clients.skipBusy(client, batchRequests, now)) {
+            if (busy(client)) { // what it misses now comes with a later batch: owed, or counted as dropped
+                clients.countDropped(client, batchRequests);
                 owe(client, announced, edges);
+                clients.disconnectIfStalled(client, now);
                 continue;
             }
-            long dropped = client.dropped + batchOverflow;
-            client.dropped = 0;
-            if (!client.owedEdges.isEmpty()) {
-                // It missed edge changes: its own batch, with their latest rows and this batch's (a rare encoding).
+            List<SharedPart> batchParts = byMasking.computeIfAbsent(client.masking, m -> shared(
+                    BatchParts.of(announced, m, edges, m.masksNothing() ? sent : m.paths(sent), folded, this::ix)));
+            List<SharedPart> parts = batchParts;
+            int owed = client.owedNodes.size() + client.owedEdges.size();
+            if (owed > 0 && owed <= MAX_OWED_WITH_BATCH && batchParts.size() == 1) {
+                // It missed a little: its own encoding of a small batch, the latest of what it missed in front.
                 owe(client, announced, edges);
-                byte[] owedNodes = Messages.nodes(client.owedNodes.values(), this::ix, client.masking);
-                byte[] owedRows = EdgeRows.write(new ArrayList<>(client.owedEdges.values()), this::ix);
+                List<NodeView> nodes = new ArrayList<>(client.owedNodes.values());
+                List<EdgeView> rows = new ArrayList<>(client.owedEdges.values());
                 client.owedNodes.clear();
                 client.owedEdges.clear();
-                List<RequestEvent> itsEvents = client.masking.masksNothing() ? sent : client.masking.paths(sent);
-                Frames own = new Frames(Messages.BATCH_HEAD, owedNodes,
-                        Messages.batchBody(owedRows, itsEvents, folded, this::ix));
-                clients.send(client, own.once(dropped));
+                Masking m = client.masking;
+                parts = shared(BatchParts.of(nodes, m, rows, m.masksNothing() ? sent : m.paths(sent), folded, this::ix));
+            } else if (owed > 0) {
+                // It missed a lot, or the batch is big: as much of what it missed as fits now, encoded only as far
+                // as it goes, then the batch's shared parts if that was all.
+                deliverOwed(client);
+                if (!client.owedNodes.isEmpty() || !client.owedEdges.isEmpty()) {
+                    clients.countDropped(client, batchRequests);
+                    owe(client, announced, edges);
+                    pump(client);
+                    continue;
+                }
+            }
+            int k = 0;
+            for (; k < parts.size() && fits(client, parts.get(k).part().messageBytes()); k++) {
+                SharedPart p = parts.get(k);
+                long dropped = takeDropped(client);
+                enqueue(client, dropped == 0 ? p.frames().with(0) : p.frames().once(dropped));
+            }
+            for (; k < parts.size(); k++) {
+                BatchParts.Part p = parts.get(k).part();
+                owe(client, p.nodes(), p.edges());
+                clients.countDropped(client, p.requests());
+            }
+            pump(client);
+        }
+    }
+
+    /** A batch's part and its frames, shared by the clients of one masking. */
+    private record SharedPart(BatchParts.Part part, Frames frames) {
+    }
+
+    private static List<SharedPart> shared(List<BatchParts.Part> parts) {
+        List<SharedPart> out = new ArrayList<>(parts.size());
+        for (BatchParts.Part p : parts) {
+            out.add(new SharedPart(p, new Frames(Messages.BATCH_HEAD, p.body())));
+        }
+        return out;
+    }
+
+    /**
+     * A batch with nothing new: clients that lag get what they are owed, or a batch with no content that carries
+     * their {@code dropped} count, so their counts are the server's without waiting for the next request.
+     */
+    private void catchUp(long now) {
+        for (Client client : clients.all()) {
+            if (client.channel != LiveHub.Channel.GRAPH || client.helloParts != null || busy(client)) {
                 continue;
             }
-            Frames frames = byMasking.computeIfAbsent(client.masking, m -> m.masksNothing()
-                    ? new Frames(Messages.BATCH_HEAD, nodes, Messages.batchBody(edgeRows, sent, folded, this::ix))
-                    : new Frames(Messages.BATCH_HEAD, Messages.nodes(announced, this::ix, m),
-                            Messages.batchBody(edgeRows, m.paths(sent), folded, this::ix)));
-            if (client.owedNodes.isEmpty()) {
-                clients.send(client, frames.with(dropped));
-            } else {
-                // This client missed batches that announced nodes: tell it about them along with this one's.
-                owe(client, announced, List.of());
-                byte[] owed = Messages.nodes(client.owedNodes.values(), this::ix, client.masking);
-                client.owedNodes.clear();
-                clients.send(client, frames.withNodes(dropped, owed));
+            deliverOwed(client);
+            if (client.dropped > 0 && client.owedNodes.isEmpty() && client.owedEdges.isEmpty()
+                    && client.queuedParts.isEmpty()) {
+                enqueue(client, new Frames(Messages.BATCH_HEAD, EMPTY_BODY).once(takeDropped(client)));
+            }
+            pump(client);
+        }
+    }
+
+    /**
+     * As much of what {@code client} is owed as fits in its bytes now: nodes first, then edge rows (their latest),
+     * encoded for it alone. What does not fit stays owed.
+     */
+    private void deliverOwed(Client client) {
+        if (client.owedNodes.isEmpty() && client.owedEdges.isEmpty()) {
+            return;
+        }
+        int room = MAX_CLIENT_BYTES - held(client);
+        if (room <= 0) {
+            return;
+        }
+        for (BatchParts.Part p : BatchParts.owed(client.owedNodes.values(), client.masking, client.owedEdges.values(),
+                this::ix, room)) {
+            if (!fits(client, p.messageBytes())) {
+                return;
+            }
+            enqueue(client, new Frames(Messages.BATCH_HEAD, p.body()).once(takeDropped(client)));
+            for (NodeView n : p.nodes()) {
+                client.owedNodes.remove(n.id());
+            }
+            for (EdgeView e : p.edges()) {
+                client.owedEdges.remove(e.id());
             }
         }
+    }
+
+    /** Sends each graph client that is free its next queued message, or the next part of its hello. */
+    void pump() {
+        for (Client client : clients.all()) {
+            if (client.channel != LiveHub.Channel.GRAPH) {
+                continue;
+            }
+            if (!client.queuedParts.isEmpty()) {
+                pump(client);
+            } else if (client.helloParts != null) {
+                continueHello(client);
+            }
+        }
+    }
+
+    private void pump(Client client) {
+        while (!client.inFlight && !client.queuedParts.isEmpty()) {
+            ByteBuffer next = client.queuedParts.poll();
+            client.queuedBytes -= next.remaining();
+            clients.send(client, next);
+        }
+    }
+
+    private static void enqueue(Client client, ByteBuffer message) {
+        client.queuedParts.add(message);
+        client.queuedBytes += message.remaining();
+    }
+
+    /** Still writing an earlier message, or with parts of one queued: it takes no new batch. */
+    private static boolean busy(Client client) {
+        return client.inFlight || !client.queuedParts.isEmpty();
+    }
+
+    /** Bytes queued for {@code client} and in flight to it. */
+    private static int held(Client client) {
+        return (int) (client.queuedBytes + (client.inFlight ? client.inFlightBytes : 0));
+    }
+
+    private static boolean fits(Client client, int bytes) {
+        return held(client) + bytes <= MAX_CLIENT_BYTES;
+    }
+
+    private static long takeDropped(Client client) {
+        long dropped = client.dropped;
+        client.dropped = 0;
+        return dropped;
     }
 
     /**
@@ -341,6 +475,9 @@ final class GraphStream {
      * its next one.
      */
     private static void owe(Client client, List<NodeView> announced, List<EdgeView> edges) {
+        if (announced.isEmpty() && edges.isEmpty()) {
+            return;
+        }
         for (NodeView n : announced) {
             client.owedNodes.put(n.id(), n);
         }

@@ -167,7 +167,7 @@ public final class LiveHub implements EventListener, AutoCloseable {
         if (clients.has(Channel.ACCESS_LOG)) { // every tick: queued messages go out as clients get free
             accessLog.send(events, overflow, now);
         }
-        graph.continueHellos(); // every tick: a hello in parts goes out as fast as the client takes it
+        graph.pump(); // every tick: parts of a hello or of big batches go out as fast as the client takes them
         graph.collect(events, overflow);
         if (graphTurn) {
             graph.flush(now, folded);

@@ -31,7 +31,7 @@ public final class EdgeRows {
     }
 
     /** One row. Rows of numbers, not chains of calls: see {@link JsonBytes#numbers}. */
-    private static void row(JsonBytes out, EdgeView e, ToIntFunction<String> ix) {
+    static void row(JsonBytes out, EdgeView e, ToIntFunction<String> ix) {
         long[] counts = {ix.applyAsInt(e.source()), ix.applyAsInt(e.target()), e.requests(), e.errors(),
                 e.status1xx(), e.status2xx(), e.status3xx(), e.status4xx(), e.status5xx()};
         double[] figures = {e.ratePerSec(), e.rate1m(), e.rate5m(), e.p50Ms(), e.p95Ms(), e.p99Ms()};

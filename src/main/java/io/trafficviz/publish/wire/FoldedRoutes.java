@@ -128,10 +128,15 @@ public final class FoldedRoutes {
 
     /** Writes {@code ,"folded":[[from, proxy, to, flags, count],...]}, nodes by their stream index {@code ix}. */
     public void write(JsonBytes out, ToIntFunction<String> ix) {
+        write(out, ix, 0, size);
+    }
+
+    /** The same for the routes first counted {@code first}-th to before {@code end}-th (a batch sent in parts). */
+    public void write(JsonBytes out, ToIntFunction<String> ix, int first, int end) {
         out.raw(",\"folded\":[");
-        for (int k = 0; k < size; k++) {
+        for (int k = first; k < end; k++) {
             int s = order[k];
-            if (k > 0) {
+            if (k > first) {
                 out.raw(',');
             }
             out.raw('[').number(ix.applyAsInt(from[s])).raw(',').number(ix.applyAsInt(proxy[s]))

@@ -19,6 +19,12 @@ public final class JsonBytes {
         return len;
     }
 
+    /** Empties the buffer for reuse, keeping its capacity. */
+    public JsonBytes reset() {
+        len = 0;
+        return this;
+    }
+
     public byte[] toArray() {
         return Arrays.copyOf(buf, len);
     }

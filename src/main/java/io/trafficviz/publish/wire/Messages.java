@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.graph.NodeView;
 import io.trafficviz.model.RequestEvent;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,10 +19,9 @@ import java.util.function.ToIntFunction;
 public final class Messages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A batch starts with this, then the client's dropped count, then {@link #NODES_KEY} and the nodes, then the body. */
+    /** A batch starts with this, then the client's dropped count, a comma and the body ({@link BatchParts}). */
     public static final String BATCH_HEAD = "{\"type\":\"batch\",\"dropped\":";
     public static final String ENTRIES_HEAD = "{\"type\":\"entries\",\"dropped\":";
-    public static final byte[] NODES_KEY = ",\"nodes\":".getBytes(StandardCharsets.US_ASCII);
     /** Shared: never written to. */
     static final byte[] EMPTY_ARRAY = {'[', ']'};
 

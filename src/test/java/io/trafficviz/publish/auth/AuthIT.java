@@ -116,6 +116,25 @@ class AuthIT {
     }
 
     @Test
+    void guessingPasswords_isAnswered429WithRetryAfter_afterFiveFailures_evenForTheRightPassword() throws Exception {
+        start("{}");
+        for (int i = 0; i < 5; i++) {
+            assertThat(login("ada", "guess-number-" + i, null).statusCode()).isEqualTo(303);
+        }
+        HttpResponse<String> shutOut = login("ada", "admin-password", null);
+        assertThat(shutOut.statusCode()).isEqualTo(429);
+        assertThat(shutOut.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(shutOut.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(shutOut.body()).contains("too many failed logins");
+        // A browser's form post gets a page with the way back, not raw JSON.
+        HttpResponse<String> page = post("/login", form("ada", "admin-password", null), null, "Accept",
+                "text/html,application/xhtml+xml");
+        assertThat(page.statusCode()).isEqualTo(429);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.body()).contains("too many failed logins; try again in").contains("href=\"login\"");
+    }
+
+    @Test
     void aLoginPostedByAnotherSitesPage_isRefused() throws Exception {
         start("{}");
         for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1.evil.example")) {

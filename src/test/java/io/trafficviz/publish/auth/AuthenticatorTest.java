@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Who a request is: passwords, tokens, the forward-auth header (trusted proxies only), sessions and their end. */
 class AuthenticatorTest {
     private static final String TOKEN = Tokens.generate();
+    private static final String LOOPBACK = "127.0.0.1";
     private static String hash;
     private final AtomicLong clock = new AtomicLong(1_000_000);
 
@@ -75,13 +76,13 @@ class AuthenticatorTest {
     @Test
     void passwords_areCheckedAgainstTheirBcryptHash() {
         Authenticator a = auth("");
-        assertThat(a.login("ada", "correct horse")).extracting(Principal::name, Principal::role, Principal::via)
+        assertThat(a.login(LOOPBACK, "ada", "correct horse")).extracting(Principal::name, Principal::role, Principal::via)
                 .containsExactly("ada", Role.ADMIN, "session");
-        assertThat(a.login("vic", "correct horse").role()).isEqualTo(Role.VIEWER);
-        assertThat(a.login("ada", "correct horsf")).isNull();
-        assertThat(a.login("ada", "")).isNull();
-        assertThat(a.login("nobody", "correct horse")).isNull();
-        assertThat(a.login("ada", "x".repeat(100))).isNull(); // past bcrypt's 72 bytes: refused, not cut
+        assertThat(a.login(LOOPBACK, "vic", "correct horse").role()).isEqualTo(Role.VIEWER);
+        assertThat(a.login(LOOPBACK, "ada", "correct horsf")).isNull();
+        assertThat(a.login(LOOPBACK, "ada", "")).isNull();
+        assertThat(a.login(LOOPBACK, "nobody", "correct horse")).isNull();
+        assertThat(a.login(LOOPBACK, "ada", "x".repeat(100))).isNull(); // past bcrypt's 72 bytes: refused, not cut
         assertThat(hash).startsWith("$2a$12$");
     }
 
@@ -94,7 +95,7 @@ class AuthenticatorTest {
     @Test
     void aSession_identifiesItsUser_untilLogoutOrExpiry() {
         Authenticator a = auth("");
-        Principal ada = a.login("ada", "correct horse");
+        Principal ada = a.login(LOOPBACK, "ada", "correct horse");
         String cookie = ada.sessionId();
         assertThat(cookie).hasSizeGreaterThanOrEqualTo(43); // 256 bits
         assertThat(a.identify(request("10.0.0.9", "cookie:trafficviz_session", cookie)).name()).isEqualTo("ada");
@@ -107,7 +108,7 @@ class AuthenticatorTest {
         assertThat(a.identify(request("10.0.0.9", "cookie:trafficviz_session", cookie))).isNull();
         assertThat(a.stillValid(ada)).isFalse();
 
-        Principal again = a.login("ada", "correct horse");
+        Principal again = a.login(LOOPBACK, "ada", "correct horse");
         a.logout(again);
         assertThat(a.identify(request("10.0.0.9", "cookie:trafficviz_session", again.sessionId()))).isNull();
         assertThat(a.stillValid(again)).isFalse();

@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Backpressure: a busy client is skipped and told what it missed; one stalled too long is disconnected. */
+/** Backpressure: what a busy client misses is counted for it; one stalled too long is disconnected. */
 class ClientRegistryTest {
     /** A peer whose writes never complete, and which remembers how it was closed. */
     private static final class Stuck implements Peer {
@@ -31,21 +31,25 @@ class ClientRegistryTest {
     }
 
     @Test
-    void aBusyClientIsSkippedAndAStalledOneDisconnected() {
+    void aBusyClientIsCountedItsDropsAndAStalledOneDisconnected() {
         ClientRegistry clients = new ClientRegistry();
         Stuck peer = new Stuck();
         Client client = new Client("k", peer, LiveHub.Channel.GRAPH);
         clients.add(client);
         assertThat(clients.graphOnly()).isTrue();
-        assertThat(clients.skipBusy(client, 5, System.currentTimeMillis())).as("nothing in flight yet").isFalse();
+        assertThat(clients.disconnectIfStalled(client, System.currentTimeMillis() + ClientRegistry.STALL_MILLIS + 1))
+                .as("nothing in flight yet").isFalse();
 
         clients.send(client, ByteBuffer.wrap(new byte[] {'{', '}'}));
         long sentAt = client.inFlightSince;
-        assertThat(clients.skipBusy(client, 5, sentAt + 10)).isTrue();
+        assertThat(client.inFlightBytes).isEqualTo(2);
+        clients.countDropped(client, 5);
+        assertThat(clients.disconnectIfStalled(client, sentAt + 10)).isFalse();
         assertThat(client.dropped).isEqualTo(5);
         assertThat(clients.count(LiveHub.Channel.GRAPH)).isEqualTo(1);
 
-        assertThat(clients.skipBusy(client, 3, sentAt + ClientRegistry.STALL_MILLIS + 1)).isTrue();
+        clients.countDropped(client, 3);
+        assertThat(clients.disconnectIfStalled(client, sentAt + ClientRegistry.STALL_MILLIS + 1)).isTrue();
         assertThat(clients.isEmpty()).isTrue();
         assertThat(clients.watched()).isFalse();
         assertThat(peer.closed).singleElement().asString().startsWith("1008 too slow");

@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -516,6 +518,96 @@ class LiveHubTest {
         assertThat(stalled.frames).hasSize(1);
         assertThat(held).isLessThanOrEqualTo(256 * 1024);
         assertThat(clientOf("stalled").helloParts).isNotNull();
+    }
+
+    @Test
+    void aBurstOfNewNodesWithLongLabels_goesInMessagesOfAtMost64KiB_eachClientHoldsAtMost256KiB_andCountsStayExact() {
+        FakePeer reader = new FakePeer(true);
+        FakePeer slow = new FakePeer(false); // takes one message per 5 ms tick: ~13 MB/s
+        FakePeer stalled = new FakePeer(false); // never takes anything after its hello
+        hub.connect("reader", reader, LiveHub.Channel.GRAPH);
+        hub.connect("slow", slow, LiveHub.Channel.GRAPH);
+        hub.connect("stalled", stalled, LiveHub.Channel.GRAPH);
+        slow.completeAll();
+        graphTurn();
+        slow.completeAll();
+
+        // An attacker's burst: thousands of new services and callers, each name and path 2 KiB long.
+        String longText = "x".repeat(2_048);
+        int burst = 3_000;
+        for (int i = 0; i < burst; i++) {
+            feed(privLog, line("10.8." + (i >> 8) + "." + (i & 255), "GET", "/" + i + longText, 200,
+                    "svc-" + i + "-" + longText + "@file"));
+        }
+        // Then ordinary traffic while the slow client catches up, on the new routes and old ones.
+        long requests = burst;
+        List<Long> held = new ArrayList<>();
+        for (int turn = 0; turn < 80; turn++) {
+            if (turn % 4 == 1) {
+                for (int i = 0; i < 30; i++) {
+                    feed(privLog, line("10.8.0." + i, "GET", "/again", 500, "svc-" + (turn * 30 + i) + "-" + longText
+                            + "@file"));
+                }
+                requests += 30;
+            }
+            for (long tick = 0; tick < LiveHub.FLUSH_MILLIS / LiveHub.ACCESS_LOG_FLUSH_MILLIS; tick++) {
+                hub.flush();
+                slow.completeAll();
+                for (String key : List.of("reader", "slow", "stalled")) {
+                    Client c = clientOf(key);
+                    held.add(c.queuedBytes + (c.inFlight ? c.inFlightBytes : 0));
+                }
+            }
+        }
+        // Caught up: a batch of long paths on known routes goes in parts of events, each with its own strings.
+        for (int i = 0; i < 100; i++) {
+            feed(privLog, line("10.8.0.1", "GET", "/p" + i + longText, 200, "svc-1-" + longText + "@file"));
+        }
+        requests += 100;
+        int readerFramesBefore = reader.frames.size();
+        for (int turn = 0; turn < GraphStream.RATE_REFRESH_TICKS; turn++) {
+            graphTurn(); // edge statistics are refreshed once a second: then every count is the server's
+            slow.completeAll();
+        }
+        assertThat(reader.frames.size() - readerFramesBefore).as("the long paths' batch in parts").isGreaterThan(3);
+
+        assertThat(held).allMatch(bytes -> bytes <= 256 * 1024);
+        long stalledBytes = clientOf("stalled").queuedBytes;
+        for (ByteBuffer frame : stalled.frames) {
+            stalledBytes += frame.remaining();
+        }
+        assertThat(stalledBytes).as("a stalled client holds").isLessThanOrEqualTo(256 * 1024);
+        Map<String, Long> serverEdges = serverEdgeRequests();
+        Set<String> serverNodes = new TreeSet<>();
+        app.ingest().snapshot(false, app.ingest().rateClock()).nodes().forEach(n -> serverNodes.add(n.id()));
+        assertThat(serverNodes).hasSizeGreaterThan(burst);
+        for (FakePeer peer : List.of(reader, slow)) {
+            int largest = 0;
+            long bytes = 0;
+            for (ByteBuffer frame : peer.frames) {
+                largest = Math.max(largest, frame.remaining());
+                bytes += frame.remaining();
+            }
+            assertThat(largest).as("largest message").isLessThanOrEqualTo(64 * 1024);
+            assertThat(bytes).as("bytes sent").isGreaterThan(burst * 2_048L * 2); // every label and path went
+            GraphStreamDecoder decoder = new GraphStreamDecoder();
+            long events = 0;
+            long longPaths = 0;
+            for (String text : peer.texts()) {
+                List<ObjectNode> decoded = decoder.accept(text); // fails on an index it was never told about
+                events += decoded.size();
+                longPaths += decoded.stream().filter(e -> e.path("path").asText().startsWith("/p")).count();
+            }
+            if (peer == reader) {
+                assertThat(longPaths).isEqualTo(100);
+            }
+            assertThat(events + decoder.folded + decoder.dropped).as("requests told of").isEqualTo(requests);
+            assertThat(decoder.nodeIds()).isEqualTo(serverNodes);
+            Map<String, Long> clientEdges = new TreeMap<>();
+            decoder.edges.forEach((id, e) -> clientEdges.put(id, e.path("requests").asLong()));
+            assertThat(clientEdges).isEqualTo(serverEdges);
+        }
+        assertThat(reader.frames.size()).as("the burst went in parts").isGreaterThan(100);
     }
 
     private Map<String, Long> serverEdgeRequests() {

@@ -107,6 +107,13 @@ public final class GraphStreamDecoder {
         return nodes.containsKey(ix);
     }
 
+    /** The ids of every node announced so far. */
+    public java.util.Set<String> nodeIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        nodes.values().forEach(n -> ids.add(n.path("id").asText()));
+        return ids;
+    }
+
     private void learn(JsonNode list) {
         for (JsonNode n : list) {
             if (!n.has("ix")) {
