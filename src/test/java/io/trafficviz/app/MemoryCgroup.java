@@ -64,7 +64,7 @@ public final class MemoryCgroup implements AutoCloseable {
             return new MemoryCgroup(dir, 1, limitBytes, null);
         } catch (IOException | RuntimeException e) {
             return new MemoryCgroup(null, 0, limitBytes, v2Problem + "; cgroup v1: cannot create a memory group ("
-                    + e.getMessage() + "; creating one needs root)");
+                    + e.getClass().getSimpleName() + " " + e.getMessage() + "; creating one needs root)");
         }
     }
 
