@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SmallContainerDocsTest {
     @Test
     void theDocsAndTheBenchRowRecommendTheOptionsTheItRuns() throws IOException {
-        String command = "MALLOC_ARENA_MAX=2 java " + String.join(" ", SmallContainer.JVM_OPTIONS) + " -jar trafficviz.jar";
+        String command = "MALLOC_ARENA_MAX=2 java " + String.join(" ", SmallContainer.JVM_OPTIONS)
+                + " -jar trafficviz.jar";
         assertThat(SmallContainer.ENVIRONMENT).containsEntry("MALLOC_ARENA_MAX", "2").hasSize(1);
         for (String doc : List.of("README.md", "docs/performance.md", "docs/security.md")) {
             assertThat(Files.readString(Path.of(doc))).as(doc).contains(command);
