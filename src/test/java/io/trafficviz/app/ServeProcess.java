@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +34,23 @@ public final class ServeProcess implements AutoCloseable {
 
     /** Starts {@code serve -c config} with these JVM options and waits until it listens. */
     public static ServeProcess start(Path config, List<String> jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>();
+        return start(config, jvmOptions, List.of(), Map.of());
+    }
+
+    /**
+     * Starts {@code serve -c config} through {@code launcher} (a command prefix that execs the rest, such as
+     * {@link MemoryCgroup#launcher()}), with these JVM options and extra environment, and waits until it listens.
+     */
+    public static ServeProcess start(Path config, List<String> jvmOptions, List<String> launcher,
+                                     Map<String, String> environment) throws Exception {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trafficviz.Main", "serve", "-c",
                 config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {

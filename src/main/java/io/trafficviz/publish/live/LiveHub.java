@@ -37,12 +37,27 @@ public final class LiveHub implements EventListener, AutoCloseable {
     /** How often open sockets are checked against their login (a session that expired or was signed out). */
     static final long LOGIN_CHECK_MILLIS = 1_000;
     private static final long LOGIN_CHECK_EVERY_TICKS = LOGIN_CHECK_MILLIS / ACCESS_LOG_FLUSH_MILLIS;
-    /** Hard cap on events buffered between two flushes, whatever their outcome. */
-    static final int MAX_PENDING = 100_000;
+    /**
+     * What one buffered event can cost until its flush: the event, its share of the access log's encoded messages
+     * (all of a tick's events are encoded before each client's budget drops most of them) and the graph batch's copy.
+     * Generous: an event's strings mostly come from ingest's caches.
+     */
+    static final long BYTES_PER_PENDING_EVENT = 1024;
+    /**
+     * Hard cap on events buffered between two flushes, whatever their outcome: a sixteenth of the heap (see
+     * {@link #maxPendingFor}). A fixed 100,000 took ~100 MB when the flusher fell behind a push storm, and at a
+     * 128 MiB heap (a 256 MiB container's) that ended the flusher with OutOfMemoryError (bench/run hostile).
+     */
+    static final int MAX_PENDING = maxPendingFor(Runtime.getRuntime().maxMemory());
     /** How often clients are checked for a stalled write and pinged when quiet. */
     static final long SWEEP_MILLIS = 1_000;
 
     public enum Channel { GRAPH, ACCESS_LOG }
+
+    /** Events buffered between flushes in a sixteenth of {@code maxHeapBytes}: 8,192 at 128 MiB, 4,096 to 100,000. */
+    static int maxPendingFor(long maxHeapBytes) {
+        return (int) Math.max(4_096, Math.min(100_000, maxHeapBytes / 16 / BYTES_PER_PENDING_EVENT));
+    }
 
     private final ClientRegistry clients = new ClientRegistry();
     private final GraphStream graph;

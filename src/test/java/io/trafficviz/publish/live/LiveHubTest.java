@@ -75,6 +75,18 @@ class LiveHubTest {
         app.close();
     }
 
+    /**
+     * A push storm can outrun the flusher: the events waiting for it are bounded by the heap (a sixteenth of it), not
+     * by a fixed 100,000, which at a 256 MiB container's 128 MiB heap ended the flusher with OutOfMemoryError.
+     */
+    @Test
+    void eventsWaitingForAFlushFitASixteenthOfTheHeap() {
+        long heap128 = 128L << 20;
+        assertThat(LiveHub.maxPendingFor(heap128) * LiveHub.BYTES_PER_PENDING_EVENT).isLessThanOrEqualTo(heap128 / 16);
+        assertThat(LiveHub.maxPendingFor(16L << 20)).isEqualTo(4_096);
+        assertThat(LiveHub.maxPendingFor(4L << 30)).isEqualTo(100_000);
+    }
+
     @Test
     void graphBatchesDecodeToTheSameEventsAsTheAccessLogSends() throws Exception {
         FakePeer graph = new FakePeer(true);
