@@ -8,6 +8,10 @@ import io.trafficviz.discovery.DiscoveryPoller;
 import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.history.HistoryQueries;
+import io.trafficviz.history.HistoryStore;
+import io.trafficviz.history.HistoryWriter;
+import io.trafficviz.ingest.EventListener;
 import io.trafficviz.ingest.Ingest;
 import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.source.push.PushOptions;
@@ -15,6 +19,7 @@ import io.trafficviz.publish.WebServer;
 import io.trafficviz.publish.auth.AuthGate;
 import io.trafficviz.publish.auth.Authenticator;
 import io.trafficviz.publish.http.ApiStatus;
+import io.trafficviz.publish.http.HistoryRoutes;
 import io.trafficviz.publish.http.Metrics;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
@@ -64,6 +69,9 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Map<String, List<String>> proxiesByLog = new LinkedHashMap<>();
     private final Map<String, String> formatByLog = new HashMap<>();
     private OffsetStore offsets;
+    private final TrafficvizConfig.Limits limits;
+    private HistoryWriter history;
+    private HistoryQueries historyQueries;
     private WebServer web;
     private Workers workers = Workers.unsupervised();
 
@@ -75,6 +83,7 @@ public final class TrafficvizApp implements AutoCloseable {
         TrafficvizConfig.Limits limits = HeapCheck.fitted(config.limits(), servers, maxHeap);
         HeapCheck.lowered(config.limits(), limits, servers, maxHeap).ifPresent(log::warn);
         HeapCheck.warning(limits, servers, maxHeap).ifPresent(log::warn);
+        this.limits = limits;
         TrafficGraph graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
         config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
@@ -125,6 +134,7 @@ public final class TrafficvizApp implements AutoCloseable {
         TrafficvizApp app = create(config, false);
         app.workers = workers;
         try {
+            app.startHistory(false);
             app.startDiscovery();
             app.startWeb();
             app.startTailing();
@@ -133,6 +143,42 @@ public final class TrafficvizApp implements AutoCloseable {
             throw e;
         }
         return app;
+    }
+
+    /**
+     * Opens the request store and starts keeping every request ({@code history:}; serve, and replay with
+     * {@code --history}); before the sources start. A store another process holds is said, and the app runs without.
+     *
+     * @param waitWhenFull ingest waits for the store rather than dropping requests (replay, import; not serve)
+     */
+    public void startHistory(boolean waitWhenFull) {
+        if (!config.history().enabled() || history != null) {
+            return;
+        }
+        Path file = historyFile();
+        HistoryStore store;
+        try {
+            store = HistoryStore.open(file);
+        } catch (HistoryStore.UnavailableException e) {
+            log.warn("No history this run: {}", e.getMessage());
+            return;
+        }
+        history = new HistoryWriter(store, config.history().retentionMillis(), config.history().maxBytes(),
+                System::currentTimeMillis, waitWhenFull).start();
+        historyQueries = new HistoryQueries(store, resolver.proxyFacts(), limits.maxNodes(), limits.maxEdges(),
+                limits.maxPathsPerEdge());
+        ingest.setListener(EventListener.both(hub, history));
+        log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
+                config.history().retentionMillis() / 3_600_000L, config.history().maxBytes() / 1_000_000L);
+    }
+
+    /** {@code history.path}, else {@code history.duckdb} in the state directory (named per set of logs by default). */
+    Path historyFile() {
+        if (config.history().path() != null || config.stateDir() != null) {
+            return config.history().fileIn(config.stateDir());
+        }
+        Path dir = DefaultStateDir.of(System.getenv(), System.getProperty("user.home"));
+        return dir.resolve(DefaultStateDir.historyFileName(proxiesByLog.keySet()));
     }
 
     public void startDiscovery() {
@@ -159,8 +205,14 @@ public final class TrafficvizApp implements AutoCloseable {
 
     public void startWeb() {
         config.auth().requireSafeListen(config.listenHost());
-        web = new WebServer(networkInfo, hub, metrics::render, this::health, intake,
-                config.http(), new AuthGate(new Authenticator(config.auth())))
+        AuthGate gate = new AuthGate(new Authenticator(config.auth()));
+        java.util.function.Consumer<io.javalin.config.RoutesConfig> routes = intake;
+        if (history != null) {
+            HistoryRoutes historyRoutes = new HistoryRoutes(historyQueries, history, gate);
+            networkInfo.setHistory(historyRoutes);
+            routes = routes.andThen(historyRoutes::install);
+        }
+        web = new WebServer(networkInfo, hub, metrics::render, this::health, routes, config.http(), gate)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }
@@ -261,7 +313,26 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     private Map<String, Object> health() {
-        return workers.health(tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null));
+        Map<String, Object> doc = workers.health(tailers.values().stream()
+                .allMatch(t -> t.snapshot().lastError() == null));
+        String historyFailure = history == null ? null : history.failure();
+        if (historyFailure != null) {
+            // Counting goes on; what is lost is history, which is said, not fatal.
+            if ("ok".equals(doc.get("status"))) {
+                doc.put("status", "degraded");
+            }
+            doc.put("history", "cannot write " + history.store().file() + ": " + historyFailure);
+        }
+        return doc;
+    }
+
+    /** The request store's writer, or null when history is off (or its store was held by another process). */
+    public HistoryWriter history() {
+        return history;
+    }
+
+    public HistoryQueries historyQueries() {
+        return historyQueries;
     }
 
     public Ingest ingest() {
@@ -346,6 +417,10 @@ public final class TrafficvizApp implements AutoCloseable {
             web.close();
         }
         hub.close();
+        if (history != null) {
+            history.close(); // what is queued is stored first
+            history.store().close();
+        }
         if (reverseDns != null) {
             reverseDns.close();
         }

@@ -112,8 +112,7 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Referrer-Policy", "same-origin");
             });
             gate.install(routes);
-            routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(
-                    networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis()))));
+            routes.get("/network_info", ctx -> networkInfo.serve(ctx, gate.masking(AuthGate.principal(ctx))));
             routes.get("/health", ctx -> {
                 Map<String, Object> doc = health.get();
                 ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);
