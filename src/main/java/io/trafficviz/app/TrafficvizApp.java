@@ -123,18 +123,27 @@ public final class TrafficvizApp implements AutoCloseable {
         return new TrafficvizApp(config, onLogTime);
     }
 
-    /** Everything, live: discovery, the web server and tailing. */
+    /**
+     * Everything, live: discovery, the web server and tailing; in-process (tests, the demo), so history is kept only
+     * where the config says (a {@code stateDir} or {@code history.path}), never in the user's default state directory.
+     */
     public static TrafficvizApp start(TrafficvizConfig config) {
-        return start(config, Workers.unsupervised());
+        return start(config, Workers.unsupervised(), false);
     }
 
-    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}. */
+    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}: {@code serve}. */
     public static TrafficvizApp start(TrafficvizConfig config, Workers workers) {
+        return start(config, workers, true);
+    }
+
+    private static TrafficvizApp start(TrafficvizConfig config, Workers workers, boolean historyInDefaultDir) {
         config.auth().requireSafeListen(config.listenHost()); // before anything starts: a refusal costs nothing
         TrafficvizApp app = create(config, false);
         app.workers = workers;
         try {
-            app.startHistory(false);
+            if (historyInDefaultDir || config.stateDir() != null || config.history().path() != null) {
+                app.startHistory(false);
+            }
             app.startDiscovery();
             app.startWeb();
             app.startTailing();
