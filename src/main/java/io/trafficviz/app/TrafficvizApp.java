@@ -177,6 +177,7 @@ public final class TrafficvizApp implements AutoCloseable {
         historyQueries = new HistoryQueries(store, resolver.proxyFacts(), limits.maxNodes(), limits.maxEdges(),
                 limits.maxPathsPerEdge());
         ingest.setListener(EventListener.both(hub, history));
+        metrics.setHistory(history);
         log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
                 config.history().retentionMillis() / 3_600_000L, config.history().maxBytes() / 1_000_000L);
     }

@@ -80,7 +80,10 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
     /** Ingest's thread, under its lock: a value into the queue, or a gap; never waits. */
     @Override
     public void onRequest(LiveRequest request) {
-        HistoryRow row = HistoryRow.of(request);
+        offer(HistoryRow.of(request));
+    }
+
+    void offer(HistoryRow row) {
         offered++;
         if (waitWhenFull) {
             try {
