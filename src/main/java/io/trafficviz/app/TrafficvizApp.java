@@ -72,6 +72,8 @@ public final class TrafficvizApp implements AutoCloseable {
     private final TrafficvizConfig.Limits limits;
     private HistoryWriter history;
     private HistoryQueries historyQueries;
+    /** What the history store says each source was read to, when it restored the graph: tailing resumes there. */
+    private Map<String, String> restoredOffsets = Map.of();
     private WebServer web;
     private Workers workers = Workers.unsupervised();
 
@@ -142,7 +144,7 @@ public final class TrafficvizApp implements AutoCloseable {
         app.workers = workers;
         try {
             if (historyInDefaultDir || config.stateDir() != null || config.history().path() != null) {
-                app.startHistory(false);
+                app.startHistory(false, true);
             }
             app.startDiscovery();
             app.startWeb();
@@ -159,8 +161,10 @@ public final class TrafficvizApp implements AutoCloseable {
      * {@code --history}); before the sources start. A store another process holds is said, and the app runs without.
      *
      * @param waitWhenFull ingest waits for the store rather than dropping requests (replay, import; not serve)
+     * @param restore      the graph starts with the retained requests of earlier runs, and the tailers where those
+     *                     requests' lines end (serve)
      */
-    public void startHistory(boolean waitWhenFull) {
+    public void startHistory(boolean waitWhenFull, boolean restore) {
         if (!config.history().enabled() || history != null) {
             return;
         }
@@ -176,10 +180,52 @@ public final class TrafficvizApp implements AutoCloseable {
                 System::currentTimeMillis, waitWhenFull).start();
         historyQueries = new HistoryQueries(store, resolver.proxyFacts(), limits.maxNodes(), limits.maxEdges(),
                 limits.maxPathsPerEdge());
+        if (restore) {
+            restore(store);
+        }
         ingest.setListener(EventListener.both(hub, history));
         metrics.setHistory(history);
         log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
                 config.history().retentionMillis() / 3_600_000L, config.history().maxBytes() / 1_000_000L);
+    }
+
+    /**
+     * The requests of earlier runs back into the graph: first those stored past their source's last recorded offset
+     * go (their lines are read again from it), then the rest are counted, as of the retention's start.
+     */
+    private void restore(HistoryStore store) {
+        long started = System.nanoTime();
+        try {
+            restoredOffsets = store.trimToOffsets();
+            long from = System.currentTimeMillis() - config.history().retentionMillis();
+            long[] failed = new long[1];
+            long n = ingest.restore(graph -> {
+                try {
+                    historyQueries.feed(from, Long.MAX_VALUE, new HistoryQueries.Sink() {
+                        @Override
+                        public void apply(io.trafficviz.model.NodeFact fact) {
+                            graph.apply(fact);
+                        }
+
+                        @Override
+                        public void record(io.trafficviz.model.Route route, int status, long durationNanos,
+                                           long originNanos, long bytes, String path, long time, String proxyKey) {
+                            graph.record(route, status, durationNanos, originNanos, bytes, path, time);
+                        }
+                    });
+                } catch (java.sql.SQLException e) {
+                    failed[0] = 1;
+                    log.warn("History: the graph could not be restored from {}: {}", store.file(), e.getMessage());
+                }
+            });
+            if (n > 0 && failed[0] == 0) {
+                log.info("History: the graph counts {} requests from {} again ({} ms)", n, store.file(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (java.sql.SQLException e) {
+            log.warn("History: cannot read the offsets kept in {}: {}; the graph starts empty", store.file(),
+                    e.getMessage());
+        }
     }
 
     /** {@code history.path}, else {@code history.duckdb} in the state directory (named per set of logs by default). */
@@ -237,6 +283,19 @@ public final class TrafficvizApp implements AutoCloseable {
             }
         } else if (!proxiesByLog.isEmpty()) {
             offsets = openDefaultOffsetStore();
+        }
+        if (history != null && offsets != null) {
+            // The store's offsets are where its requests end: resuming there counts no line twice and loses none.
+            restoredOffsets.forEach((origin, state) -> {
+                try {
+                    offsets.put(OffsetStore.parseState(state));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("History: the offset kept for {} is unreadable ({}); the offset file's is used", origin,
+                            e.toString());
+                }
+            });
+            HistoryWriter writer = history;
+            offsets.onChange(state -> writer.offsetReached(state.path(), OffsetStore.stateText(state)));
         }
         StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
         for (String path : proxiesByLog.keySet()) {

@@ -62,7 +62,7 @@ public final class ReplayCommand implements Runnable {
         ConfigPaths.checkReplayable(cfg);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         if (history) {
-            app.startHistory(true);
+            app.startHistory(true, false);
         }
         app.startDiscovery();
         awaitFirstDiscovery(app);

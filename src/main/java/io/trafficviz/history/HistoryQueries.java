@@ -59,11 +59,46 @@ public final class HistoryQueries {
     public NetworkSnapshot window(long fromMillis, long toMillis, boolean logical) throws SQLException {
         TrafficGraph graph = new TrafficGraph(maxNodes, maxEdges, maxPathsPerEdge);
         proxyFacts.forEach(graph::apply);
+        long[] last = new long[1];
+        Map<String, Long> outsidersByProxy = new LinkedHashMap<>();
+        long rows = feed(fromMillis, toMillis, new Sink() {
+            @Override
+            public void apply(NodeFact fact) {
+                graph.apply(fact);
+            }
+
+            @Override
+            public void record(Route route, int status, long durationNanos, long originNanos, long bytes, String path,
+                               long time, String proxyKey) {
+                graph.record(route, status, durationNanos, originNanos, bytes, path, time);
+                last[0] = Math.max(last[0], time);
+                if (route.outsider()) {
+                    outsidersByProxy.merge(proxyKey, 1L, Long::sum);
+                }
+            }
+        });
+        long outsiders = outsidersByProxy.values().stream().mapToLong(Long::longValue).sum();
+        IngestTotals totals = new IngestTotals(rows, 0, 0, last[0], List.of());
+        return NetworkSnapshot.of(graph, logical, toMillis, totals,
+                new OutsiderSnapshot(outsiders, outsidersByProxy, List.of()));
+    }
+
+    /** Takes the stored requests as a graph does: the facts that place a route's nodes first, then each request. */
+    public interface Sink {
+        void apply(NodeFact fact);
+
+        /** @param proxyKey {@code server/proxy} */
+        void record(Route route, int status, long durationNanos, long originNanos, long bytes, String path, long time,
+                    String proxyKey);
+    }
+
+    /**
+     * Hands every request that started in {@code [fromMillis, toMillis)} to {@code sink}, in the order they were
+     * stored, as the graph counts them (durations in the µs it keeps, paths without their queries); returns how many.
+     */
+    public long feed(long fromMillis, long toMillis, Sink sink) throws SQLException {
         Map<Integer, Placed> placed = new HashMap<>();
         long rows = 0;
-        long last = 0;
-        long outsiders = 0;
-        Map<String, Long> outsidersByProxy = new LinkedHashMap<>();
         try (Connection c = store.reader();
              PreparedStatement ps = c.prepareStatement("SELECT route, time_ms, status, duration_us, origin_us, bytes,"
                      + " path FROM requests WHERE time_ms >= ? AND time_ms < ? ORDER BY seq")) {
@@ -76,7 +111,7 @@ public final class HistoryQueries {
                     if (p == null) {
                         p = place(routeId);
                         placed.put(routeId, p);
-                        p.facts().forEach(graph::apply);
+                        p.facts().forEach(sink::apply);
                     }
                     long time = rs.getLong(2);
                     int status = rs.getInt(3);
@@ -86,19 +121,12 @@ public final class HistoryQueries {
                     long originNanos = rs.wasNull() ? 0 : originMicros * 1000 + 999;
                     long bytes = rs.getLong(6);
                     String path = withoutQuery(rs.getString(7));
-                    graph.record(p.route(), status, durationNanos, originNanos, bytes, path, time);
+                    sink.record(p.route(), status, durationNanos, originNanos, bytes, path, time, p.proxyKey());
                     rows++;
-                    last = Math.max(last, time);
-                    if (p.route().outsider()) {
-                        outsiders++;
-                        outsidersByProxy.merge(p.proxyKey(), 1L, Long::sum);
-                    }
                 }
             }
         }
-        IngestTotals totals = new IngestTotals(rows, 0, 0, last, List.of());
-        return NetworkSnapshot.of(graph, logical, toMillis, totals,
-                new OutsiderSnapshot(outsiders, outsidersByProxy, List.of()));
+        return rows;
     }
 
     private Placed place(int routeId) {

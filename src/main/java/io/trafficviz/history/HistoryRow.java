@@ -13,13 +13,14 @@ import io.trafficviz.model.NodeId;
  * @param target        null when the proxy answered itself
  * @param originNanos   the backend's own time, 0 when the log has none
  * @param path          as logged, query included
+ * @param origin        the source of its line (a tailed file's path, {@code push:…})
  */
-public record HistoryRow(long time, String server, String network, String proxyName, NodeId caller,
+public record HistoryRow(String origin, long time, String server, String network, String proxyName, NodeId caller,
                          String callerNetwork, NodeId proxy, NodeId target, String targetNetwork, boolean outsider,
                          int status, long durationNanos, long originNanos, long bytes, String method, String host,
-                         String path) {
+                         String path) implements Queued {
     static HistoryRow of(LiveRequest r) {
-        return new HistoryRow(r.time(), r.serverName(), r.network(), r.proxyName(), r.route().caller(),
+        return new HistoryRow(r.origin(), r.time(), r.serverName(), r.network(), r.proxyName(), r.route().caller(),
                 r.callerNetwork(), r.route().proxy(), r.route().target(), r.targetNetwork(), r.route().outsider(),
                 r.status(), r.durationNanos(), r.originDurationNanos(), r.bytes(), r.method(), r.host(), r.path());
     }

@@ -43,9 +43,11 @@ public final class HistoryStore implements AutoCloseable {
     private DuckDBAppender appender;
     private PreparedStatement insertRoute;
     private long nextSeq;
+    /** Writer's thread only: the seq of each source's last appended request. */
+    private final Map<String, Long> lastSeqByOrigin = new HashMap<>();
 
     /** A route as stored: everything the graph needs to place a request, but its numbers. */
-    record RouteKey(String server, String network, String proxyName, String caller, String callerNetwork,
+    record RouteKey(String origin, String server, String network, String proxyName, String caller, String callerNetwork,
                     String proxy, String target, String targetNetwork, boolean outsider) {
     }
 
@@ -60,7 +62,8 @@ public final class HistoryStore implements AutoCloseable {
         this.file = file;
         this.connection = connection;
         try (Statement st = connection.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS routes (id INTEGER PRIMARY KEY, server VARCHAR, network VARCHAR,"
+            st.execute("CREATE TABLE IF NOT EXISTS routes (id INTEGER PRIMARY KEY, origin VARCHAR, server VARCHAR,"
+                    + " network VARCHAR,"
                     + " proxy_name VARCHAR, caller VARCHAR, caller_network VARCHAR, proxy VARCHAR, target VARCHAR,"
                     + " target_network VARCHAR, outsider BOOLEAN)");
             // seq: arrival order (the order a replay of the same lines counts them in), and the page cursor.
@@ -69,11 +72,15 @@ public final class HistoryStore implements AutoCloseable {
                     + " host VARCHAR, path VARCHAR)");
             st.execute("CREATE TABLE IF NOT EXISTS gaps (from_ms BIGINT, to_ms BIGINT, requests BIGINT,"
                     + " reason VARCHAR)");
-            try (ResultSet rs = st.executeQuery("SELECT id, server, network, proxy_name, caller, caller_network,"
-                    + " proxy, target, target_network, outsider FROM routes")) {
+            // How far each source had been read when its last stored request was: see trimToOffsets.
+            st.execute("CREATE TABLE IF NOT EXISTS offsets (origin VARCHAR PRIMARY KEY, state VARCHAR,"
+                    + " last_seq BIGINT)");
+            try (ResultSet rs = st.executeQuery("SELECT id, origin, server, network, proxy_name, caller,"
+                    + " caller_network, proxy, target, target_network, outsider FROM routes")) {
                 while (rs.next()) {
                     RouteKey key = new RouteKey(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getBoolean(10));
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                            rs.getBoolean(11));
                     routeIds.put(key, rs.getInt(1));
                     routesById.put(rs.getInt(1), key);
                 }
@@ -83,7 +90,7 @@ public final class HistoryStore implements AutoCloseable {
                 nextSeq = rs.getLong(1) + 1;
             }
         }
-        insertRoute = connection.prepareStatement("INSERT INTO routes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insertRoute = connection.prepareStatement("INSERT INTO routes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /**
@@ -145,13 +152,30 @@ public final class HistoryStore implements AutoCloseable {
         return file;
     }
 
-    /** Writer's thread only: appends {@code rows} and commits them (all or, on an exception, none). */
-    void append(List<HistoryRow> rows) throws SQLException {
+    /**
+     * Writer's thread only: appends the requests of {@code items} and commits them, then records the sources' offsets
+     * among them, each with the last request of its source stored before it. A crash between the two leaves requests
+     * past the recorded offsets, which {@link #trimToOffsets} removes at the next start.
+     */
+    void append(List<? extends Queued> items) throws SQLException {
         if (appender == null) {
             // DuckDB's appender belongs to the thread that made it: the writer's.
             appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests");
         }
-        for (HistoryRow r : rows) {
+        Map<String, Queued.Offset> offsets = null;
+        Map<String, Long> offsetSeqs = null;
+        for (Queued item : items) {
+            if (item instanceof Queued.Offset o) {
+                if (offsets == null) {
+                    offsets = new HashMap<>();
+                    offsetSeqs = new HashMap<>();
+                }
+                offsets.put(o.origin(), o);
+                offsetSeqs.put(o.origin(), lastSeqByOrigin.getOrDefault(o.origin(), 0L));
+                continue;
+            }
+            HistoryRow r = (HistoryRow) item;
+            lastSeqByOrigin.put(r.origin(), nextSeq);
             int route = routeId(r);
             appender.beginRow();
             appender.append(nextSeq++);
@@ -171,6 +195,46 @@ public final class HistoryStore implements AutoCloseable {
             appender.endRow();
         }
         appender.flush();
+        if (offsets != null) {
+            try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO offsets VALUES (?, ?, ?)")) {
+                for (Queued.Offset o : offsets.values()) {
+                    ps.setString(1, o.origin());
+                    ps.setString(2, o.state());
+                    ps.setLong(3, offsetSeqs.get(o.origin()));
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /**
+     * At start, before anything is written: removes the requests stored after their source's last recorded offset
+     * (their lines are read again from that offset), and returns the offsets by origin, as their readers wrote them.
+     */
+    public Map<String, String> trimToOffsets() throws SQLException {
+        Map<String, String> states = new HashMap<>();
+        Map<String, Long> lastSeqs = new HashMap<>();
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT origin, state, last_seq FROM offsets")) {
+            while (rs.next()) {
+                states.put(rs.getString(1), rs.getString(2));
+                lastSeqs.put(rs.getString(1), rs.getLong(3));
+            }
+        }
+        long trimmed = 0;
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM requests WHERE seq > ? AND route IN"
+                + " (SELECT id FROM routes WHERE origin = ?)")) {
+            for (Map.Entry<String, Long> e : lastSeqs.entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setString(2, e.getKey());
+                trimmed += ps.executeUpdate();
+            }
+        }
+        if (trimmed > 0) {
+            log.info("History: {} requests stored after their source's last saved offset were removed; their lines are"
+                    + " read again", trimmed);
+        }
+        return states;
     }
 
     /** Writer's thread only: after a failed append, a fresh appender (the old one may hold half a batch). */
@@ -187,7 +251,7 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     private int routeId(HistoryRow r) throws SQLException {
-        RouteKey key = new RouteKey(r.server(), r.network(), r.proxyName(), r.caller().text(), r.callerNetwork(),
+        RouteKey key = new RouteKey(r.origin(), r.server(), r.network(), r.proxyName(), r.caller().text(), r.callerNetwork(),
                 r.proxy().text(), r.target() == null ? null : r.target().text(), r.targetNetwork(), r.outsider());
         Integer id = routeIds.get(key);
         if (id != null) {
@@ -195,15 +259,16 @@ public final class HistoryStore implements AutoCloseable {
         }
         int next = routeIds.size() + 1;
         insertRoute.setInt(1, next);
-        insertRoute.setString(2, key.server());
-        insertRoute.setString(3, key.network());
-        insertRoute.setString(4, key.proxyName());
-        insertRoute.setString(5, key.caller());
-        insertRoute.setString(6, key.callerNetwork());
-        insertRoute.setString(7, key.proxy());
-        insertRoute.setString(8, key.target());
-        insertRoute.setString(9, key.targetNetwork());
-        insertRoute.setBoolean(10, key.outsider());
+        insertRoute.setString(2, key.origin());
+        insertRoute.setString(3, key.server());
+        insertRoute.setString(4, key.network());
+        insertRoute.setString(5, key.proxyName());
+        insertRoute.setString(6, key.caller());
+        insertRoute.setString(7, key.callerNetwork());
+        insertRoute.setString(8, key.proxy());
+        insertRoute.setString(9, key.target());
+        insertRoute.setString(10, key.targetNetwork());
+        insertRoute.setBoolean(11, key.outsider());
         insertRoute.executeUpdate();
         routeIds.put(key, next);
         routesById.put(next, key);

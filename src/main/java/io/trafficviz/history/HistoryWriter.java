@@ -29,7 +29,7 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
     static final String STORE_FAILED = "store failed";
 
     private final HistoryStore store;
-    private final BlockingQueue<HistoryRow> queue;
+    private final BlockingQueue<Queued> queue;
     private final Gaps gaps = new Gaps();
     private final long retentionMillis;
     private final long maxBytes;
@@ -99,11 +99,19 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
         }
     }
 
+    /**
+     * A source's reader has handed every line up to {@code state} to ingest: recorded with the store's next commit,
+     * after those lines' requests (the queue keeps the order). Dropped when the queue is full: a later one stands in.
+     */
+    public void offsetReached(String origin, String state) {
+        queue.offer(new Queued.Offset(origin, state));
+    }
+
     private void run() {
-        List<HistoryRow> batch = new ArrayList<>(BATCH_ROWS);
+        List<Queued> batch = new ArrayList<>(BATCH_ROWS);
         while (running || !queue.isEmpty()) {
             try {
-                HistoryRow first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, BATCH_ROWS - 1);
@@ -122,10 +130,14 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
         store.closeAppender();
     }
 
-    private void write(List<HistoryRow> batch) {
+    private void write(List<Queued> batch) {
         try {
             store.append(batch);
-            stored += batch.size();
+            for (Queued q : batch) {
+                if (q instanceof HistoryRow) {
+                    stored++;
+                }
+            }
             if (failure != null) {
                 log.info("The history store {} is written again", store.file());
                 failure = null;
@@ -144,11 +156,17 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             long from = Long.MAX_VALUE;
             long to = Long.MIN_VALUE;
-            for (HistoryRow r : batch) {
-                from = Math.min(from, r.time());
-                to = Math.max(to, r.time());
+            int rows = 0;
+            for (Queued q : batch) {
+                if (q instanceof HistoryRow r) {
+                    from = Math.min(from, r.time());
+                    to = Math.max(to, r.time());
+                    rows++;
+                }
             }
-            gaps.dropped(from, to, batch.size(), STORE_FAILED);
+            if (rows > 0) {
+                gaps.dropped(from, to, rows, STORE_FAILED);
+            }
             if (failure == null) {
                 // Once per outage: the store may fail for every batch while the disk is full.
                 log.error("Cannot write the history store {} ({}); live counting goes on, requests are not kept "
@@ -158,7 +176,13 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
             failure = String.valueOf(e.getMessage());
             store.resetAppender();
         } finally {
-            handled += batch.size();
+            long rows = 0;
+            for (Queued q : batch) {
+                if (q instanceof HistoryRow) {
+                    rows++;
+                }
+            }
+            handled += rows;
         }
     }
 

@@ -20,11 +20,14 @@ public final class LiveRequest {
     private TrafficGraph.Hops hops;
     private Node to;
     private AccessLogEntry entry;
+    private String origin;
 
     LiveRequest() {
     }
 
-    void set(long seq, long time, ProxyContext ctx, Route route, TrafficGraph.Hops hops, AccessLogEntry entry) {
+    void set(long seq, long time, ProxyContext ctx, Route route, TrafficGraph.Hops hops, AccessLogEntry entry,
+             String origin) {
+        this.origin = origin;
         this.seq = seq;
         this.time = time;
         this.ctx = ctx;
@@ -53,6 +56,11 @@ public final class LiveRequest {
 
     public boolean answeredByProxy() {
         return route.answeredByProxy();
+    }
+
+    /** The source its line came from (a tailed file's configured path, {@code push:server/proxy}). */
+    public String origin() {
+        return origin;
     }
 
     /** The request's start time (epoch ms; the time it was read when its line carries none). */

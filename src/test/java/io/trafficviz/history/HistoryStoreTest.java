@@ -22,7 +22,7 @@ class HistoryStoreTest {
 
     static HistoryRow row(long time, int i) {
         NodeId proxy = NodeId.proxy("s1", "public-proxy", false);
-        return new HistoryRow(time, "s1", "public-net", "public-proxy", NodeId.external("s1", "public-net"),
+        return new HistoryRow("access.log", time, "s1", "public-net", "public-proxy", NodeId.external("s1", "public-net"),
                 "public-net", proxy, NodeId.service("s1", "svc-" + (i % 7)), "private-net", false,
                 i % 10 == 0 ? 503 : 200, 1_234_000L + i, 0, 512 + i % 100, "GET", "example.com",
                 "/items/" + (i % 5000) + "?page=" + (i % 3));

@@ -56,7 +56,7 @@ class HistoryWindowTest {
                 .withHistory(new HistoryConfig(true, dir.resolve("history.duckdb"),
                         HistoryConfig.DEFAULT_RETENTION_MILLIS * 1000, HistoryConfig.DEFAULT_MAX_BYTES));
         app = TrafficvizApp.create(cfg, true);
-        app.startHistory(true);
+        app.startHistory(true, false);
         app.startDiscovery();
         assertThat(app.awaitFirstDiscovery(Duration.ofSeconds(10))).isTrue();
         new Replayer(app.ingest(), app.logFiles(), Double.POSITIVE_INFINITY).run();
