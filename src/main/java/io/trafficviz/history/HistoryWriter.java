@@ -25,6 +25,8 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
     static final int QUEUE_ROWS = 65_536;
     static final int BATCH_ROWS = 16_384;
     private static final long RETENTION_EVERY_MILLIS = 60_000;
+    /** At most one line about the store failing, recovering or leaving a gap per this long (the metrics count on). */
+    private static final long OUTAGE_LOG_EVERY_NANOS = 10L * 60 * 1_000_000_000L;
     static final String QUEUE_FULL = "queue full";
     static final String STORE_FAILED = "store failed";
 
@@ -45,6 +47,7 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
     private volatile long offered;
     private volatile long queueDropped;
     private long lastRetention;
+    private long lastOutageLogNanos = System.nanoTime() - OUTAGE_LOG_EVERY_NANOS;
 
     /**
      * @param waitWhenFull whether ingest waits for room in the queue instead of dropping: for replay and import,
@@ -138,15 +141,21 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
                     stored++;
                 }
             }
+            boolean quiet = System.nanoTime() - lastOutageLogNanos < OUTAGE_LOG_EVERY_NANOS;
             if (failure != null) {
-                log.info("The history store {} is written again", store.file());
+                if (!quiet) {
+                    log.info("The history store {} is written again", store.file());
+                }
                 failure = null;
             }
             Gaps.Gap gap = gaps.stored();
             if (gap != null) {
-                log.warn("History has a gap: {} requests from {} to {} were not stored ({})", gap.requests(),
-                        java.time.Instant.ofEpochMilli(gap.fromMillis()), java.time.Instant.ofEpochMilli(gap.toMillis()),
-                        gap.reason());
+                // A nearly full disk flaps (a failed commit frees its log, a smaller batch fits): one line per outage.
+                if (!quiet) {
+                    log.warn("History has a gap: {} requests from {} to {} were not stored ({})", gap.requests(),
+                            java.time.Instant.ofEpochMilli(gap.fromMillis()),
+                            java.time.Instant.ofEpochMilli(gap.toMillis()), gap.reason());
+                }
                 try {
                     store.recordGap(gap);
                 } catch (SQLException e) {
@@ -167,8 +176,9 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
             if (rows > 0) {
                 gaps.dropped(from, to, rows, STORE_FAILED);
             }
-            if (failure == null) {
+            if (failure == null && System.nanoTime() - lastOutageLogNanos >= OUTAGE_LOG_EVERY_NANOS) {
                 // Once per outage: the store may fail for every batch while the disk is full.
+                lastOutageLogNanos = System.nanoTime();
                 log.error("Cannot write the history store {} ({}); live counting goes on, requests are not kept "
                         + "until it can be written again (the gap is shown in /network_info and /metrics)",
                         store.file(), e.getMessage());
