@@ -460,6 +460,16 @@ public final class TrafficvizApp implements AutoCloseable {
         return tailers;
     }
 
+    /** The proxies ({@code server/proxy}) writing the configured access log {@code accessLog}, or none. */
+    public List<String> proxiesOf(String accessLog) {
+        return proxiesByLog.getOrDefault(accessLog, List.of());
+    }
+
+    /** The format of the configured access log {@code accessLog}. */
+    public String formatOf(String accessLog) {
+        return formatByLog.get(accessLog);
+    }
+
     /** The access-log files to read and their formats, in config order. */
     public Map<String, String> logFiles() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -72,6 +72,9 @@ public final class HistoryStore implements AutoCloseable {
                     + " host VARCHAR, path VARCHAR)");
             st.execute("CREATE TABLE IF NOT EXISTS gaps (from_ms BIGINT, to_ms BIGINT, requests BIGINT,"
                     + " reason VARCHAR)");
+            // Files loaded by `import`, by the fingerprint of their content: a file imported again is skipped.
+            st.execute("CREATE TABLE IF NOT EXISTS imports (fingerprint VARCHAR PRIMARY KEY, path VARCHAR,"
+                    + " lines BIGINT, imported_ms BIGINT)");
             // How far each source had been read when its last stored request was: see trimToOffsets.
             st.execute("CREATE TABLE IF NOT EXISTS offsets (origin VARCHAR PRIMARY KEY, state VARCHAR,"
                     + " last_seq BIGINT)");
@@ -282,6 +285,29 @@ public final class HistoryStore implements AutoCloseable {
             ps.setLong(2, gap.toMillis());
             ps.setLong(3, gap.requests());
             ps.setString(4, gap.reason());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The path a file with this fingerprint was imported from, or null when none was. */
+    public String importedAs(String fingerprint) throws SQLException {
+        try (Connection c = reader();
+             PreparedStatement ps = c.prepareStatement("SELECT path FROM imports WHERE fingerprint = ?")) {
+            ps.setString(1, fingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Notes an imported file, once its requests are stored. */
+    public void recordImport(String fingerprint, String path, long lines) throws SQLException {
+        try (Connection c = reader();
+             PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, fingerprint);
+            ps.setString(2, path);
+            ps.setLong(3, lines);
+            ps.setLong(4, System.currentTimeMillis());
             ps.executeUpdate();
         }
     }
