@@ -255,31 +255,47 @@ public final class HistoryQueries {
             sql.append(" AND time_ms < ?");
             args.add(f.toMillis());
         }
-        if (f.before() != null) {
-            sql.append(" AND seq < ?");
-            args.add(f.before());
-        }
-        sql.append(" ORDER BY seq DESC LIMIT ?");
-        args.add(limit + 1);
+        // Newest first through the store in slices of seq, each four times the last: seq is the order rows were
+        // stored in, so a slice is a range DuckDB's min/max per row group finds without scanning the rest, and a page
+        // of a selective filter over a large store reads the recent rows, not all of them.
+        sql.append(" AND seq >= ? AND seq < ? ORDER BY seq DESC LIMIT ?");
         List<RequestEvent> rows = new ArrayList<>();
         Long next = null;
         try (Connection c = store.reader(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long seq = rs.getLong(1);
-                    if (rows.size() == limit) {
-                        next = rows.get(rows.size() - 1).seq();
-                        break;
-                    }
-                    rows.add(event(seq, rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getLong(5), rs.getString(6),
-                            rs.getString(7), rs.getString(8)));
+            long upper = f.before() != null ? f.before() : maxSeq(c) + 1;
+            long span = 65_536;
+            while (upper > 0 && next == null) {
+                long lower = Math.max(0, upper - span);
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
                 }
+                ps.setLong(args.size() + 1, lower);
+                ps.setLong(args.size() + 2, upper);
+                ps.setInt(args.size() + 3, limit + 1 - rows.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        if (rows.size() == limit) {
+                            next = rows.get(rows.size() - 1).seq();
+                            break;
+                        }
+                        rows.add(event(seq, rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+                                rs.getString(6), rs.getString(7), rs.getString(8)));
+                    }
+                }
+                upper = lower;
+                span *= 4;
             }
         }
         return new Page(rows, next);
+    }
+
+    private static long maxSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM requests");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private RequestEvent event(long seq, long time, int routeId, int status, long durationMicros, String method,

@@ -131,4 +131,38 @@ class HistoryStoreTest {
             store.closeAppender();
         }
     }
+
+    @Test
+    void pagesNewestFirst_crossSlicesOfTheStore_withoutLosingOrRepeatingARow(@TempDir Path dir) throws Exception {
+        try (HistoryStore store = HistoryStore.open(dir.resolve("h.duckdb"))) {
+            List<HistoryRow> rows = new ArrayList<>();
+            for (int i = 0; i < 300_000; i++) { // several of the pager's slices (65,536 rows, then 4x each)
+                rows.add(row(T0 + i, i));
+                if (rows.size() == 50_000) {
+                    store.append(rows);
+                    rows.clear();
+                }
+            }
+            HistoryQueries q = new HistoryQueries(store, List.of(), 100, 100, 10);
+            Long cursor = null;
+            long previous = Long.MAX_VALUE;
+            int seen = 0;
+            do {
+                HistoryQueries.Page page = q.requests(new HistoryQueries.Filter(null, "svc-3", "5xx", "?page=1", null,
+                        null, cursor), 997);
+                for (var e : page.rows()) {
+                    assertThat(e.seq()).isLessThan(previous);
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.toId()).isEqualTo("service:s1/svc-3");
+                    previous = e.seq();
+                    seen++;
+                }
+                cursor = page.next();
+            } while (cursor != null);
+            // i % 10 == 0 (503), i % 7 == 3 (svc-3), i % 3 == 1 (?page=1): one i in 210
+            assertThat(seen).isEqualTo((int) java.util.stream.IntStream.range(0, 300_000)
+                    .filter(i -> i % 10 == 0 && i % 7 == 3 && i % 3 == 1).count());
+            store.closeAppender();
+        }
+    }
 }
