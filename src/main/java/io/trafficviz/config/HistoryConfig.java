@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code history:} section: the store of every request (docs/history.md).
+ * The {@code history:} section: the store of every request (README, "History"; docs/adr/0006).
  *
  * @param enabled         whether requests are kept at all ({@code serve} and {@code import}; {@code replay} only with
  *                        {@code --history})
