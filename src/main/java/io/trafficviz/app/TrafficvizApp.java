@@ -1,5 +1,6 @@
 package io.trafficviz.app;
 
+import io.javalin.config.RoutesConfig;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
@@ -13,6 +14,8 @@ import io.trafficviz.history.HistoryStore;
 import io.trafficviz.history.HistoryWriter;
 import io.trafficviz.ingest.EventListener;
 import io.trafficviz.ingest.Ingest;
+import io.trafficviz.model.NodeFact;
+import io.trafficviz.model.Route;
 import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.source.push.PushOptions;
 import io.trafficviz.publish.WebServer;
@@ -39,12 +42,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Wires the stages together from a configuration: sources → ingest (parse → resolve → graph) → publish.
@@ -203,17 +208,17 @@ public final class TrafficvizApp implements AutoCloseable {
                 try {
                     historyQueries.feed(from, Long.MAX_VALUE, new HistoryQueries.Sink() {
                         @Override
-                        public void apply(io.trafficviz.model.NodeFact fact) {
+                        public void apply(NodeFact fact) {
                             graph.apply(fact);
                         }
 
                         @Override
-                        public void record(io.trafficviz.model.Route route, int status, long durationNanos,
+                        public void record(Route route, int status, long durationNanos,
                                            long originNanos, long bytes, String path, long time, String proxyKey) {
                             graph.record(route, status, durationNanos, originNanos, bytes, path, time);
                         }
                     });
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     failed[0] = 1;
                     log.warn("History: the graph could not be restored from {}: {}", store.file(), e.getMessage());
                 }
@@ -222,7 +227,7 @@ public final class TrafficvizApp implements AutoCloseable {
                 log.info("History: the graph counts {} requests from {} again ({} ms)", n, store.file(),
                         (System.nanoTime() - started) / 1_000_000);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             log.warn("History: cannot read the offsets kept in {}: {}; the graph starts empty", store.file(),
                     e.getMessage());
         }
@@ -262,7 +267,7 @@ public final class TrafficvizApp implements AutoCloseable {
     public void startWeb() {
         config.auth().requireSafeListen(config.listenHost());
         AuthGate gate = new AuthGate(new Authenticator(config.auth()));
-        java.util.function.Consumer<io.javalin.config.RoutesConfig> routes = intake;
+        Consumer<RoutesConfig> routes = intake;
         if (history != null) {
             HistoryRoutes historyRoutes = new HistoryRoutes(historyQueries, history, gate);
             networkInfo.setHistory(historyRoutes);

@@ -13,9 +13,6 @@ public final class Gaps {
 
     /** Requests from {@code fromMillis} to {@code toMillis} (their start times, inclusive) that were not stored. */
     public record Gap(long fromMillis, long toMillis, long requests, String reason) {
-        boolean overlaps(long from, long to) {
-            return fromMillis < to && toMillis >= from;
-        }
     }
 
     private final List<Gap> closed = new ArrayList<>();
