@@ -1,6 +1,7 @@
 package io.trafficviz;
 
 import io.trafficviz.cli.HashPasswordCommand;
+import io.trafficviz.cli.ImportCommand;
 import io.trafficviz.cli.ReplayCommand;
 import io.trafficviz.cli.ServeCommand;
 import io.trafficviz.cli.Subcommands;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (or --help, --version)", "1:failed while running",
             "2:bad command line or configuration (one line on stderr names the key)"},
-        subcommands = {ServeCommand.class, ReplayCommand.class, HashPasswordCommand.class})
+        subcommands = {ServeCommand.class, ReplayCommand.class, ImportCommand.class, HashPasswordCommand.class})
 public final class Main implements Callable<Integer> {
     /** A bad command line or a bad configuration; 1 stays for failures of the running service. */
     public static final int USAGE_ERROR = 2;

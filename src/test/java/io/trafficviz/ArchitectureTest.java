@@ -82,8 +82,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void history_isFedLikePublish_andReadByIt() {
+        // Beside publish: it hears requests as values (EventListener, LiveRequest) and counts windows into a graph.
+        only("history", allowed("history", "ingest", "graph", "model", "telemetry"), "org.duckdb..", "org.slf4j..",
+                "java.sql..").check(product);
+        classes().that().resideInAPackage(ROOT + ".history..")
+                .should().onlyDependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "outside ingest, or its listener side (EventListener, LiveRequest)",
+                        (com.tngtech.archunit.core.domain.JavaClass c) ->
+                                !c.getPackageName().startsWith(ROOT + ".ingest")
+                                        || READ_SIDE.contains(c.getName())))
+                .check(product);
+    }
+
+    @Test
     void publish_readsIngestThroughValues() {
-        only("publish", allowed("publish", "ingest", "graph", "model", "telemetry", "config"), "io.javalin..",
+        only("publish", allowed("publish", "ingest", "graph", "model", "telemetry", "config", "history"), "io.javalin..",
                 "org.eclipse.jetty..", "jakarta.servlet..", "com.fasterxml.jackson..", "org.slf4j..",
                 "kotlin..", "javax.crypto..", "org.springframework.security.crypto..").check(product);
     }

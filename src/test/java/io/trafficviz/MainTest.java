@@ -11,7 +11,7 @@ class MainTest {
     void listsTheProductsCommandsThenTheToolingsThenHelp() {
         CommandLine cli = Main.commandLine();
         assertThat(cli.getSubcommands().keySet())
-                .containsExactly("serve", "replay", "hash-password", "demo", "stack", "service", "generate", "help");
+                .containsExactly("serve", "replay", "import", "hash-password", "demo", "stack", "service", "generate", "help");
         assertThat(cli.getUsageMessage()).containsPattern("demo +Show trafficviz at work");
     }
 }

@@ -33,13 +33,22 @@ final class DefaultStateDir {
      * different logs from the same account never write each other's store.
      */
     static String offsetsFileName(Collection<String> tailedPaths) {
+        return "offsets-" + digest(tailedPaths) + ".json";
+    }
+
+    /** The request store's file name in the default directory, per set of tailed files as the offsets'. */
+    static String historyFileName(Collection<String> tailedPaths) {
+        return "history-" + digest(tailedPaths) + ".duckdb";
+    }
+
+    private static String digest(Collection<String> tailedPaths) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String path : new TreeSet<>(tailedPaths)) {
                 sha.update(path.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return "offsets-" + HexFormat.of().formatHex(sha.digest(), 0, 6) + ".json";
+            return HexFormat.of().formatHex(sha.digest(), 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

@@ -1,5 +1,6 @@
 package io.trafficviz.app;
 
+import io.javalin.config.RoutesConfig;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
@@ -8,13 +9,20 @@ import io.trafficviz.discovery.DiscoveryPoller;
 import io.trafficviz.discovery.DiscoveryState;
 import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.history.HistoryQueries;
+import io.trafficviz.history.HistoryStore;
+import io.trafficviz.history.HistoryWriter;
+import io.trafficviz.ingest.EventListener;
 import io.trafficviz.ingest.Ingest;
+import io.trafficviz.model.NodeFact;
+import io.trafficviz.model.Route;
 import io.trafficviz.source.push.IntakeRoutes;
 import io.trafficviz.source.push.PushOptions;
 import io.trafficviz.publish.WebServer;
 import io.trafficviz.publish.auth.AuthGate;
 import io.trafficviz.publish.auth.Authenticator;
 import io.trafficviz.publish.http.ApiStatus;
+import io.trafficviz.publish.http.HistoryRoutes;
 import io.trafficviz.publish.http.Metrics;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
@@ -34,12 +42,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Wires the stages together from a configuration: sources → ingest (parse → resolve → graph) → publish.
@@ -64,6 +74,11 @@ public final class TrafficvizApp implements AutoCloseable {
     private final Map<String, List<String>> proxiesByLog = new LinkedHashMap<>();
     private final Map<String, String> formatByLog = new HashMap<>();
     private OffsetStore offsets;
+    private final TrafficvizConfig.Limits limits;
+    private HistoryWriter history;
+    private HistoryQueries historyQueries;
+    /** What the history store says each source was read to, when it restored the graph: tailing resumes there. */
+    private Map<String, String> restoredOffsets = Map.of();
     private WebServer web;
     private Workers workers = Workers.unsupervised();
 
@@ -75,6 +90,7 @@ public final class TrafficvizApp implements AutoCloseable {
         TrafficvizConfig.Limits limits = HeapCheck.fitted(config.limits(), servers, maxHeap);
         HeapCheck.lowered(config.limits(), limits, servers, maxHeap).ifPresent(log::warn);
         HeapCheck.warning(limits, servers, maxHeap).ifPresent(log::warn);
+        this.limits = limits;
         TrafficGraph graph = new TrafficGraph(limits.maxNodes(), limits.maxEdges(), limits.maxPathsPerEdge());
         List<String> proxyKeys = new ArrayList<>(); // as ProxyContext.key() spells them, in config order
         config.servers().forEach(server -> server.proxies().forEach(p -> proxyKeys.add(server.name() + "/" + p.name())));
@@ -114,17 +130,27 @@ public final class TrafficvizApp implements AutoCloseable {
         return new TrafficvizApp(config, onLogTime);
     }
 
-    /** Everything, live: discovery, the web server and tailing. */
+    /**
+     * Everything, live: discovery, the web server and tailing; in-process (tests, the demo), so history is kept only
+     * where the config says (a {@code stateDir} or {@code history.path}), never in the user's default state directory.
+     */
     public static TrafficvizApp start(TrafficvizConfig config) {
-        return start(config, Workers.unsupervised());
+        return start(config, Workers.unsupervised(), false);
     }
 
-    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}. */
+    /** Everything, live, with {@code workers} watching the threads' fate for {@code /health}: {@code serve}. */
     public static TrafficvizApp start(TrafficvizConfig config, Workers workers) {
+        return start(config, workers, true);
+    }
+
+    private static TrafficvizApp start(TrafficvizConfig config, Workers workers, boolean historyInDefaultDir) {
         config.auth().requireSafeListen(config.listenHost()); // before anything starts: a refusal costs nothing
         TrafficvizApp app = create(config, false);
         app.workers = workers;
         try {
+            if (historyInDefaultDir || config.stateDir() != null || config.history().path() != null) {
+                app.startHistory(false, true);
+            }
             app.startDiscovery();
             app.startWeb();
             app.startTailing();
@@ -133,6 +159,87 @@ public final class TrafficvizApp implements AutoCloseable {
             throw e;
         }
         return app;
+    }
+
+    /**
+     * Opens the request store and starts keeping every request ({@code history:}; serve, and replay with
+     * {@code --history}); before the sources start. A store another process holds is said, and the app runs without.
+     *
+     * @param waitWhenFull ingest waits for the store rather than dropping requests (replay, import; not serve)
+     * @param restore      the graph starts with the retained requests of earlier runs, and the tailers where those
+     *                     requests' lines end (serve)
+     */
+    public void startHistory(boolean waitWhenFull, boolean restore) {
+        if (!config.history().enabled() || history != null) {
+            return;
+        }
+        Path file = historyFile();
+        HistoryStore store;
+        try {
+            store = HistoryStore.open(file);
+        } catch (HistoryStore.UnavailableException e) {
+            log.warn("No history this run: {}", e.getMessage());
+            return;
+        }
+        history = new HistoryWriter(store, config.history().retentionMillis(), config.history().maxBytes(),
+                System::currentTimeMillis, waitWhenFull).start();
+        historyQueries = new HistoryQueries(store, resolver.proxyFacts(), limits.maxNodes(), limits.maxEdges(),
+                limits.maxPathsPerEdge());
+        if (restore) {
+            restore(store);
+        }
+        ingest.setListener(EventListener.both(hub, history));
+        metrics.setHistory(history);
+        log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
+                config.history().retentionMillis() / 3_600_000L, config.history().maxBytes() / 1_000_000L);
+    }
+
+    /**
+     * The requests of earlier runs back into the graph: first those stored past their source's last recorded offset
+     * go (their lines are read again from it), then the rest are counted, as of the retention's start.
+     */
+    private void restore(HistoryStore store) {
+        long started = System.nanoTime();
+        try {
+            restoredOffsets = store.trimToOffsets();
+            long from = System.currentTimeMillis() - config.history().retentionMillis();
+            long[] failed = new long[1];
+            long n = ingest.restore(graph -> {
+                try {
+                    historyQueries.feed(from, Long.MAX_VALUE, new HistoryQueries.Sink() {
+                        @Override
+                        public void apply(NodeFact fact) {
+                            graph.apply(fact);
+                        }
+
+                        @Override
+                        public void record(Route route, int status, long durationNanos,
+                                           long originNanos, long bytes, String path, long time, String proxyKey) {
+                            graph.record(route, status, durationNanos, originNanos, bytes, path, time);
+                        }
+                    });
+                } catch (SQLException e) {
+                    failed[0] = 1;
+                    log.warn("History: the graph could not be restored from {}: {}", store.file(), e.getMessage());
+                }
+            });
+            if (n > 0 && failed[0] == 0) {
+                log.info("History: the graph counts {} requests from {} again ({} ms)", n, store.file(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (SQLException e) {
+            log.warn("History: cannot read the offsets kept in {}: {}; the graph starts empty", store.file(),
+                    e.getMessage());
+        }
+    }
+
+    /** {@code history.path}, else {@code history.duckdb} in the state directory (named per set of logs by default). */
+    Path historyFile() {
+        if (config.history().path() != null || config.stateDir() != null) {
+            return config.history().fileIn(config.stateDir());
+        }
+        Path dir = DefaultStateDir.of(System.getenv(), System.getProperty("user.home"));
+        return dir.resolve(DefaultStateDir.historyFileName(proxiesByLog.keySet()));
     }
 
     public void startDiscovery() {
@@ -159,8 +266,14 @@ public final class TrafficvizApp implements AutoCloseable {
 
     public void startWeb() {
         config.auth().requireSafeListen(config.listenHost());
-        web = new WebServer(networkInfo, hub, metrics::render, this::health, intake,
-                config.http(), new AuthGate(new Authenticator(config.auth())))
+        AuthGate gate = new AuthGate(new Authenticator(config.auth()));
+        Consumer<RoutesConfig> routes = intake;
+        if (history != null) {
+            HistoryRoutes historyRoutes = new HistoryRoutes(historyQueries, history, gate);
+            networkInfo.setHistory(historyRoutes);
+            routes = routes.andThen(historyRoutes::install);
+        }
+        web = new WebServer(networkInfo, hub, metrics::render, this::health, routes, config.http(), gate)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }
@@ -175,6 +288,19 @@ public final class TrafficvizApp implements AutoCloseable {
             }
         } else if (!proxiesByLog.isEmpty()) {
             offsets = openDefaultOffsetStore();
+        }
+        if (history != null && offsets != null) {
+            // The store's offsets are where its requests end: resuming there counts no line twice and loses none.
+            restoredOffsets.forEach((origin, state) -> {
+                try {
+                    offsets.put(OffsetStore.parseState(state));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("History: the offset kept for {} is unreadable ({}); the offset file's is used", origin,
+                            e.toString());
+                }
+            });
+            HistoryWriter writer = history;
+            offsets.onChange(state -> writer.offsetReached(state.path(), OffsetStore.stateText(state)));
         }
         StartPosition start = config.startAtBeginning() ? StartPosition.BEGINNING : StartPosition.END;
         for (String path : proxiesByLog.keySet()) {
@@ -261,7 +387,26 @@ public final class TrafficvizApp implements AutoCloseable {
     }
 
     private Map<String, Object> health() {
-        return workers.health(tailers.values().stream().allMatch(t -> t.snapshot().lastError() == null));
+        Map<String, Object> doc = workers.health(tailers.values().stream()
+                .allMatch(t -> t.snapshot().lastError() == null));
+        String historyFailure = history == null ? null : history.failure();
+        if (historyFailure != null) {
+            // Counting goes on; what is lost is history, which is said, not fatal.
+            if ("ok".equals(doc.get("status"))) {
+                doc.put("status", "degraded");
+            }
+            doc.put("history", "cannot write " + history.store().file() + ": " + historyFailure);
+        }
+        return doc;
+    }
+
+    /** The request store's writer, or null when history is off (or its store was held by another process). */
+    public HistoryWriter history() {
+        return history;
+    }
+
+    public HistoryQueries historyQueries() {
+        return historyQueries;
     }
 
     public Ingest ingest() {
@@ -320,6 +465,16 @@ public final class TrafficvizApp implements AutoCloseable {
         return tailers;
     }
 
+    /** The proxies ({@code server/proxy}) writing the configured access log {@code accessLog}, or none. */
+    public List<String> proxiesOf(String accessLog) {
+        return proxiesByLog.getOrDefault(accessLog, List.of());
+    }
+
+    /** The format of the configured access log {@code accessLog}. */
+    public String formatOf(String accessLog) {
+        return formatByLog.get(accessLog);
+    }
+
     /** The access-log files to read and their formats, in config order. */
     public Map<String, String> logFiles() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -346,6 +501,10 @@ public final class TrafficvizApp implements AutoCloseable {
             web.close();
         }
         hub.close();
+        if (history != null) {
+            history.close(); // what is queued is stored first
+            history.store().close();
+        }
         if (reverseDns != null) {
             reverseDns.close();
         }

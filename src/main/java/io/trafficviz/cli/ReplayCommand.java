@@ -47,6 +47,10 @@ public final class ReplayCommand implements Runnable {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Override the config's listen address.")
     String listen;
 
+    @Option(names = "--history", description = "Keep every replayed request in the history store (history: in the "
+            + "config), as serve does; without it a replay keeps nothing.")
+    boolean history;
+
     @Option(names = "--no-web", description = "Do not start the web server (useful for benchmarks).")
     boolean noWeb;
 
@@ -57,6 +61,9 @@ public final class ReplayCommand implements Runnable {
         CliSupport.checkAgainstMachine(cfg, listen, !noWeb, false);
         ConfigPaths.checkReplayable(cfg);
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
+        if (history) {
+            app.startHistory(true, false);
+        }
         app.startDiscovery();
         awaitFirstDiscovery(app);
         if (!noWeb) {
@@ -70,6 +77,7 @@ public final class ReplayCommand implements Runnable {
         }
         Replayer.Result result = new Replayer(app.ingest(), app.logFiles(), factor).run();
         IngestTotals totals = app.ingest().totals();
+        awaitHistory(app);
         if (dump != null) {
             writeDump(app);
         }
@@ -100,6 +108,20 @@ public final class ReplayCommand implements Runnable {
         try {
             if (!app.awaitFirstDiscovery(Duration.ofSeconds(10))) {
                 System.err.println("trafficviz: not every proxy's discovery answered within 10 s; replaying anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The replayed requests are in the store (or counted as a gap) before the summary says the replay is done. */
+    private static void awaitHistory(TrafficvizApp app) {
+        if (app.history() == null) {
+            return;
+        }
+        try {
+            if (!app.history().awaitWritten(600_000)) {
+                System.err.println("trafficviz: the history store did not take every replayed request within 10 min");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

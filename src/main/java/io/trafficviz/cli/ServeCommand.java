@@ -11,6 +11,8 @@ import java.nio.file.Path;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Tail the configured access logs, poll the Traefik APIs and serve the live graph until stopped.",
+                "Keeps every request in the history store (history: in the config; on by default) and, on start, "
+                        + "counts the retained ones into the graph again.",
                 "Exits with status 70 if a worker thread (tailer, live stream, discovery) dies: /health names it "
                         + "meanwhile; run it under a supervisor that restarts it."})
 public final class ServeCommand implements Runnable {

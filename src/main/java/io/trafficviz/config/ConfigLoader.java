@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("listen", "servers", "names", "reverseDns", "startAt",
-            "stateDir", "networkHeader", "discovery", "limits", "ingest", "auth", "http");
+            "stateDir", "networkHeader", "discovery", "limits", "ingest", "auth", "http", "history");
     private static final Set<String> SERVER_KEYS = Set.of("name", "proxies", "trustedNetworks");
     private static final Set<String> PROXY_KEYS = Set.of("name", "role", "network", "api", "dynamicConfig",
             "accessLog", "format", "addresses");
@@ -158,7 +158,7 @@ public final class ConfigLoader {
 
         return new TrafficvizConfig(host, port, List.copyOf(servers), names, reverseDns, startAt.equals("beginning"),
                 stateDir, networkHeader, interval, limits, token, maxBodyBytes, AuthConfig.parse(root.path("auth")),
-                HttpConfig.parse(root.path("http")));
+                HttpConfig.parse(root.path("http")), HistoryConfig.parse(root.path("history"), baseDir));
     }
 
     /**
@@ -362,7 +362,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String expandHome(String path) {
+    static String expandHome(String path) {
         return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
     }
 

@@ -21,4 +21,35 @@ public interface EventListener {
         public void onRequest(LiveRequest request) {
         }
     };
+
+    /**
+     * Both listeners, each called while it wants events, {@code first} first. One that throws does not keep the
+     * request from the other (the line is counted either way; ingest logs the failure).
+     */
+    static EventListener both(EventListener first, EventListener second) {
+        return new EventListener() {
+            @Override
+            public boolean wantsEvents() {
+                return first.wantsEvents() || second.wantsEvents();
+            }
+
+            @Override
+            public void onRequest(LiveRequest request) {
+                RuntimeException failure = null;
+                if (first.wantsEvents()) {
+                    try {
+                        first.onRequest(request);
+                    } catch (RuntimeException e) {
+                        failure = e;
+                    }
+                }
+                if (second.wantsEvents()) {
+                    second.onRequest(request);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+        };
+    }
 }

@@ -313,7 +313,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         EventListener l = listener;
         if (l.wantsEvents()) {
             // The listener builds the event only if it needs one (the hub past a batch's budget only counts routes).
-            liveRequest.set(++seq, eventMillis, ctx, route, hops, entry);
+            liveRequest.set(++seq, eventMillis, ctx, route, hops, entry, binding.stats().origin());
             try {
                 l.onRequest(liveRequest);
             } catch (RuntimeException e) {
@@ -335,6 +335,50 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
             graph.apply(fact);
         }
         facts.clear();
+    }
+
+    /** Where {@link #restore} feeds requests kept from an earlier run. */
+    public interface Restorer {
+        /** Places a node as an earlier run's resolver did. */
+        void apply(NodeFact fact);
+
+        /** Counts one request of an earlier run, at its own time. */
+        void record(Route route, int status, long durationNanos, long originDurationNanos, long bytes, String path,
+                    long timeMillis);
+    }
+
+    /**
+     * Counts the requests an earlier run kept (the history store) into the graph, under the lock once, before any
+     * source starts: the graph and its line count come back as they were. Returns how many were counted.
+     */
+    public long restore(java.util.function.Consumer<Restorer> feed) {
+        lock.lock();
+        try {
+            long[] counted = new long[2];
+            feed.accept(new Restorer() {
+                @Override
+                public void apply(NodeFact fact) {
+                    graph.apply(fact);
+                }
+
+                @Override
+                public void record(Route route, int status, long durationNanos, long originDurationNanos, long bytes,
+                                   String path, long timeMillis) {
+                    graph.record(route, status, durationNanos, originDurationNanos, bytes, path, timeMillis);
+                    counted[0]++;
+                    counted[1] = Math.max(counted[1], timeMillis);
+                }
+            });
+            lines += counted[0];
+            if (counted[1] > lastLineMillis) {
+                lastLineMillis = counted[1];
+            }
+            // What an earlier run counted is not news to the live stream's clients: they get it in their hello.
+            deltas.discard(graph);
+            return counted[0];
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Applies a proxy's discovered inventory ({@code proxyKey} is {@code server/proxy}) between two batches. */

@@ -113,8 +113,7 @@ public final class WebServer implements AutoCloseable {
                 ctx.header("Referrer-Policy", "same-origin");
             });
             gate.install(routes);
-            routes.get("/network_info", ctx -> ctx.json(gate.masking(AuthGate.principal(ctx)).document(
-                    networkInfo.document("logical".equals(ctx.queryParam("view")), System.currentTimeMillis()))));
+            routes.get("/network_info", ctx -> networkInfo.serve(ctx, gate.masking(AuthGate.principal(ctx))));
             routes.get("/callers", ctx -> ctx.json(CallersDoc.document(networkInfo.callerTraffic(),
                     gate.masking(AuthGate.principal(ctx)))));
             routes.get("/health", ctx -> {

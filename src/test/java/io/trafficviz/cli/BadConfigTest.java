@@ -185,6 +185,21 @@ class BadConfigTest {
                 d -> new String[] {"serve", "-c", unreadable(d, "secret.yml", GOOD)}));
         cases.add(yaml("accessLog unreadable", "servers[0].proxies[0].accessLog: cannot read DIR/secret.log: permission denied",
                 replace("LOG", "DIR/secret.log")).withSetup(d -> unreadable(d, "secret.log", "")));
+        // history
+        cases.add(yaml("history a list", "history: must be a map", GOOD + "history: [a]\n"));
+        cases.add(yaml("history unknown key", "history.retain: unknown key", GOOD + "history:\n  retain: 7d\n"));
+        cases.add(yaml("history.enabled maybe", "history.enabled: must be true or false",
+                GOOD + "history:\n  enabled: maybe\n"));
+        cases.add(yaml("history.retention in weeks", "history.retention: must be a duration like 90m, 36h or 7d",
+                GOOD + "history:\n  retention: 2w\n"));
+        cases.add(yaml("history.retention 10m", "history.retention: must be at least 1h",
+                GOOD + "history:\n  retention: 10m\n"));
+        cases.add(yaml("history.maxBytes text", "history.maxBytes: must be a size like 500MB or 2GB",
+                GOOD + "history:\n  maxBytes: lots\n"));
+        cases.add(yaml("history.maxBytes tiny", "history.maxBytes: must be at least 16MiB",
+                GOOD + "history:\n  maxBytes: 1MB\n"));
+        cases.add(yaml("history.path a map", "history.path: must be a single value, not a map",
+                GOOD + "history:\n  path: {a: b}\n"));
         // the command line's own listen, and replay
         cases.add(new Case("--listen port 70000", "--listen: expected HOST:PORT",
                 d -> new String[] {"serve", "-c", write(d, "ok", GOOD), "--listen", "127.0.0.1:70000"}));

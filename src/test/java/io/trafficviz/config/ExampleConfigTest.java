@@ -17,6 +17,9 @@ class ExampleConfigTest {
                 .containsExactly(ProxyConfig.Role.PUBLIC, ProxyConfig.Role.PRIVATE);
         assertThat(c.stateDir()).isNotNull();
         assertThat(c.names()).hasSize(2);
+        assertThat(c.history().enabled()).isTrue();
+        assertThat(c.history().retentionMillis()).isEqualTo(7L * 24 * 3600 * 1000);
+        assertThat(c.history().maxBytes()).isEqualTo(2_000_000_000L);
     }
 
     /** The commented-out ingest block is valid once uncommented (with its environment variable set). */

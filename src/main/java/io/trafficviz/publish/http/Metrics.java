@@ -1,5 +1,6 @@
 package io.trafficviz.publish.http;
 
+import io.trafficviz.history.HistoryWriter;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.LiveStats;
@@ -37,9 +38,32 @@ public final class Metrics {
         this.rotationLosses = rotationLosses;
     }
 
+    private volatile HistoryWriter history;
+
+    /** Adds the request store's counters; none without one. */
+    public void setHistory(HistoryWriter history) {
+        this.history = history;
+    }
+
     public String render() {
+        HistoryWriter h = history;
         return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis())
-                + renderRotationLosses(rotationLosses.get());
+                + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h));
+    }
+
+    /** The store: what it kept, what it could not (the gaps), whether it is failing now, its size on disk. */
+    static String renderHistory(HistoryWriter h) {
+        StringBuilder b = new StringBuilder(512);
+        help(b, "trafficviz_history_stored_total", "counter", "Requests written to the history store since start.");
+        b.append("trafficviz_history_stored_total ").append(h.stored()).append('\n');
+        help(b, "trafficviz_history_dropped_total", "counter",
+                "Requests counted live but not kept in the history store (queue full or store failing): its gaps.");
+        b.append("trafficviz_history_dropped_total ").append(h.gaps().droppedTotal()).append('\n');
+        help(b, "trafficviz_history_write_failing", "gauge", "1 while the history store cannot be written.");
+        b.append("trafficviz_history_write_failing ").append(h.failure() == null ? 0 : 1).append('\n');
+        help(b, "trafficviz_history_file_bytes", "gauge", "The history store's file and write-ahead log on disk.");
+        b.append("trafficviz_history_file_bytes ").append(h.store().fileBytes()).append('\n');
+        return b.toString();
     }
 
     /** The files' rotation losses, after the rest: lines a copytruncate (or a too quick delete) destroyed unread. */

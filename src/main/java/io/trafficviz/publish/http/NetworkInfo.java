@@ -6,10 +6,15 @@ import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.ingest.IngestView;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.javalin.http.Context;
+import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 import io.trafficviz.telemetry.CallerTraffic;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,6 +29,7 @@ public final class NetworkInfo {
     private final Function<String, ApiStatus> apiStatus;
     private final Function<String, Map<String, Object>> sourceDetails;
     private volatile String notice;
+    private volatile HistoryRoutes history;
 
     /**
      * @param apiStatus     discovery state by {@code server/proxy}
@@ -40,6 +46,43 @@ public final class NetworkInfo {
     /** A line the UI shows above the graph, e.g. that the traffic is simulated; null for none. */
     public void setNotice(String notice) {
         this.notice = notice;
+    }
+
+    /** The store behind {@code ?from&to} windows and the {@code history} field; none by default. */
+    public void setHistory(HistoryRoutes history) {
+        this.history = history;
+    }
+
+    /**
+     * {@code GET /network_info}: the graph now, or with {@code from} and {@code to} the graph of that window of the
+     * store; either with the store's state ({@code history}: stored, dropped, gaps) when there is one.
+     */
+    public void serve(Context ctx, Masking masking) {
+        boolean logical = "logical".equals(ctx.queryParam("view"));
+        HistoryRoutes h = history;
+        if (ctx.queryParam("from") == null && ctx.queryParam("to") == null) {
+            NetworkInfoDoc doc = masking.document(document(logical, System.currentTimeMillis()));
+            ctx.json(h == null ? doc : new WithHistory(doc, h.status()));
+            return;
+        }
+        if (h == null) {
+            ctx.status(404).json(HistoryRoutes.error("no history: history.enabled is false, or replay ran without "
+                    + "--history"));
+            return;
+        }
+        HistoryRoutes.answer(ctx, () -> {
+            long[] window = HistoryRoutes.window(ctx);
+            NetworkInfoDoc doc = masking.document(document(h.queries().window(window[0], window[1], logical)));
+            Map<String, Object> status = new LinkedHashMap<>(h.status());
+            status.put("window", Map.of("from", window[0], "to", window[1]));
+            status.put("gaps", h.gaps(window[0], window[1]));
+            return new WithHistory(doc, status);
+        });
+    }
+
+    /** The document with a {@code history} field after its own. */
+    record WithHistory(@JsonUnwrapped NetworkInfoDoc doc,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> history) {
     }
 
     /** The document now: hop edges, or client → service edges when {@code logical}, rates at {@code nowMillis}. */

@@ -41,6 +41,8 @@ public final class OffsetStore {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
     private final Path file;
     private final long saveIntervalNanos;
     private final Object stateLock = new Object();
@@ -82,13 +84,41 @@ public final class OffsetStore {
         }
     }
 
+    private volatile java.util.function.Consumer<FileState> onChange = s -> { };
+
+    /**
+     * Also hands every changed state to {@code listener}, on the reader's thread right after the lines it covers were
+     * handed on (the history store records it in the same order as those lines' requests). Must not block.
+     */
+    public void onChange(java.util.function.Consumer<FileState> listener) {
+        this.onChange = listener;
+    }
+
     /** Records {@code state} in memory; it reaches disk with the next save. */
     public void put(FileState state) {
+        boolean changed;
         synchronized (stateLock) {
-            if (!state.equals(states.put(state.path(), state))) {
+            changed = !state.equals(states.put(state.path(), state));
+            if (changed) {
                 version++;
             }
         }
+        if (changed) {
+            onChange.accept(state);
+        }
+    }
+
+    /** A state as this store writes it, one JSON object: for keeping it elsewhere ({@link #parseState}). */
+    public static String stateText(FileState state) {
+        try {
+            return COMPACT.writeValueAsString(state);
+        } catch (IOException e) {
+            throw new IllegalStateException("a FileState always serialises", e);
+        }
+    }
+
+    public static FileState parseState(String text) throws IOException {
+        return JSON.readValue(text, FileState.class);
     }
 
     public void remove(String path) {

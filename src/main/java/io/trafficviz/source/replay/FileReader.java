@@ -44,6 +44,20 @@ public final class FileReader {
         return count[0];
     }
 
+    /** The file's bytes, decompressed when its name ends in {@code .gz}. */
+    public static InputStream open(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        if (!file.getFileName().toString().endsWith(".gz")) {
+            return raw;
+        }
+        try {
+            return new java.util.zip.GZIPInputStream(raw, 1 << 16);
+        } catch (IOException e) {
+            raw.close();
+            throw new IOException(file + " is named .gz but is not gzip: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * One file read a buffer at a time, so that one thread can interleave many files (replay as fast as possible)
      * without a thread, a buffer and a batch of lines per file. Same line rules as {@link #readAll}.
@@ -54,8 +68,9 @@ public final class FileReader {
         private final byte[] buffer;
         private boolean done;
 
+        /** {@code file} may be gzip-compressed (a name ending in {@code .gz}), as rotated logs often are. */
         public Chunks(Path file, int bufferBytes) throws IOException {
-            this.in = Files.newInputStream(file);
+            this.in = open(file);
             this.buffer = new byte[bufferBytes];
         }
 

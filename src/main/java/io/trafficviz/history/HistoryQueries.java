@@ -1,0 +1,337 @@
+package io.trafficviz.history;
+
+import io.trafficviz.graph.NetworkSnapshot;
+import io.trafficviz.graph.TrafficGraph;
+import io.trafficviz.model.NodeFact;
+import io.trafficviz.model.NodeId;
+import io.trafficviz.model.RequestEvent;
+import io.trafficviz.model.Route;
+import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.OutsiderSnapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the store answers: a window as a graph ({@link #window}), request and error counts over time
+ * ({@link #timeline}) and the access log, newest first, page by page ({@link #requests}). Any thread; each call on a
+ * connection of its own.
+ */
+public final class HistoryQueries {
+    /** The most buckets a timeline answers: a finer step over a long range is widened to fit. */
+    public static final int MAX_BUCKETS = 10_000;
+    public static final int MAX_PAGE = 1_000;
+
+    private final HistoryStore store;
+    private final List<NodeFact> proxyFacts;
+    private final int maxNodes;
+    private final int maxEdges;
+    private final int maxPathsPerEdge;
+
+    /**
+     * @param proxyFacts the configured proxies' nodes, declared in every window's graph as in the live one
+     */
+    public HistoryQueries(HistoryStore store, List<NodeFact> proxyFacts, int maxNodes, int maxEdges,
+                          int maxPathsPerEdge) {
+        this.store = store;
+        this.proxyFacts = List.copyOf(proxyFacts);
+        this.maxNodes = maxNodes;
+        this.maxEdges = maxEdges;
+        this.maxPathsPerEdge = maxPathsPerEdge;
+    }
+
+    /** A route of the store as the graph takes it, with the facts that place its nodes (applied once per window). */
+    private record Placed(Route route, List<NodeFact> facts, String proxyKey) {
+    }
+
+    /**
+     * The requests that started in {@code [fromMillis, toMillis)} counted into a fresh graph, in the order they were
+     * stored: the same counts a replay of exactly those lines gives. Rates are evaluated at {@code toMillis}.
+     */
+    public NetworkSnapshot window(long fromMillis, long toMillis, boolean logical) throws SQLException {
+        TrafficGraph graph = new TrafficGraph(maxNodes, maxEdges, maxPathsPerEdge);
+        proxyFacts.forEach(graph::apply);
+        long[] last = new long[1];
+        Map<String, Long> outsidersByProxy = new LinkedHashMap<>();
+        long rows = feed(fromMillis, toMillis, new Sink() {
+            @Override
+            public void apply(NodeFact fact) {
+                graph.apply(fact);
+            }
+
+            @Override
+            public void record(Route route, int status, long durationNanos, long originNanos, long bytes, String path,
+                               long time, String proxyKey) {
+                graph.record(route, status, durationNanos, originNanos, bytes, path, time);
+                last[0] = Math.max(last[0], time);
+                if (route.outsider()) {
+                    outsidersByProxy.merge(proxyKey, 1L, Long::sum);
+                }
+            }
+        });
+        long outsiders = outsidersByProxy.values().stream().mapToLong(Long::longValue).sum();
+        IngestTotals totals = new IngestTotals(rows, 0, 0, last[0], List.of());
+        return NetworkSnapshot.of(graph, logical, toMillis, totals,
+                new OutsiderSnapshot(outsiders, outsidersByProxy, List.of()));
+    }
+
+    /** Takes the stored requests as a graph does: the facts that place a route's nodes first, then each request. */
+    public interface Sink {
+        void apply(NodeFact fact);
+
+        /** @param proxyKey {@code server/proxy} */
+        void record(Route route, int status, long durationNanos, long originNanos, long bytes, String path, long time,
+                    String proxyKey);
+    }
+
+    /**
+     * Hands every request that started in {@code [fromMillis, toMillis)} to {@code sink}, in the order they were
+     * stored, as the graph counts them (durations in the µs it keeps, paths without their queries); returns how many.
+     */
+    public long feed(long fromMillis, long toMillis, Sink sink) throws SQLException {
+        Map<Integer, Placed> placed = new HashMap<>();
+        long rows = 0;
+        try (Connection c = store.reader();
+             PreparedStatement ps = c.prepareStatement("SELECT route, time_ms, status, duration_us, origin_us, bytes,"
+                     + " path FROM requests WHERE time_ms >= ? AND time_ms < ? ORDER BY seq")) {
+            ps.setLong(1, fromMillis);
+            ps.setLong(2, toMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int routeId = rs.getInt(1);
+                    Placed p = placed.get(routeId);
+                    if (p == null) {
+                        p = place(routeId);
+                        placed.put(routeId, p);
+                        p.facts().forEach(sink::apply);
+                    }
+                    long time = rs.getLong(2);
+                    int status = rs.getInt(3);
+                    long durationNanos = rs.getLong(4) * 1000;
+                    long originMicros = rs.getLong(5);
+                    // Stored in µs, which is what the graph keeps: any positive time comes back as the same µs.
+                    long originNanos = rs.wasNull() ? 0 : originMicros * 1000 + 999;
+                    long bytes = rs.getLong(6);
+                    String path = withoutQuery(rs.getString(7));
+                    sink.record(p.route(), status, durationNanos, originNanos, bytes, path, time, p.proxyKey());
+                    rows++;
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Placed place(int routeId) {
+        HistoryStore.RouteKey key = store.route(routeId);
+        if (key == null) {
+            throw new IllegalStateException("history row names route " + routeId + ", which the store lacks");
+        }
+        NodeId caller = NodeId.parse(key.caller());
+        NodeId proxy = NodeId.parse(key.proxy());
+        NodeId target = key.target() == null ? null : NodeId.parse(key.target());
+        List<NodeFact> facts = new ArrayList<>(3);
+        facts.add(new NodeFact.Declared(caller, network(key.callerNetwork(), caller)));
+        if (target != null) {
+            facts.add(new NodeFact.Declared(target, network(key.targetNetwork(), target)));
+        }
+        if (key.outsider()) {
+            facts.add(new NodeFact.Outsider(caller));
+        }
+        return new Placed(new Route(caller, proxy, target, key.outsider()), facts,
+                key.server() + "/" + key.proxyName());
+    }
+
+    private static String network(String stored, NodeId id) {
+        if (stored != null) {
+            return stored;
+        }
+        return id.network() == null ? "" : id.network();
+    }
+
+    /** As the parser's {@code pathWithoutQuery}: the graph counts paths without their queries. */
+    static String withoutQuery(String path) {
+        if (path == null) {
+            return null;
+        }
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    /** One bucket of the timeline: requests that started in {@code [start, start + step)}. */
+    public record Bucket(long start, long requests, long errors) {
+    }
+
+    /** The store's time range, or null when it is empty. */
+    public long[] range() throws SQLException {
+        try (Connection c = store.reader();
+             PreparedStatement ps = c.prepareStatement("SELECT min(time_ms), max(time_ms) FROM requests");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            long min = rs.getLong(1);
+            return rs.wasNull() ? null : new long[] {min, rs.getLong(2)};
+        }
+    }
+
+    /** Request and error counts per {@code stepMillis} bucket over {@code [fromMillis, toMillis)}; empty ones left out. */
+    public List<Bucket> timeline(long fromMillis, long toMillis, long stepMillis) throws SQLException {
+        List<Bucket> out = new ArrayList<>();
+        try (Connection c = store.reader();
+             PreparedStatement ps = c.prepareStatement("SELECT (time_ms - ?) // ? AS b, count(*),"
+                     + " count(*) FILTER (WHERE status < 200 OR status > 399) FROM requests"
+                     + " WHERE time_ms >= ? AND time_ms < ? GROUP BY b ORDER BY b")) {
+            ps.setLong(1, fromMillis);
+            ps.setLong(2, stepMillis);
+            ps.setLong(3, fromMillis);
+            ps.setLong(4, toMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Bucket(fromMillis + rs.getLong(1) * stepMillis, rs.getLong(2), rs.getLong(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Which requests a page of the access log lists. Null fields do not filter.
+     *
+     * @param caller      a caller's node id, or text its label contains (any case)
+     * @param target      the same, of the target (or the proxy, when it answered itself)
+     * @param statusClass {@code 1xx} to {@code 5xx}, or {@code error} (the graph's rule: below 200 or above 399)
+     * @param path        text the path (query included) contains
+     * @param before      the page's cursor: only requests stored before this one (its {@code seq})
+     */
+    public record Filter(String caller, String target, String statusClass, String path, Long fromMillis,
+                         Long toMillis, Long before) {
+    }
+
+    /** A page of requests, newest first, and the cursor of the next (older) page, or null when there is none. */
+    public record Page(List<RequestEvent> rows, Long next) {
+    }
+
+    public Page requests(Filter f, int limit) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT seq, time_ms, route, status, duration_us, method, host, path"
+                + " FROM requests WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (f.caller() != null || f.target() != null) {
+            List<Integer> routes = matchingRoutes(f.caller(), f.target());
+            if (routes.isEmpty()) {
+                return new Page(List.of(), null);
+            }
+            sql.append(" AND route IN (");
+            for (int i = 0; i < routes.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+                args.add(routes.get(i));
+            }
+            sql.append(')');
+        }
+        if (f.statusClass() != null) {
+            if (f.statusClass().equals("error")) {
+                sql.append(" AND (status < 200 OR status > 399)");
+            } else {
+                int hundreds = f.statusClass().charAt(0) - '0';
+                sql.append(" AND status >= ? AND status < ?");
+                args.add(hundreds * 100);
+                args.add(hundreds * 100 + 100);
+            }
+        }
+        if (f.path() != null) {
+            sql.append(" AND contains(path, ?)");
+            args.add(f.path());
+        }
+        if (f.fromMillis() != null) {
+            sql.append(" AND time_ms >= ?");
+            args.add(f.fromMillis());
+        }
+        if (f.toMillis() != null) {
+            sql.append(" AND time_ms < ?");
+            args.add(f.toMillis());
+        }
+        // Newest first through the store in slices of seq, each four times the last: seq is the order rows were
+        // stored in, so a slice is a range DuckDB's min/max per row group finds without scanning the rest, and a page
+        // of a selective filter over a large store reads the recent rows, not all of them.
+        sql.append(" AND seq >= ? AND seq < ? ORDER BY seq DESC LIMIT ?");
+        List<RequestEvent> rows = new ArrayList<>();
+        Long next = null;
+        try (Connection c = store.reader(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            long upper = f.before() != null ? f.before() : maxSeq(c) + 1;
+            long span = 65_536;
+            while (upper > 0 && next == null) {
+                long lower = Math.max(0, upper - span);
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                ps.setLong(args.size() + 1, lower);
+                ps.setLong(args.size() + 2, upper);
+                ps.setInt(args.size() + 3, limit + 1 - rows.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        if (rows.size() == limit) {
+                            next = rows.get(rows.size() - 1).seq();
+                            break;
+                        }
+                        rows.add(event(seq, rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getLong(5),
+                                rs.getString(6), rs.getString(7), rs.getString(8)));
+                    }
+                }
+                upper = lower;
+                span *= 4;
+            }
+        }
+        return new Page(rows, next);
+    }
+
+    private static long maxSeq(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(seq), 0) FROM requests");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private RequestEvent event(long seq, long time, int routeId, int status, long durationMicros, String method,
+                               String host, String path) {
+        HistoryStore.RouteKey key = store.route(routeId);
+        NodeId caller = NodeId.parse(key.caller());
+        NodeId proxy = NodeId.parse(key.proxy());
+        NodeId to = key.target() == null ? proxy : NodeId.parse(key.target());
+        return new RequestEvent(seq, time, key.server(), key.network(), key.proxyName(), caller.label(), to.label(),
+                caller.text(), proxy.text(), to.text(), method, host, path, status, durationMicros / 1000.0,
+                status < 200 || status > 399, key.target() == null, key.outsider());
+    }
+
+    private List<Integer> matchingRoutes(String caller, String target) {
+        List<Integer> out = new ArrayList<>();
+        for (int id = 1; ; id++) {
+            HistoryStore.RouteKey key = store.route(id);
+            if (key == null) {
+                break;
+            }
+            String to = key.target() == null ? key.proxy() : key.target();
+            if (matches(caller, key.caller()) && matches(target, to)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    private static boolean matches(String wanted, String idText) {
+        if (wanted == null) {
+            return true;
+        }
+        if (wanted.equals(idText)) {
+            return true;
+        }
+        String label = NodeId.parse(idText).label();
+        return label.toLowerCase(Locale.ROOT).contains(wanted.toLowerCase(Locale.ROOT));
+    }
+}
