@@ -190,6 +190,14 @@ public final class HistoryQueries {
     }
 
     public Page requests(Filter f, int limit) throws SQLException {
+        return requests(f, limit, false);
+    }
+
+    /**
+     * A page in either order. Oldest first (a window's playback) reads the filter's cursor as "stored after this one"
+     * and gives the cursor of the next (newer) page.
+     */
+    public Page requests(Filter f, int limit, boolean oldestFirst) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT seq, time_ms, route, status, duration_us, method, host, path"
                 + " FROM requests WHERE true");
         List<Object> args = new ArrayList<>();
@@ -228,10 +236,10 @@ public final class HistoryQueries {
             args.add(f.toMillis());
         }
         if (f.before() != null) {
-            sql.append(" AND seq < ?");
+            sql.append(oldestFirst ? " AND seq > ?" : " AND seq < ?");
             args.add(f.before());
         }
-        sql.append(" ORDER BY seq DESC LIMIT ?");
+        sql.append(oldestFirst ? " ORDER BY seq LIMIT ?" : " ORDER BY seq DESC LIMIT ?");
         args.add(limit + 1);
         List<RequestEvent> rows = new ArrayList<>();
         Long next = null;
