@@ -160,3 +160,23 @@ test('a stored row becomes the live event: hops end at the proxy when it answere
   assert.deepEqual(eventFromStoredRow({ ...row, toId: 'proxy:s/q' }).hops, ['service:s/a', 'proxy:s/p']);
   assert.equal(eventFromStoredRow({ ...row, error: false }).outcome, 'ok');
 });
+
+test('stored rows go above the live ones oldest first, without the ones the live stream already showed', async () => {
+  const { storedAboveLive } = await web('model/history-rows.js');
+  const rows = [5, 4, 3, 2].map((s) => ({ seq: s, time: T0 + s * 1000, fromId: 'a', proxyId: 'p', toId: 'b' }));
+  assert.deepEqual(storedAboveLive(rows, null).map((e) => e.seq), [2, 3, 4, 5]);
+  assert.deepEqual(storedAboveLive(rows, T0 + 4000).map((e) => e.seq), [2, 3], 'from 4 s on they came live');
+});
+
+test('the store search sends only what was filled in, times as epoch ms, and names a bad field', async () => {
+  const { searchFilters, describeSearch } = await web('model/history-rows.js');
+  assert.deepEqual(searchFilters({ caller: ' 10.0.0.1 ', target: '', status: '5xx', path: '/api', from: '', to: '' }),
+    { caller: '10.0.0.1', status: '5xx', path: '/api' });
+  const f = searchFilters({ from: T0, to: '2026-12-07T04:00:00Z' });
+  assert.deepEqual(f, { from: T0, to: T0 + 3600_000 });
+  assert.throws(() => searchFilters({ from: T0, to: T0 }), /^Error: to: must be after from/);
+  assert.throws(() => searchFilters({ status: '6xx' }), /status/);
+  assert.throws(() => searchFilters({ from: 'soon' }), /from: not a time/);
+  assert.equal(describeSearch({ caller: 'x', status: 'error' }), 'caller x · status error');
+  assert.equal(describeSearch({}), 'everything');
+});

@@ -50,7 +50,7 @@ class HistoryTimeBarBrowserIT {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(BrowserSession.available(), "Chromium and chromedriver are not installed");
-        app = TrafficvizApp.start(ConfigLoader.parse(config(true), dir));
+        app = TrafficvizApp.start(ConfigLoader.parse(config(dir, true), dir));
         base = "http://127.0.0.1:" + app.port();
         lines = Files.readAllLines(Path.of(getClass().getResource(
                 "/fixtures/traefik-3.4/public-proxy-access.json.log").toURI()));
@@ -59,7 +59,8 @@ class HistoryTimeBarBrowserIT {
         browser = new BrowserSession();
     }
 
-    static String config(boolean history) {
+    /** A serve of the concept's public proxy; with a state directory under {@code dir} it keeps history. */
+    static String config(Path dir, boolean history) {
         return """
                 listen: 127.0.0.1:0
                 %s
@@ -223,7 +224,7 @@ class HistoryTimeBarBrowserIT {
 
     @Test
     void withoutHistoryTheStripIsHidden() throws Exception {
-        TrafficvizApp plain = TrafficvizApp.start(ConfigLoader.parse(config(false), dir));
+        TrafficvizApp plain = TrafficvizApp.start(ConfigLoader.parse(config(dir, false), dir));
         try {
             browser.open("http://127.0.0.1:" + plain.port() + "/");
             await(() -> Boolean.TRUE.equals(((Map<?, ?>) history().get("timeline")).get("checked"))
