@@ -38,7 +38,7 @@ export function createPlayback({ from, to, speed = 1 }) {
     const out = [];
     while (head < queue.length && queue[head].time <= clock) out.push(queue[head++]);
     fired += out.length;
-    if (head >= COMPACT_AT) {
+    if (head >= COMPACT_AT && head * 2 >= queue.length) { // copies stay linear in what was played
       queue = queue.slice(head);
       head = 0;
     }

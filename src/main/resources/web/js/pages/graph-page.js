@@ -360,7 +360,7 @@ function firePlayed(events) {
 }
 
 function playFrame(now) {
-  if (playback.wantsMore() && !pager.loading && !playbackError) loadPage();
+  if (pager && playback.wantsMore() && !pager.loading && !playbackError) loadPage();
   firePlayed(playback.advance(now));
   if (now - lastPlaybackLabel > 200) {
     lastPlaybackLabel = now;
@@ -583,6 +583,20 @@ window.trafficviz = {
     if (!playback.playing) togglePlay();
   },
   pausePlayback: () => playback && playback.pause(),
+  /**
+   * Plays stored rows (as /history/requests gives them) over the graph on screen without the server: the same
+   * scheduler and comets as Play, for BrowserBench's playback row.
+   */
+  injectPlayback(rows, from, to, speed = 1) {
+    stopPlayback();
+    disconnect();
+    historyWindow = { from, to };
+    showHistoryState('window', describeWindow(historyWindow));
+    playback = createPlayback({ from, to, speed });
+    playback.enqueue(rows.map(eventFromStoredRow));
+    playback.markExhausted();
+    playback.play(performance.now());
+  },
   step: stepPlayback,
 };
 
