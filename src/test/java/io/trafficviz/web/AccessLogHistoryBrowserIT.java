@@ -112,6 +112,7 @@ class AccessLogHistoryBrowserIT {
         assertThat(browser.driver.findElement(By.cssSelector("#rows tr:first-child td.path")).getText())
                 .isEqualTo(MARKUP_PATH);
         await(() -> Boolean.FALSE.equals(store().get("olderButton")), () -> "no older page: " + store());
+        browser.screenshot("access-logs-history");
 
         // A search of the store: errors only.
         long errors = 0;
