@@ -265,7 +265,10 @@ let playbackError = null;
 let lastPlaybackLabel = 0;
 const playedEdges = new Map(); // edge id -> requests played on it since the window was shown (tests read it)
 
+const LIVE_EMPTY_TEXT = $('empty-state').textContent;
+
 function showHistoryState(mode, text) {
+  $('empty-state').textContent = mode === 'live' ? LIVE_EMPTY_TEXT : 'No requests were kept in this window.';
   const badge = $('history-state');
   badge.dataset.mode = mode;
   badge.textContent = text;

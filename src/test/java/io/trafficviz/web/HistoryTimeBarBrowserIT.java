@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.publish.auth.Passwords;
+import io.trafficviz.publish.auth.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,6 +222,55 @@ class HistoryTimeBarBrowserIT {
         await(() -> number(((Map<?, ?>) history().get("playback")).get("fired")) >= 2, () -> "two steps: " + history());
         assertThat(((Map<?, ?>) history().get("playback")).get("playing")).isEqualTo(false);
         browser.js("window.trafficviz.backToLive()");
+    }
+
+    @Test
+    void aViewerWhoMayNotReadTheRawLogSeesTheWindowButIsToldWhyItCannotPlay() throws Exception {
+        String token = "admin-token-123456";
+        TrafficvizApp guarded = TrafficvizApp.start(ConfigLoader.parse("""
+                listen: 127.0.0.1:0
+                stateDir: %s
+                history: {retention: 36500d}
+                servers:
+                  - name: server-a
+                    proxies:
+                      - {name: public-proxy, role: public, network: public-server-proxy-network}
+                auth:
+                  tokens: [{name: ops, hash: "%s", role: admin}]
+                  users: [{name: ada, passwordHash: "%s", role: viewer}]
+                  viewer: {accessLog: false}
+                """.formatted(dir.resolve("state-guarded"), Tokens.configHash(token), Passwords.hash("correct horse")),
+                dir));
+        try {
+            String guardedBase = "http://127.0.0.1:" + guarded.port() + "/";
+            HttpResponse<String> pushed = HTTP.send(HttpRequest.newBuilder(URI.create(guardedBase
+                            + "ingest?server=server-a&proxy=public-proxy")).header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines) + "\n")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+            assertThat(guarded.history().awaitWritten(10_000)).isTrue();
+            browser.driver.get(guardedBase + "login");
+            browser.driver.findElement(By.id("login-user")).sendKeys("ada");
+            browser.driver.findElement(By.id("login-password")).sendKeys("correct horse");
+            browser.driver.findElement(By.id("login-password")).submit();
+            await(() -> browser.driver.getCurrentUrl().equals(guardedBase), "signed in");
+            browser.open(guardedBase);
+            await(() -> number(timeline().get("requests")) == lines.size(), () -> "the viewer's strip: " + history());
+            JsonNode first = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(guardedBase
+                            + "history/requests?order=asc&limit=1")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("rows").get(0);
+            long from = first.path("time").asLong();
+            browser.js("window.trafficviz.showWindow(arguments[0], arguments[1])", from, from + 600_000);
+            await(() -> "window".equals(browser.js("return document.getElementById('history-state').dataset.mode"))
+                    && !counts("edgeRequests").isEmpty(), () -> "the viewer's window: " + history());
+            browser.driver.findElement(By.id("history-play")).click();
+            await(() -> String.valueOf(history().get("state")).contains("cannot play: 403"),
+                    () -> "the 403 said: " + history());
+            assertThat(String.valueOf(history().get("state"))).contains("may not read the access log");
+        } finally {
+            browser.driver.manage().deleteAllCookies();
+            guarded.close();
+        }
     }
 
     @Test
