@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.config.ConfigLoader;
+import io.trafficviz.history.GapsAccess;
 import io.trafficviz.publish.auth.Passwords;
 import io.trafficviz.publish.auth.Tokens;
 import org.junit.jupiter.api.AfterAll;
@@ -206,6 +207,27 @@ class HistoryTimeBarBrowserIT {
         long liveIntoProxy = live.entrySet().stream().filter(e -> e.getKey().endsWith("->proxy:server-a/public-proxy"))
                 .mapToLong(Map.Entry::getValue).sum();
         assertThat(liveIntoProxy).as("what arrived while the window was shown is counted").isEqualTo(2L * lines.size());
+    }
+
+    @Test
+    void aGapInTheStoreIsDrawnOnTheStrip() throws Exception {
+        JsonNode timeline = get("/history/timeline");
+        long from = timeline.path("retained").path("from").asLong();
+        long to = timeline.path("retained").path("to").asLong();
+        long gapFrom = from + (to - from) * 80 / 100;
+        long gapTo = from + (to - from) * 85 / 100;
+        GapsAccess.dropped(app.history().gaps(), gapFrom, gapTo, 42, "the history queue was full");
+        browser.open(base + "/");
+        await(() -> number(timeline().get("gaps")) == 1, () -> "the gap: " + history());
+        // At the top of the strip only a gap paints (bars grow from the bottom and are lower than the busiest one).
+        String alphaAt = """
+                const c = document.getElementById('timebar-canvas'); const s = window.trafficviz.history().timeline;
+                const x = (arguments[0] - s.view.from) / (s.view.to - s.view.from) * c.clientWidth;
+                const dpr = c.width / c.clientWidth;
+                return c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(2 * dpr), 1, 1).data[3];
+                """;
+        await(() -> number(browser.js(alphaAt, (gapFrom + gapTo) / 2)) > 0, () -> "the gap painted: " + history());
+        assertThat(number(browser.js(alphaAt, from + (to - from) * 5 / 100))).as("no gap there").isZero();
     }
 
     @Test
