@@ -231,6 +231,27 @@ class HistoryTimeBarBrowserIT {
     }
 
     @Test
+    void zoomingAsksTheServerForTheVisibleRangeOnly() {
+        Map<String, Object> before = timeline();
+        long span = number(((Map<?, ?>) before.get("view")).get("to")) - number(((Map<?, ?>) before.get("view")).get("from"));
+        browser.driver.findElement(By.id("timebar-zoom-in")).click();
+        browser.driver.findElement(By.id("timebar-zoom-in")).click();
+        await(() -> number(timeline().get("step")) < number(before.get("step")), () -> "a finer timeline: " + timeline());
+        Map<?, ?> view = (Map<?, ?>) timeline().get("view");
+        assertThat(number(view.get("to")) - number(view.get("from"))).isBetween(span / 4 - 1, span / 4 + 1);
+        assertThat(number(timeline().get("requests"))).as("only what is in view").isLessThan(number(before.get("requests")));
+        // The wheel zooms too, down to seconds and no further.
+        for (int i = 0; i < 40; i++) {
+            browser.js("document.getElementById('timebar-canvas').dispatchEvent(new WheelEvent('wheel',"
+                    + " {deltaY: -100, clientX: 300, clientY: 800, bubbles: true, cancelable: true}))");
+        }
+        await(() -> {
+            Map<?, ?> v = (Map<?, ?>) timeline().get("view");
+            return number(v.get("to")) - number(v.get("from")) == 10_000 && number(timeline().get("step")) == 1000;
+        }, () -> "ten seconds in view, a bucket a second: " + timeline());
+    }
+
+    @Test
     void stepFiresOneRequestAtATime() throws Exception {
         JsonNode first = get("/history/requests?order=asc&limit=1").path("rows").get(0);
         long from = first.path("time").asLong();
