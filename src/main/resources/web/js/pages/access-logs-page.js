@@ -310,6 +310,13 @@ function showLoadOlder(visible) {
   button.textContent = full ? `The table holds ${formatCount(MAX_STORED_ROWS)} stored rows at most: narrow the search` : 'Load older';
 }
 
+/** Stored rows' servers and networks join the filter choices, as live rows' do. */
+function learnGroups(entries) {
+  let changed = false;
+  for (const entry of entries) if (groups.add(entry.server, entry.network == null ? '' : entry.network)) changed = true;
+  if (changed) filterControls.refresh();
+}
+
 /** A failed store request: 404 means no history (nothing to say), 403 a role that may not read the raw log. */
 function storeFailed(err) {
   if (err.status === 404) {
@@ -340,6 +347,7 @@ async function openStore() {
   storeMode = 'live';
   $('store-search').hidden = false;
   storedRows = storedAboveLive(rows, firstLiveTime);
+  learnGroups(storedRows);
   refill();
   scrollToNewest();
   showLoadOlder(!pager.done);
@@ -359,6 +367,7 @@ async function loadOlder() {
   }
   if (forPager !== pager) return; // a search started meanwhile
   const older = storedAboveLive(rows, null);
+  learnGroups(older);
   if (storeMode === 'search') searchRows = older.concat(searchRows);
   else storedRows = older.concat(storedRows);
   prependRows(older.filter(matches));
@@ -395,6 +404,7 @@ async function searchStore(form) {
   storeMode = 'search';
   searchAsked = filters;
   searchRows = storedAboveLive(rows, null);
+  learnGroups(searchRows);
   refill();
   scrollToNewest();
   $('search-clear').hidden = false;
