@@ -12,7 +12,7 @@ import { Ring } from '../model/ring.js';
 import { createFilterControls } from '../ui/filter-controls.js';
 import { bindShortcuts, returnToLoginIfSignedOut, showConnectionStatus, showPaused, showSession } from '../ui/toolbar.js';
 import { el, setTextAndTitle } from '../lib/dom.js';
-import { formatClock, formatCount, formatMs, formatRate } from '../lib/format.js';
+import { formatClockWithDay, formatCount, formatMs, formatRate } from '../lib/format.js';
 import { createRateMeter } from '../lib/rate-meter.js';
 import { createPager, getJson } from '../net/history-pager.js';
 import { describeSearch, searchFilters, storedAboveLive } from '../model/history-rows.js';
@@ -28,6 +28,7 @@ applyStoredTheme();
 const $ = (id) => document.getElementById(id);
 const tbody = $('rows');
 const wrap = $('table-wrap');
+const table = wrap.querySelector('.log-table');
 
 const history = new Ring(HISTORY);
 const filter = createFilter(); // server, network, status classes: as on the graph page
@@ -71,6 +72,7 @@ function rowsToShow() {
 }
 
 function refill() {
+  table.classList.remove('with-days');
   pending = [];
   shownRows = [];
   tbody.replaceChildren();
@@ -116,8 +118,10 @@ function fillRow(row, entry) {
     + (entry.outsider === true ? ' outsider' : '');
   // When Traefik answered itself, `to` is the proxy: the route ends there (and the row is marked).
   const route = `${entry.from ?? '?'} → ${entry.to ?? '?'}`;
+  const time = formatClockWithDay(entry.time); // stored rows can be from another day: then the column is wider
+  if (time.length > 12 && !table.classList.contains('with-days')) table.classList.add('with-days');
   const values = [
-    formatClock(entry.time),
+    time,
     `${entry.server ?? ''} / ${entry.network ?? ''}`,
     route,
     entry.proxy ?? '',

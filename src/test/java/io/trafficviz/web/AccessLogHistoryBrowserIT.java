@@ -104,6 +104,8 @@ class AccessLogHistoryBrowserIT {
         assertThat(number(last.get("time"))).as("newest last, as live rows").isEqualTo(newest.path("time").asLong());
         assertThat(last.get("path")).isEqualTo(newest.path("path").asText());
         assertThat(store().get("olderButton")).isEqualTo(true);
+        assertThat(browser.driver.findElement(By.cssSelector("#rows tr:last-child td.time")).getText())
+                .as("a row from another day says which").startsWith("2025-07-15 ");
         assertThat(browser.driver.findElements(By.cssSelector("#filter-server option")))
                 .as("the stored rows' server is a filter choice before any live row").anyMatch(o -> o.getText().equals("server-a"));
 
