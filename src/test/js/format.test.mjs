@@ -28,6 +28,10 @@ test('clock time of a log line, in the local time zone, to the millisecond', () 
   assert.equal(f.formatClock(new Date(2025, 6, 15, 13, 4, 3, 7).getTime()), '13:04:03.007');
   assert.equal(f.formatClock(0), '');
   assert.equal(f.formatClock(NaN), '');
+  const stored = new Date(2025, 6, 15, 13, 4, 3, 7).getTime();
+  assert.equal(f.formatClockWithDay(stored, new Date(2025, 6, 15, 23, 0).getTime()), '13:04:03.007', 'today: the time');
+  assert.equal(f.formatClockWithDay(stored, new Date(2026, 11, 8).getTime()), '2025-07-15 13:04:03.007');
+  assert.equal(f.formatClockWithDay(0), '');
 });
 
 test('the rate meter: per second, updated once a second', () => {

@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code snapshot().fps}. The page is served by a real {@code trafficviz serve} (no logs: the graph is injected).
  *
  * <p>Usage: {@code BrowserBench JAR WORKDIR [NODES] [EDGES] [EVENTS_PER_SECOND] [SECONDS]} (defaults 1000, 3000,
- * 20000, 10), or {@code BrowserBench --url URL ...} for a page already served. Prints one JSON line; when the page
+ * 20000, 10), or {@code BrowserBench --url URL ...} for a page already served; {@code --playback} first plays the
+ * requests through the time bar's playback instead of live batches. Prints one JSON line; when the page
  * has no {@code window.trafficviz} hook (the UI is not in this build) it says so instead of failing.
  */
 public final class BrowserBench {
@@ -29,9 +30,14 @@ public final class BrowserBench {
     public static void main(String[] args) throws Exception {
         String url = null;
         int a = 0;
-        if (args[0].equals("--url")) {
-            url = args[1];
-            a = 2;
+        // --playback: the requests come from the time bar's playback (stored rows at 1×) instead of live batches.
+        boolean playback = args[0].equals("--playback");
+        if (playback) {
+            a = 1;
+        }
+        if (args[a].equals("--url")) {
+            url = args[a + 1];
+            a += 2;
         }
         Path jar = url == null ? Path.of(args[a]) : null;
         Path work = Path.of(url == null ? args[a + 1] : System.getProperty("java.io.tmpdir"));
@@ -59,7 +65,7 @@ public final class BrowserBench {
                 .usingDriverExecutable(new File(System.getProperty("webdriver.chrome.driver"))).build();
         ChromeDriver driver = new ChromeDriver(service, options);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("row", "browser");
+        out.put("row", playback ? "browser-playback" : "browser");
         try {
             driver.get(url);
             JavascriptExecutor js = driver;
@@ -77,28 +83,32 @@ public final class BrowserBench {
             js.executeScript("const hello = JSON.parse(arguments[0]);"
                     + " window.__benchIx = new Map(hello.graph.nodes.map((n) => [n.id, n.ix]));"
                     + " window.trafficviz.injectGraph(hello);", JSON.writeValueAsString(g.hello));
-            // Generate the events inside the page, so WebDriver round trips are not what is measured: a batch every
-            // 50 ms, as the server sends them, with rate/20 events along random routes of the graph.
-            js.executeScript("""
-                    const routes = JSON.parse(arguments[0]); const perBatch = arguments[1];
-                    let seq = 0; const statuses = [200, 200, 200, 200, 200, 200, 200, 201, 404, 500];
-                    window.__benchBatches = 0;
-                    window.__benchTimer = setInterval(() => {
-                      const events = new Array(perBatch); const now = Date.now(); const ix = window.__benchIx;
-                      const strings = ['GET', 'bench'];
-                      for (let i = 0; i < perBatch; i++) {
-                        const r = routes[(Math.random() * routes.length) | 0];
-                        const status = statuses[(Math.random() * statuses.length) | 0];
-                        strings.push('/api/items/' + (++seq % 1000));
-                        // [seq delta, time delta, from, proxy, to, status, duration µs, flags (1 = error), method,
-                        //  host, path]: seq and time relative to the previous event
-                        events[i] = [i === 0 ? seq : 1, i === 0 ? now : 0, ix.get(r[0]), ix.get(r[1]), ix.get(r[2]),
-                          status, 3200, status < 400 ? 0 : 1, 0, 1, strings.length - 1];
-                      }
-                      window.trafficviz.injectBatch({nodes: [], edges: [], strings: strings, events: events, dropped: 0});
-                      window.__benchBatches++;
-                    }, 50);
-                    """, JSON.writeValueAsString(g.routes), rate / 20);
+            if (playback) {
+                playStoredRows(js, g, rate, seconds);
+            } else {
+                // Generate the events inside the page, so WebDriver round trips are not what is measured: a batch every
+                // 50 ms, as the server sends them, with rate/20 events along random routes of the graph.
+                js.executeScript("""
+                        const routes = JSON.parse(arguments[0]); const perBatch = arguments[1];
+                        let seq = 0; const statuses = [200, 200, 200, 200, 200, 200, 200, 201, 404, 500];
+                        window.__benchBatches = 0;
+                        window.__benchTimer = setInterval(() => {
+                          const events = new Array(perBatch); const now = Date.now(); const ix = window.__benchIx;
+                          const strings = ['GET', 'bench'];
+                          for (let i = 0; i < perBatch; i++) {
+                            const r = routes[(Math.random() * routes.length) | 0];
+                            const status = statuses[(Math.random() * statuses.length) | 0];
+                            strings.push('/api/items/' + (++seq % 1000));
+                            // [seq delta, time delta, from, proxy, to, status, duration µs, flags (1 = error), method,
+                            //  host, path]: seq and time relative to the previous event
+                            events[i] = [i === 0 ? seq : 1, i === 0 ? now : 0, ix.get(r[0]), ix.get(r[1]), ix.get(r[2]),
+                              status, 3200, status < 400 ? 0 : 1, 0, 1, strings.length - 1];
+                          }
+                          window.trafficviz.injectBatch({nodes: [], edges: [], strings: strings, events: events, dropped: 0});
+                          window.__benchBatches++;
+                        }, 50);
+                        """, JSON.writeValueAsString(g.routes), rate / 20);
+            }
             Thread.sleep(5000); // layout settles, JIT warms
             Object layoutRunning = js.executeScript("return window.trafficviz.snapshot().layoutRunning;");
             // The cached map layer is redrawn when the layout, statistics or rate bands change: how often that
@@ -112,6 +122,10 @@ public final class BrowserBench {
             }
             Object redrawsAfter = js.executeScript("return window.trafficviz.snapshot().mapRedraws || 0;");
             Object batches = js.executeScript("clearInterval(window.__benchTimer); return window.__benchBatches;");
+            if (playback) {
+                out.put("played", js.executeScript("const p = window.trafficviz.history().playback;"
+                        + " return p ? p.fired : null;"));
+            }
             Object shown = js.executeScript("const s = window.trafficviz.snapshot(); "
                     + "return [s.nodes.length, s.edges.length, s.flashes ? s.flashes.events : null];");
             Object timings = js.executeScript("return JSON.stringify(window.trafficviz.snapshot().timingsMs || null);");
@@ -137,6 +151,29 @@ public final class BrowserBench {
                 server.close();
             }
         }
+    }
+
+    /**
+     * Stored rows as {@code /history/requests} gives them, {@code rate} a second along random routes for the whole
+     * measurement and more, generated in the page and played at 1x through the page's playback
+     * ({@code injectPlayback}): the scheduler, the comets and the drawing, without the pages' fetching.
+     */
+    private static void playStoredRows(JavascriptExecutor js, Graph g, int rate, int seconds) throws Exception {
+        js.executeScript("""
+                const routes = JSON.parse(arguments[0]); const rate = arguments[1]; const seconds = arguments[2];
+                const statuses = [200, 200, 200, 200, 200, 200, 200, 201, 404, 500];
+                const from = Date.now() - 3600_000; const count = rate * seconds; const rows = new Array(count);
+                for (let i = 0; i < count; i++) {
+                  const r = routes[(Math.random() * routes.length) | 0];
+                  const status = statuses[(Math.random() * statuses.length) | 0];
+                  rows[i] = {seq: i + 1, time: from + Math.floor((i * 1000) / rate), server: 'bench', network: 'net',
+                    proxy: 'proxy', from: r[0], to: r[2], fromId: r[0], proxyId: r[1], toId: r[2], method: 'GET',
+                    host: 'bench', path: '/api/items/' + (i % 1000), status, durationMs: 3.2, error: status >= 400,
+                    answeredByProxy: false, outsider: false};
+                }
+                window.__benchBatches = 0;
+                window.trafficviz.injectPlayback(rows, from, from + seconds * 1000, 1);
+                """, JSON.writeValueAsString(g.routes), rate, seconds + 7);
     }
 
     record Graph(Map<String, Object> hello, List<List<String>> routes) {

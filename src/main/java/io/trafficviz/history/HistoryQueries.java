@@ -218,6 +218,14 @@ public final class HistoryQueries {
     }
 
     public Page requests(Filter f, int limit) throws SQLException {
+        return requests(f, limit, false);
+    }
+
+    /**
+     * A page in either order. Oldest first (a window's playback) reads the filter's cursor as "stored after this one"
+     * and gives the cursor of the next (newer) page.
+     */
+    public Page requests(Filter f, int limit, boolean oldestFirst) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT seq, time_ms, route, status, duration_us, method, host, path"
                 + " FROM requests WHERE true");
         List<Object> args = new ArrayList<>();
@@ -255,17 +263,21 @@ public final class HistoryQueries {
             sql.append(" AND time_ms < ?");
             args.add(f.toMillis());
         }
-        // Newest first through the store in slices of seq, each four times the last: seq is the order rows were
-        // stored in, so a slice is a range DuckDB's min/max per row group finds without scanning the rest, and a page
-        // of a selective filter over a large store reads the recent rows, not all of them.
-        sql.append(" AND seq >= ? AND seq < ? ORDER BY seq DESC LIMIT ?");
+        // Through the store in slices of seq, each four times the last: seq is the order rows were stored in, so a
+        // slice is a range DuckDB's min/max per row group finds without scanning the rest, and a page of a selective
+        // filter over a large store reads the rows next to the cursor, not all of them.
+        sql.append(oldestFirst ? " AND seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
+                : " AND seq >= ? AND seq < ? ORDER BY seq DESC LIMIT ?");
         List<RequestEvent> rows = new ArrayList<>();
         Long next = null;
         try (Connection c = store.reader(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            long upper = f.before() != null ? f.before() : maxSeq(c) + 1;
+            long end = maxSeq(c) + 1;
+            // Newest first walks down from the cursor (exclusive), oldest first up from just after it.
+            long edge = oldestFirst ? (f.before() != null ? f.before() + 1 : 0) : (f.before() != null ? f.before() : end);
             long span = 65_536;
-            while (upper > 0 && next == null) {
-                long lower = Math.max(0, upper - span);
+            while (next == null && (oldestFirst ? edge < end : edge > 0)) {
+                long lower = oldestFirst ? edge : Math.max(0, edge - span);
+                long upper = oldestFirst ? Math.min(end, edge + span) : edge;
                 for (int i = 0; i < args.size(); i++) {
                     ps.setObject(i + 1, args.get(i));
                 }
@@ -283,7 +295,7 @@ public final class HistoryQueries {
                                 rs.getString(6), rs.getString(7), rs.getString(8)));
                     }
                 }
-                upper = lower;
+                edge = oldestFirst ? upper : lower;
                 span *= 4;
             }
         }

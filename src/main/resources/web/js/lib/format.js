@@ -9,6 +9,18 @@ export function formatClock(epochMillis) {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** formatClock with the day in front when it is not `now`'s: a stored row from last week must not read as today's. */
+export function formatClockWithDay(epochMillis, now = Date.now()) {
+  const clock = formatClock(epochMillis);
+  if (!clock) return clock;
+  const d = new Date(epochMillis);
+  const today = new Date(now);
+  if (d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) {
+    return clock;
+  }
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock}`;
+}
+
 export function formatRate(perSecond) {
   if (!Number.isFinite(perSecond)) return '–';
   if (perSecond >= 1000) return (perSecond / 1000).toFixed(1) + 'k/s';

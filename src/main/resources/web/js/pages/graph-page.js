@@ -28,6 +28,11 @@ import { edgeRecords, edgesCsv, edgesJson } from '../model/exports.js';
 import { buildGraphSvg, CAPTION_HEIGHT, serializeSvg, svgToPng } from '../view/svg-export.js';
 import { fileTimestamp, saveBlob } from '../lib/download.js';
 import { formatCount } from '../lib/format.js';
+import { createPager, getJson } from '../net/history-pager.js';
+import { clockText, describeWindow, windowFromParams, writeWindowParams } from '../model/timeline.js';
+import { eventFromStoredRow } from '../model/history-rows.js';
+import { createPlayback } from '../anim/playback.js';
+import { createTimeBar } from '../ui/time-bar.js';
 
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
 
@@ -260,11 +265,14 @@ function restoreLinkedView() {
 }
 
 function currentViewState() {
+  const windowParams = new URLSearchParams(window.location.search);
   const selected = scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : '';
   return {
     server: filter.state.server, network: filter.state.network, classes: [...filter.state.classes],
     search: search.text, selected, view: interaction.currentView(), hideNoise: filter.state.hideNoise,
-    collapsed: linked.collapsed, from: linked.from, to: linked.to, extra: linked.extra,
+    // The time bar writes from/to itself (writeUrlWindow): keep what the URL holds now, not what it was opened with.
+    collapsed: linked.collapsed, from: windowParams.get('from') || '', to: windowParams.get('to') || '',
+    extra: linked.extra,
   };
 }
 
@@ -475,6 +483,163 @@ bindShortcuts({
 });
 renderLegend($('legend'), scene.palette);
 
+// ---------------------------------------------------------------- history: a past window, played again
+
+// While a window is shown the live stream is closed: its batches would mix the present into the window's counts.
+// "Back to live" opens it again, and its hello brings the graph back to the present, so nothing live is lost.
+let historyWindow = null;
+let windowToken = 0; // a window's answer that arrives after the user moved on is dropped
+let playback = null;
+let pager = null;
+let playbackError = null;
+let lastPlaybackLabel = 0;
+const playedEdges = new Map(); // edge id -> requests played on it since the window was shown (tests read it)
+
+const LIVE_EMPTY_TEXT = $('empty-state').textContent;
+
+function showHistoryState(mode, text) {
+  $('empty-state').textContent = mode === 'live' ? LIVE_EMPTY_TEXT : 'No requests were kept in this window.';
+  const badge = $('history-state');
+  badge.dataset.mode = mode;
+  badge.textContent = text;
+  document.body.classList.toggle('history-mode', mode !== 'live');
+  $('back-to-live').hidden = mode === 'live';
+  for (const id of ['history-play', 'history-step', 'history-speed']) $(id).disabled = mode !== 'window';
+}
+
+function writeUrlWindow(chosen) {
+  const params = writeWindowParams(new URLSearchParams(location.search), chosen);
+  const query = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+}
+
+async function showWindow(chosen) {
+  const token = ++windowToken;
+  stopPlayback();
+  historyWindow = chosen;
+  disconnect();
+  showConnectionStatus($('connection'), 'history'); // not "offline": the page shows the store on purpose
+  timeBar.setSelection(chosen);
+  writeUrlWindow(chosen);
+  showHistoryState('loading', `${describeWindow(chosen)} · loading…`);
+  try {
+    const doc = await getJson(`network_info?from=${chosen.from}&to=${chosen.to}`);
+    if (token !== windowToken) return;
+    onGraphMessage({ type: 'hello', graph: doc });
+    showHistoryState('window', describeWindow(chosen));
+  } catch (err) {
+    if (token !== windowToken) return;
+    showHistoryState('error', `${describeWindow(chosen)}: ${err.message}`);
+  }
+}
+
+function backToLive() {
+  windowToken++;
+  stopPlayback();
+  historyWindow = null;
+  timeBar.clearSelection();
+  writeUrlWindow(null);
+  showHistoryState('live', 'live');
+  connect(); // its hello re-syncs the graph with the present
+}
+
+function stopPlayback() {
+  playedEdges.clear();
+  playback = null;
+  pager = null;
+  playbackError = null;
+  $('history-play').textContent = '▶ Play';
+}
+
+function ensurePlayback() {
+  if (!historyWindow) return null;
+  if (!playback) {
+    playback = createPlayback({ ...historyWindow, speed: Number($('history-speed').value) });
+    pager = createPager(getJson, { from: historyWindow.from, to: historyWindow.to, order: 'asc', limit: 1000 });
+    flashes.clear();
+  }
+  return playback;
+}
+
+/** Loads the next page of the window's requests into the playback. */
+function loadPage() {
+  const forPlayback = playback;
+  const forPager = pager;
+  return forPager.next().then((rows) => {
+    if (forPlayback !== playback) return;
+    forPlayback.enqueue(rows.map(eventFromStoredRow));
+    if (forPager.done) forPlayback.markExhausted();
+  }).catch((err) => {
+    if (forPlayback !== playback) return;
+    playbackError = err;
+    forPlayback.pause();
+    showHistoryState('error', `${describeWindow(historyWindow)}: cannot play: ${err.message}`);
+  });
+}
+
+function firePlayed(events) {
+  if (!events.length) return;
+  for (const event of events) {
+    for (let h = 0; h + 1 < event.hops.length; h++) {
+      const edge = model.edgeBetween(event.hops[h], event.hops[h + 1]);
+      if (edge) playedEdges.set(edge.id, (playedEdges.get(edge.id) || 0) + 1);
+    }
+  }
+  flashes.ingest(events, filter.acceptEvent);
+  for (const event of events) recentEvents.push(event);
+  if (!flashes.paused) panel.addEvents(events.filter(filter.acceptEvent));
+  rateMeter.add(events.length);
+  needsDraw = true;
+}
+
+function playFrame(now) {
+  if (pager && playback.wantsMore() && !pager.loading && !playbackError) loadPage();
+  firePlayed(playback.advance(now));
+  if (now - lastPlaybackLabel > 200) {
+    lastPlaybackLabel = now;
+    $('history-play').textContent = playback.playing ? '❚❚ Pause' : '▶ Play';
+    if (!playbackError) {
+      const at = clockText(playback.clock);
+      showHistoryState('window', `${describeWindow(historyWindow)} · ${playback.playing ? 'playing' : 'at'} ${at}`);
+    }
+  }
+}
+
+function togglePlay() {
+  if (!ensurePlayback()) return;
+  if (playback.playing) playback.pause();
+  else {
+    if (playback.finished) playedEdges.clear(); // it starts over
+    playback.play(performance.now());
+  }
+  lastPlaybackLabel = 0;
+}
+
+async function stepPlayback() {
+  if (!ensurePlayback()) return;
+  playback.pause();
+  if (playback.queued === 0 && !playback.exhausted && !playbackError) await loadPage();
+  if (playback) firePlayed(playback.step());
+  lastPlaybackLabel = 0;
+}
+
+const timeBar = createTimeBar({
+  root: $('timebar'),
+  canvas: $('timebar-canvas'),
+  zoomIn: $('timebar-zoom-in'),
+  zoomOut: $('timebar-zoom-out'),
+  back: $('timebar-back'),
+  forward: $('timebar-forward'),
+  all: $('timebar-all'),
+}, { getJson, onChoose: (chosen) => showWindow(chosen) });
+
+$('history-play').addEventListener('click', togglePlay);
+$('history-step').addEventListener('click', stepPlayback);
+$('history-speed').addEventListener('change', () => {
+  if (playback) playback.setSpeed(Number($('history-speed').value));
+});
+$('back-to-live').addEventListener('click', backToLive);
+
 // ---------------------------------------------------------------- frame loop
 
 /** Milliseconds spent per phase (exponentially smoothed): where the frame budget goes, for benchmarks. */
@@ -528,6 +693,7 @@ function renderFrame(now) {
     lastStatsRedraw = now;
     invalidateMap();
   }
+  if (playback) timed('messages', () => playFrame(now));
   if (timed('flashes', () => flashes.step(now))) needsDraw = true;
   if (scene.searchMatches.size) needsDraw = true; // the search ring pulses
   panel.tick(now);
@@ -643,8 +809,59 @@ window.trafficviz = {
       reader.readAsDataURL(png);
     });
   },
+  /** The time bar and the shown window: what the strip holds, the window, the playback and each edge's count. */
+  history() {
+    return {
+      mode: historyWindow ? 'window' : 'live',
+      window: historyWindow,
+      state: $('history-state').textContent,
+      timeline: timeBar.state(),
+      playback: playback && {
+        playing: playback.playing, clock: playback.clock, fired: playback.fired, speed: playback.speed,
+        finished: playback.finished, queued: playback.queued,
+      },
+      playedEdges: Object.fromEntries(playedEdges),
+      inFlightEdges: [...new Set(flashes.comets.flatMap((comet) => comet.tracks.filter(Boolean).map((t) => t.edge.id)))],
+      edgeRequests: Object.fromEntries([...model.edges.values()].map((edge) => [edge.id, edge.requests])),
+      connected: connection !== null,
+    };
+  },
+  showWindow: (from, to) => showWindow({ from, to }),
+  backToLive,
+  play(speed) {
+    if (speed) {
+      $('history-speed').value = String(speed);
+      if (playback) playback.setSpeed(speed);
+    }
+    if (!ensurePlayback()) return;
+    if (speed) playback.setSpeed(speed);
+    if (!playback.playing) togglePlay();
+  },
+  pausePlayback: () => playback && playback.pause(),
+  /**
+   * Plays stored rows (as /history/requests gives them) over the graph on screen without the server: the same
+   * scheduler and comets as Play, for BrowserBench's playback row.
+   */
+  injectPlayback(rows, from, to, speed = 1) {
+    stopPlayback();
+    disconnect();
+    historyWindow = { from, to };
+    showHistoryState('window', describeWindow(historyWindow));
+    playback = createPlayback({ from, to, speed });
+    playback.enqueue(rows.map(eventFromStoredRow));
+    playback.markExhausted();
+    playback.play(performance.now());
+  },
+  step: stepPlayback,
 };
 
 showSession(document.querySelector('.toolbar .actions'));
-if (!new URLSearchParams(window.location.search).has('offline')) connect();
+// A link with from/to opens that window (once the server says it keeps history); without history it shows live.
+const pageParams = new URLSearchParams(window.location.search);
+const linkedWindow = windowFromParams(pageParams);
+timeBar.start().then((kept) => {
+  if (linkedWindow && kept) showWindow(linkedWindow);
+  else if (linkedWindow && !pageParams.has('offline')) connect();
+});
+if (!linkedWindow && !pageParams.has('offline')) connect();
 else showConnectionStatus($('connection'), 'stopped');

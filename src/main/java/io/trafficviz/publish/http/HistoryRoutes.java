@@ -171,7 +171,11 @@ public final class HistoryRoutes {
             HistoryQueries.Filter filter = new HistoryQueries.Filter(blankToNull(ctx.queryParam("caller")),
                     blankToNull(ctx.queryParam("target")), status, blankToNull(ctx.queryParam("path")),
                     time(ctx, "from", false), time(ctx, "to", false), cursor);
-            HistoryQueries.Page page = queries.requests(filter, limit);
+            String order = blankToNull(ctx.queryParam("order"));
+            if (order != null && !order.equals("asc") && !order.equals("desc")) {
+                throw new BadParameter("order", "must be asc (oldest first) or desc (was '" + clip(order) + "')");
+            }
+            HistoryQueries.Page page = queries.requests(filter, limit, "asc".equals(order));
             Masking masking = gate.masking(principal);
             List<RequestEvent> rows = masking.masksNothing() ? page.rows() : masking.events(page.rows());
             Map<String, Object> doc = new LinkedHashMap<>();
