@@ -73,7 +73,9 @@ public final class DemoCommand implements Runnable {
         ConceptSimulation sim = new ConceptSimulation(dir, seed);
         // The simulation's traffic is made up: nothing to guard, so `--listen 0.0.0.0:8082` may show it to other
         // machines without a login (serve refuses that for real logs).
-        TrafficvizConfig cfg = ConfigLoader.parse(sim.trafficvizConfig(listen) + "auth: {allowUnauthenticated: true}\n",
+        TrafficvizConfig cfg = ConfigLoader.parse(sim.trafficvizConfig(listen) + "auth: {allowUnauthenticated: true}\n"
+                // The time bar needs a store; in-process apps keep one only where the config names it.
+                + "history: {path: " + dir.resolve("history.duckdb") + "}\n",
                 dir);
         TrafficvizApp app = TrafficvizApp.start(cfg);
         String notice = simulationNotice(simulate);

@@ -524,7 +524,9 @@ public final class MultiServerStack implements AutoCloseable {
                 .append("startAt: beginning\n")
                 .append("limits:   # a demo's network is small: limits sized for it need a ~170 MB heap, not ~2 GB"
                         + "\n  maxEdges: 1000\n")
-                .append("discovery:\n  interval: 1s\n");
+                .append("discovery:\n  interval: 1s\n")
+                // The time bar needs a store; in-process apps keep one only where the config names it.
+                .append("history:\n  path: ").append(workDir.resolve("history.duckdb")).append('\n');
         if (servers.stream().anyMatch(s -> s.publicDelivery != LogDelivery.FILE || s.privateDelivery != LogDelivery.FILE)) {
             y.append("ingest:\n  token: ").append(token).append("   # what the other servers' pushes must present\n");
         }
