@@ -101,6 +101,11 @@ public final class HistoryStore implements AutoCloseable {
      * aside, said with both paths, and an empty store takes its place; one another process holds open is not touched.
      */
     public static HistoryStore open(Path file) {
+        return open(file, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #open(Path)} as if the JVM's heap were {@code maxHeapBytes}, which sizes DuckDB's memory. */
+    static HistoryStore open(Path file, long maxHeapBytes) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -110,7 +115,7 @@ public final class HistoryStore implements AutoCloseable {
             throw new UnavailableException("cannot create the directory of the history store " + file + ": " + e, e);
         }
         try {
-            return new HistoryStore(file, connect(file));
+            return new HistoryStore(file, connect(file, maxHeapBytes));
         } catch (SQLException first) {
             if (heldByAnother(first)) {
                 throw new UnavailableException("the history store " + file + " is open in another process ("
@@ -130,7 +135,7 @@ public final class HistoryStore implements AutoCloseable {
             log.warn("The history store {} could not be opened ({}); it was moved to {} and an empty store started",
                     file, first.getMessage(), aside);
             try {
-                return new HistoryStore(file, connect(file));
+                return new HistoryStore(file, connect(file, maxHeapBytes));
             } catch (SQLException again) {
                 throw new UnavailableException("cannot create the history store " + file + ": " + again.getMessage(),
                         again);
@@ -138,12 +143,31 @@ public final class HistoryStore implements AutoCloseable {
         }
     }
 
-    private static DuckDBConnection connect(Path file) throws SQLException {
+    private static DuckDBConnection connect(Path file, long maxHeapBytes) throws SQLException {
         Properties props = new Properties();
-        // Memory stays bounded beside the JVM's heap; the store is for keeping, not for big joins.
-        props.setProperty("memory_limit", "256MB");
+        props.setProperty("memory_limit", (memoryLimitBytes(maxHeapBytes) >> 20) + "MiB");
         props.setProperty("threads", "2");
         return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+    }
+
+    /**
+     * DuckDB's memory is native, on top of the JVM's: half of the heap the JVM was given, between 32 and 256 MiB. The
+     * heap is sized to the box (40% of a 256 MiB container: 104 MiB, so 52 MiB here; docs/performance.md), and
+     * what the store does (appends, deletes of an hour, a window's scan) streams and needs little of it; a big heap
+     * is no reason to let a cache grow past 256 MiB beside it. Past its limit DuckDB spills or fails a query, and a
+     * failed append is a gap, never a killed process.
+     */
+    static long memoryLimitBytes(long maxHeapBytes) {
+        return Math.min(256L << 20, Math.max(32L << 20, maxHeapBytes / 2));
+    }
+
+    /** DuckDB's own words for its memory limit (e.g. "52.0 MiB"). */
+    String memoryLimitSetting() throws SQLException {
+        try (Connection c = reader(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit')")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static boolean heldByAnother(SQLException e) {

@@ -37,6 +37,20 @@ class HistoryStoreTest {
     }
 
     @Test
+    void duckDbMemory_isHalfTheHeap_withinItsBounds(@TempDir Path dir) throws Exception {
+        // The 256 MiB container's heap (docs/performance.md): DuckDB's native memory comes on top of it.
+        try (HistoryStore store = HistoryStore.open(dir.resolve("small.duckdb"), 104L << 20)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("52.0 MiB");
+        }
+        try (HistoryStore store = HistoryStore.open(dir.resolve("tiny.duckdb"), 40L << 20)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("32.0 MiB");
+        }
+        try (HistoryStore store = HistoryStore.open(dir.resolve("big.duckdb"), 8L << 30)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("256.0 MiB");
+        }
+    }
+
+    @Test
     void retention_dropsRequestsOlderThanTheCutoff_andKeepsTheRest(@TempDir Path dir) throws Exception {
         try (HistoryStore store = HistoryStore.open(dir.resolve("h.duckdb"))) {
             List<HistoryRow> rows = new ArrayList<>();
