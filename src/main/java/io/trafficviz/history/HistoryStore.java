@@ -42,6 +42,8 @@ public final class HistoryStore implements AutoCloseable {
     private final Map<Integer, RouteKey> routesById = new java.util.concurrent.ConcurrentHashMap<>();
     private DuckDBAppender appender;
     private PreparedStatement insertRoute;
+    /** Writer's thread only: routes first seen in the batch being appended, stored together before its requests. */
+    private final List<Map.Entry<Integer, RouteKey>> newRoutes = new java.util.ArrayList<>();
     private long nextSeq;
     /** Writer's thread only: the seq of each source's last appended request. */
     private final Map<String, Long> lastSeqByOrigin = new HashMap<>();
@@ -180,24 +182,38 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /**
-     * Writer's thread only: appends the requests of {@code items} and commits them, then records the sources' offsets
-     * among them, each with the last request of its source stored before it. A crash between the two leaves requests
-     * past the recorded offsets, which {@link #trimToOffsets} removes at the next start.
+     * Writer's thread only: appends the requests of {@code items} and commits them, with the routes first seen among
+     * them, then records the sources' offsets among them, each with the last request of its source stored before it. A
+     * crash between the two leaves requests past the recorded offsets, which {@link #trimToOffsets} removes at the next
+     * start.
      */
     void append(List<? extends Queued> items) throws SQLException {
         if (appender == null) {
             // DuckDB's appender belongs to the thread that made it: the writer's.
             appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests");
         }
-        Map<String, Queued.Offset> offsets = null;
+        Map<String, Long> offsetSeqs = appendRows(items);
+        storeNewRoutes();
+        appender.flush();
+        if (offsetSeqs != null) {
+            storeOffsets(items, offsetSeqs);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The requests into the appender; returns the seq each offset among them was taken at, by origin, or null. */
+    private Map<String, Long> appendRows(List<? extends Queued> items) throws SQLException {
         Map<String, Long> offsetSeqs = null;
         for (Queued item : items) {
             if (item instanceof Queued.Offset o) {
-                if (offsets == null) {
-                    offsets = new HashMap<>();
+                if (offsetSeqs == null) {
                     offsetSeqs = new HashMap<>();
                 }
-                offsets.put(o.origin(), o);
                 offsetSeqs.put(o.origin(), lastSeqByOrigin.getOrDefault(o.origin(), 0L));
                 continue;
             }
@@ -221,15 +237,23 @@ public final class HistoryStore implements AutoCloseable {
             appender.append(r.path());
             appender.endRow();
         }
-        appender.flush();
-        if (offsets != null) {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO offsets VALUES (?, ?, ?)")) {
-                for (Queued.Offset o : offsets.values()) {
-                    ps.setString(1, o.origin());
-                    ps.setString(2, o.state());
-                    ps.setLong(3, offsetSeqs.get(o.origin()));
-                    ps.executeUpdate();
-                }
+        return offsetSeqs;
+    }
+
+    /** Each origin's last offset among {@code items}, with the seq it was taken at. */
+    private void storeOffsets(List<? extends Queued> items, Map<String, Long> offsetSeqs) throws SQLException {
+        Map<String, Queued.Offset> last = new HashMap<>();
+        for (Queued item : items) {
+            if (item instanceof Queued.Offset o) {
+                last.put(o.origin(), o);
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO offsets VALUES (?, ?, ?)")) {
+            for (Queued.Offset o : last.values()) {
+                ps.setString(1, o.origin());
+                ps.setString(2, o.state());
+                ps.setLong(3, offsetSeqs.get(o.origin()));
+                ps.executeUpdate();
             }
         }
     }
@@ -266,6 +290,7 @@ public final class HistoryStore implements AutoCloseable {
 
     /** Writer's thread only: after a failed append, a fresh appender (the old one may hold half a batch). */
     void resetAppender() {
+        forgetNewRoutes();
         if (appender == null) {
             return;
         }
@@ -285,21 +310,57 @@ public final class HistoryStore implements AutoCloseable {
             return id;
         }
         int next = routeIds.size() + 1;
-        insertRoute.setInt(1, next);
-        insertRoute.setString(2, key.origin());
-        insertRoute.setString(3, key.server());
-        insertRoute.setString(4, key.network());
-        insertRoute.setString(5, key.proxyName());
-        insertRoute.setString(6, key.caller());
-        insertRoute.setString(7, key.callerNetwork());
-        insertRoute.setString(8, key.proxy());
-        insertRoute.setString(9, key.target());
-        insertRoute.setString(10, key.targetNetwork());
-        insertRoute.setBoolean(11, key.outsider());
-        insertRoute.executeUpdate();
         routeIds.put(key, next);
         routesById.put(next, key);
+        newRoutes.add(Map.entry(next, key));
         return next;
+    }
+
+    /**
+     * The batch's new routes, in one transaction before its requests: a commit of its own for each (a WAL write and
+     * sync every time) cost more than all the requests' appends together when replaying logs with thousands of routes
+     * (docs/performance.md). If they cannot be stored, they are forgotten with the batch, to be numbered again.
+     */
+    private void storeNewRoutes() throws SQLException {
+        if (newRoutes.isEmpty()) {
+            return;
+        }
+        execute("BEGIN TRANSACTION");
+        try {
+            for (Map.Entry<Integer, RouteKey> e : newRoutes) {
+                RouteKey key = e.getValue();
+                insertRoute.setInt(1, e.getKey());
+                insertRoute.setString(2, key.origin());
+                insertRoute.setString(3, key.server());
+                insertRoute.setString(4, key.network());
+                insertRoute.setString(5, key.proxyName());
+                insertRoute.setString(6, key.caller());
+                insertRoute.setString(7, key.callerNetwork());
+                insertRoute.setString(8, key.proxy());
+                insertRoute.setString(9, key.target());
+                insertRoute.setString(10, key.targetNetwork());
+                insertRoute.setBoolean(11, key.outsider());
+                insertRoute.executeUpdate();
+            }
+            execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            try {
+                execute("ROLLBACK");
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+            forgetNewRoutes();
+            throw e;
+        }
+        newRoutes.clear();
+    }
+
+    private void forgetNewRoutes() {
+        for (Map.Entry<Integer, RouteKey> e : newRoutes) {
+            routeIds.remove(e.getValue());
+            routesById.remove(e.getKey());
+        }
+        newRoutes.clear();
     }
 
     /** Writer's thread only: keeps a gap across restarts. */
