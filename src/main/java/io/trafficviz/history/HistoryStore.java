@@ -42,6 +42,8 @@ public final class HistoryStore implements AutoCloseable {
     private final Map<Integer, RouteKey> routesById = new java.util.concurrent.ConcurrentHashMap<>();
     private DuckDBAppender appender;
     private PreparedStatement insertRoute;
+    /** Writer's thread only: routes first seen in the batch being appended, stored together before its requests. */
+    private final List<Map.Entry<Integer, RouteKey>> newRoutes = new java.util.ArrayList<>();
     private long nextSeq;
     /** Writer's thread only: the seq of each source's last appended request. */
     private final Map<String, Long> lastSeqByOrigin = new HashMap<>();
@@ -101,6 +103,11 @@ public final class HistoryStore implements AutoCloseable {
      * aside, said with both paths, and an empty store takes its place; one another process holds open is not touched.
      */
     public static HistoryStore open(Path file) {
+        return open(file, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #open(Path)} as if the JVM's heap were {@code maxHeapBytes}, which sizes DuckDB's memory. */
+    static HistoryStore open(Path file, long maxHeapBytes) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
@@ -110,7 +117,7 @@ public final class HistoryStore implements AutoCloseable {
             throw new UnavailableException("cannot create the directory of the history store " + file + ": " + e, e);
         }
         try {
-            return new HistoryStore(file, connect(file));
+            return new HistoryStore(file, connect(file, maxHeapBytes));
         } catch (SQLException first) {
             if (heldByAnother(first)) {
                 throw new UnavailableException("the history store " + file + " is open in another process ("
@@ -130,7 +137,7 @@ public final class HistoryStore implements AutoCloseable {
             log.warn("The history store {} could not be opened ({}); it was moved to {} and an empty store started",
                     file, first.getMessage(), aside);
             try {
-                return new HistoryStore(file, connect(file));
+                return new HistoryStore(file, connect(file, maxHeapBytes));
             } catch (SQLException again) {
                 throw new UnavailableException("cannot create the history store " + file + ": " + again.getMessage(),
                         again);
@@ -138,12 +145,31 @@ public final class HistoryStore implements AutoCloseable {
         }
     }
 
-    private static DuckDBConnection connect(Path file) throws SQLException {
+    private static DuckDBConnection connect(Path file, long maxHeapBytes) throws SQLException {
         Properties props = new Properties();
-        // Memory stays bounded beside the JVM's heap; the store is for keeping, not for big joins.
-        props.setProperty("memory_limit", "256MB");
+        props.setProperty("memory_limit", (memoryLimitBytes(maxHeapBytes) >> 20) + "MiB");
         props.setProperty("threads", "2");
         return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+    }
+
+    /**
+     * DuckDB's memory is native, on top of the JVM's: half of the heap the JVM was given, between 32 and 256 MiB. The
+     * heap is sized to the box (40% of a 256 MiB container: 104 MiB, so 52 MiB here; docs/performance.md), and
+     * what the store does (appends, deletes of an hour, a window's scan) streams and needs little of it; a big heap
+     * is no reason to let a cache grow past 256 MiB beside it. Past its limit DuckDB spills or fails a query, and a
+     * failed append is a gap, never a killed process.
+     */
+    static long memoryLimitBytes(long maxHeapBytes) {
+        return Math.min(256L << 20, Math.max(32L << 20, maxHeapBytes / 2));
+    }
+
+    /** DuckDB's own words for its memory limit (e.g. "52.0 MiB"). */
+    String memoryLimitSetting() throws SQLException {
+        try (Connection c = reader(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit')")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static boolean heldByAnother(SQLException e) {
@@ -156,24 +182,38 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /**
-     * Writer's thread only: appends the requests of {@code items} and commits them, then records the sources' offsets
-     * among them, each with the last request of its source stored before it. A crash between the two leaves requests
-     * past the recorded offsets, which {@link #trimToOffsets} removes at the next start.
+     * Writer's thread only: appends the requests of {@code items} and commits them, with the routes first seen among
+     * them, then records the sources' offsets among them, each with the last request of its source stored before it. A
+     * crash between the two leaves requests past the recorded offsets, which {@link #trimToOffsets} removes at the next
+     * start.
      */
     void append(List<? extends Queued> items) throws SQLException {
         if (appender == null) {
             // DuckDB's appender belongs to the thread that made it: the writer's.
             appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests");
         }
-        Map<String, Queued.Offset> offsets = null;
+        Map<String, Long> offsetSeqs = appendRows(items);
+        storeNewRoutes();
+        appender.flush();
+        if (offsetSeqs != null) {
+            storeOffsets(items, offsetSeqs);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The requests into the appender; returns the seq each offset among them was taken at, by origin, or null. */
+    private Map<String, Long> appendRows(List<? extends Queued> items) throws SQLException {
         Map<String, Long> offsetSeqs = null;
         for (Queued item : items) {
             if (item instanceof Queued.Offset o) {
-                if (offsets == null) {
-                    offsets = new HashMap<>();
+                if (offsetSeqs == null) {
                     offsetSeqs = new HashMap<>();
                 }
-                offsets.put(o.origin(), o);
                 offsetSeqs.put(o.origin(), lastSeqByOrigin.getOrDefault(o.origin(), 0L));
                 continue;
             }
@@ -197,15 +237,23 @@ public final class HistoryStore implements AutoCloseable {
             appender.append(r.path());
             appender.endRow();
         }
-        appender.flush();
-        if (offsets != null) {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO offsets VALUES (?, ?, ?)")) {
-                for (Queued.Offset o : offsets.values()) {
-                    ps.setString(1, o.origin());
-                    ps.setString(2, o.state());
-                    ps.setLong(3, offsetSeqs.get(o.origin()));
-                    ps.executeUpdate();
-                }
+        return offsetSeqs;
+    }
+
+    /** Each origin's last offset among {@code items}, with the seq it was taken at. */
+    private void storeOffsets(List<? extends Queued> items, Map<String, Long> offsetSeqs) throws SQLException {
+        Map<String, Queued.Offset> last = new HashMap<>();
+        for (Queued item : items) {
+            if (item instanceof Queued.Offset o) {
+                last.put(o.origin(), o);
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO offsets VALUES (?, ?, ?)")) {
+            for (Queued.Offset o : last.values()) {
+                ps.setString(1, o.origin());
+                ps.setString(2, o.state());
+                ps.setLong(3, offsetSeqs.get(o.origin()));
+                ps.executeUpdate();
             }
         }
     }
@@ -242,6 +290,7 @@ public final class HistoryStore implements AutoCloseable {
 
     /** Writer's thread only: after a failed append, a fresh appender (the old one may hold half a batch). */
     void resetAppender() {
+        forgetNewRoutes();
         if (appender == null) {
             return;
         }
@@ -261,21 +310,57 @@ public final class HistoryStore implements AutoCloseable {
             return id;
         }
         int next = routeIds.size() + 1;
-        insertRoute.setInt(1, next);
-        insertRoute.setString(2, key.origin());
-        insertRoute.setString(3, key.server());
-        insertRoute.setString(4, key.network());
-        insertRoute.setString(5, key.proxyName());
-        insertRoute.setString(6, key.caller());
-        insertRoute.setString(7, key.callerNetwork());
-        insertRoute.setString(8, key.proxy());
-        insertRoute.setString(9, key.target());
-        insertRoute.setString(10, key.targetNetwork());
-        insertRoute.setBoolean(11, key.outsider());
-        insertRoute.executeUpdate();
         routeIds.put(key, next);
         routesById.put(next, key);
+        newRoutes.add(Map.entry(next, key));
         return next;
+    }
+
+    /**
+     * The batch's new routes, in one transaction before its requests: a commit of its own for each (a WAL write and
+     * sync every time) cost more than all the requests' appends together when replaying logs with thousands of routes
+     * (docs/performance.md). If they cannot be stored, they are forgotten with the batch, to be numbered again.
+     */
+    private void storeNewRoutes() throws SQLException {
+        if (newRoutes.isEmpty()) {
+            return;
+        }
+        execute("BEGIN TRANSACTION");
+        try {
+            for (Map.Entry<Integer, RouteKey> e : newRoutes) {
+                RouteKey key = e.getValue();
+                insertRoute.setInt(1, e.getKey());
+                insertRoute.setString(2, key.origin());
+                insertRoute.setString(3, key.server());
+                insertRoute.setString(4, key.network());
+                insertRoute.setString(5, key.proxyName());
+                insertRoute.setString(6, key.caller());
+                insertRoute.setString(7, key.callerNetwork());
+                insertRoute.setString(8, key.proxy());
+                insertRoute.setString(9, key.target());
+                insertRoute.setString(10, key.targetNetwork());
+                insertRoute.setBoolean(11, key.outsider());
+                insertRoute.executeUpdate();
+            }
+            execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            try {
+                execute("ROLLBACK");
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+            }
+            forgetNewRoutes();
+            throw e;
+        }
+        newRoutes.clear();
+    }
+
+    private void forgetNewRoutes() {
+        for (Map.Entry<Integer, RouteKey> e : newRoutes) {
+            routeIds.remove(e.getValue());
+            routesById.remove(e.getKey());
+        }
+        newRoutes.clear();
     }
 
     /** Writer's thread only: keeps a gap across restarts. */

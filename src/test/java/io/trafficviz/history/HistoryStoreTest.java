@@ -37,6 +37,43 @@ class HistoryStoreTest {
     }
 
     @Test
+    void duckDbMemory_isHalfTheHeap_withinItsBounds(@TempDir Path dir) throws Exception {
+        // The 256 MiB container's heap (docs/performance.md): DuckDB's native memory comes on top of it.
+        try (HistoryStore store = HistoryStore.open(dir.resolve("small.duckdb"), 104L << 20)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("52.0 MiB");
+        }
+        try (HistoryStore store = HistoryStore.open(dir.resolve("tiny.duckdb"), 40L << 20)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("32.0 MiB");
+        }
+        try (HistoryStore store = HistoryStore.open(dir.resolve("big.duckdb"), 8L << 30)) {
+            assertThat(store.memoryLimitSetting()).isEqualTo("256.0 MiB");
+        }
+    }
+
+    @Test
+    void newRoutesOfABatch_areStoredWithIt_andNumberedOnAfterAReopen(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("routes.duckdb");
+        try (HistoryStore store = HistoryStore.open(file)) {
+            store.append(List.of(row(T0, 0), row(T0 + 1, 1), row(T0 + 2, 7)));
+            store.append(List.of(row(T0 + 3, 2)));
+            store.closeAppender();
+            assertThat(count(store, "route NOT IN (SELECT id FROM routes)")).isZero();
+        }
+        try (HistoryStore store = HistoryStore.open(file)) {
+            store.append(List.of(row(T0 + 4, 3), row(T0 + 5, 0)));
+            store.closeAppender();
+            assertThat(count(store, "route NOT IN (SELECT id FROM routes)")).isZero();
+            try (Connection c = store.reader(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), max(id) FROM routes")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(4); // svc-0, svc-1, svc-2, svc-3: row(…, 7) is svc-0's again
+                assertThat(rs.getLong(2)).isEqualTo(4);
+                assertThat(rs.getLong(3)).isEqualTo(4);
+            }
+        }
+    }
+
+    @Test
     void retention_dropsRequestsOlderThanTheCutoff_andKeepsTheRest(@TempDir Path dir) throws Exception {
         try (HistoryStore store = HistoryStore.open(dir.resolve("h.duckdb"))) {
             List<HistoryRow> rows = new ArrayList<>();
