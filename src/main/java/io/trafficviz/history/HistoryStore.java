@@ -149,7 +149,10 @@ public final class HistoryStore implements AutoCloseable {
         Properties props = new Properties();
         props.setProperty("memory_limit", (memoryLimitBytes(maxHeapBytes) >> 20) + "MiB");
         props.setProperty("threads", "2");
-        return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+        DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:"
+                + file.toAbsolutePath(), props);
+        NativeLibraryFile.unlinkLoadedCopy();
+        return connection;
     }
 
     /**
