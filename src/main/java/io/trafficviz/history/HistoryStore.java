@@ -94,6 +94,14 @@ public final class HistoryStore implements AutoCloseable {
                 rs.next();
                 nextSeq = rs.getLong(1) + 1;
             }
+            // A source's next offset may come with no request of its own (a quiet rotation, only malformed lines):
+            // it then covers the same requests as the one stored before, not "none" (which trimToOffsets would read
+            // as: delete every request of this source).
+            try (ResultSet rs = st.executeQuery("SELECT origin, last_seq FROM offsets")) {
+                while (rs.next()) {
+                    lastSeqByOrigin.put(rs.getString(1), rs.getLong(2));
+                }
+            }
         }
         insertRoute = connection.prepareStatement("INSERT INTO routes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }

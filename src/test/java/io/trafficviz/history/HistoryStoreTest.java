@@ -37,6 +37,26 @@ class HistoryStoreTest {
     }
 
     @Test
+    void anOffsetWithoutRequestsAfterARestart_keepsTheSourcesStoredRequests(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("offsets.duckdb");
+        try (HistoryStore store = HistoryStore.open(file)) {
+            store.trimToOffsets();
+            store.append(List.of(row(T0, 0), row(T0 + 1, 1), new Queued.Offset("access.log", "{\"offset\":200}")));
+            store.closeAppender();
+        }
+        // Restarted: the file was rotated quietly, so the next offset comes with no request.
+        try (HistoryStore store = HistoryStore.open(file)) {
+            store.trimToOffsets();
+            store.append(List.of(new Queued.Offset("access.log", "{\"offset\":0}")));
+            store.closeAppender();
+        }
+        try (HistoryStore store = HistoryStore.open(file)) {
+            assertThat(store.trimToOffsets()).containsEntry("access.log", "{\"offset\":0}");
+            assertThat(count(store, "true")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void duckDbMemory_isHalfTheHeap_withinItsBounds(@TempDir Path dir) throws Exception {
         // The 256 MiB container's heap (docs/performance.md): DuckDB's native memory comes on top of it.
         try (HistoryStore store = HistoryStore.open(dir.resolve("small.duckdb"), 104L << 20)) {
