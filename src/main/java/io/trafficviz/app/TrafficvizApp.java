@@ -182,12 +182,14 @@ public final class TrafficvizApp implements AutoCloseable {
             return;
         }
         history = new HistoryWriter(store, config.history().retentionMillis(), config.history().maxBytes(),
-                System::currentTimeMillis, waitWhenFull).start();
+                System::currentTimeMillis, waitWhenFull);
         historyQueries = new HistoryQueries(store, resolver.proxyFacts(), limits.maxNodes(), limits.maxEdges(),
                 limits.maxPathsPerEdge());
         if (restore) {
+            // Before the writer's thread starts: the trim runs on the store's one connection, as its retention does.
             restore(store);
         }
+        history.start();
         ingest.setListener(EventListener.both(hub, history));
         metrics.setHistory(history);
         log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
@@ -218,9 +220,10 @@ public final class TrafficvizApp implements AutoCloseable {
                             graph.record(route, status, durationNanos, originNanos, bytes, path, time);
                         }
                     });
-                } catch (SQLException e) {
+                } catch (SQLException | RuntimeException e) {
+                    // A store that cannot be read back must not keep serve from starting: live counting goes on.
                     failed[0] = 1;
-                    log.warn("History: the graph could not be restored from {}: {}", store.file(), e.getMessage());
+                    log.warn("History: the graph could not be restored from {}: {}", store.file(), e.toString());
                 }
             });
             if (n > 0 && failed[0] == 0) {

@@ -48,7 +48,8 @@ public final class ReplayCommand implements Runnable {
     String listen;
 
     @Option(names = "--history", description = "Keep every replayed request in the history store (history: in the "
-            + "config), as serve does; without it a replay keeps nothing.")
+            + "config), as serve does; without it a replay keeps nothing. A store already holding requests of the same "
+            + "files is refused.")
     boolean history;
 
     @Option(names = "--no-web", description = "Do not start the web server (useful for benchmarks).")
@@ -63,6 +64,7 @@ public final class ReplayCommand implements Runnable {
         TrafficvizApp app = TrafficvizApp.create(cfg, true);
         if (history) {
             app.startHistory(true, false);
+            refuseStoringTwice(app);
         }
         app.startDiscovery();
         awaitFirstDiscovery(app);
@@ -125,6 +127,31 @@ public final class ReplayCommand implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A replay reads its files from their beginning: into a store that holds requests of those files already (serve's,
+     * or an earlier replay's) it would put every line in twice, and serve's next start would remove them again.
+     */
+    private void refuseStoringTwice(TrafficvizApp app) {
+        if (app.history() == null) {
+            return;
+        }
+        java.util.Set<String> stored;
+        try {
+            stored = app.history().store().originsWithRequests();
+        } catch (java.sql.SQLException e) {
+            app.close();
+            throw new IllegalStateException("the history store: " + e.getMessage(), e);
+        }
+        java.util.List<String> both = app.logFiles().keySet().stream().filter(stored::contains).toList();
+        if (!both.isEmpty()) {
+            Path file = app.history().store().file();
+            app.close();
+            throw new ParameterException(spec.commandLine(), "--history: the history store " + file + " already holds"
+                    + " requests of " + String.join(", ", both) + "; a replay would store them twice. Set history.path to"
+                    + " another file for the replay, or load rotated files serve has not read with `import`");
         }
     }
 

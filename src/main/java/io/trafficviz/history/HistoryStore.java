@@ -188,6 +188,19 @@ public final class HistoryStore implements AutoCloseable {
         return m.contains("Could not set lock") || m.contains("Conflicting lock");
     }
 
+    /** The sources some stored request came from (a replay of one of them would store its lines twice). */
+    public java.util.Set<String> originsWithRequests() throws SQLException {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try (Connection c = reader(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT DISTINCT origin FROM routes WHERE id IN"
+                     + " (SELECT DISTINCT route FROM requests)")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     public Path file() {
         return file;
     }

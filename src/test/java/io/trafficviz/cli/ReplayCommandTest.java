@@ -52,6 +52,33 @@ class ReplayCommandTest {
     }
 
     @Test
+    void replayWithHistory_refusesAStoreThatHoldsTheSameFilesRequests(@TempDir Path dir) throws Exception {
+        Path log = Path.of(getClass().getResource("/fixtures/traefik-3.4/public-proxy-access.json.log").toURI());
+        Path config = dir.resolve("trafficviz.yml");
+        Files.writeString(config, """
+                history: {path: %s}
+                servers:
+                  - name: server-a
+                    proxies:
+                      - {name: public-proxy, role: public, network: public-net, accessLog: %s}
+                """.formatted(dir.resolve("h.duckdb"), log));
+        String[] replay = {"replay", "--config", config.toString(), "--speed", "max", "--exit-when-done", "--no-web",
+            "--history"};
+        java.io.PrintStream old = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+            assertThat(Main.commandLine().execute(replay)).isZero();
+            CommandLine cli = Main.commandLine();
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err));
+            assertThat(cli.execute(replay)).isEqualTo(2);
+            assertThat(err.toString()).contains("already holds requests of " + log).contains("history.path");
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
     void badConfigNamesTheKey(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("bad.yml");
         Files.writeString(config, "servers:\n  - name: a\n    proxies:\n      - {name: p, role: sideways}\n");
