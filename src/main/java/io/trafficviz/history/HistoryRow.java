@@ -25,6 +25,18 @@ public record HistoryRow(String origin, long time, String server, String network
                 r.status(), r.durationNanos(), r.originDurationNanos(), r.bytes(), r.method(), r.host(), r.path());
     }
 
+    /**
+     * Roughly what the row holds on the heap while it waits in the writer's queue: its own strings (a path may be
+     * tens of KiB of attacker-chosen text), two bytes a char at worst; the shared ones (names, ids) are not counted.
+     */
+    long queuedBytes() {
+        return 160L + 2L * (length(method) + length(host) + length(path));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     public boolean error() {
         return status < 200 || status > 399;
     }

@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  */
 public final class HistoryWriter implements EventListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryWriter.class);
-    /** ~100 bytes a row (strings are shared with the live graph's caches): a few MiB at most. */
+    /** Rows waiting for the store: at most this many, and at most {@link #maxQueuedBytes} of them. */
     static final int QUEUE_ROWS = 65_536;
     static final int BATCH_ROWS = 16_384;
     private static final long RETENTION_EVERY_MILLIS = 60_000;
@@ -38,6 +38,13 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
     private final LongSupplier clock;
     private final Thread thread;
     private final boolean waitWhenFull;
+    /**
+     * The queue's bound in bytes: a row is ~200 bytes, but its path is what the client sent (up to the line limit), so
+     * 65,536 rows of long URLs while the writer waits on a checkpoint or a full disk could take gigabytes. A sixteenth
+     * of the heap, at most 64 MiB.
+     */
+    final long maxQueuedBytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
     private volatile String failure;
     private volatile long stored;
@@ -88,18 +95,31 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
 
     void offer(HistoryRow row) {
         offered++;
+        long size = row.queuedBytes();
         if (waitWhenFull) {
+            boolean counted = false;
             try {
+                // A replay or an import may wait for room; by bytes the queue has no lock to wait on: poll.
+                while (queuedBytes.get() + size > maxQueuedBytes && queuedBytes.get() > 0) {
+                    Thread.sleep(1);
+                }
+                queuedBytes.addAndGet(size);
+                counted = true;
                 queue.put(row);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // and the row is a gap, below
+                if (counted) {
+                    queuedBytes.addAndGet(-size);
+                }
             }
         }
-        if (!queue.offer(row)) {
+        if (queuedBytes.get() + size > maxQueuedBytes || !queue.offer(row)) {
             queueDropped++;
             gaps.dropped(row.time(), row.time(), 1, QUEUE_FULL);
+            return;
         }
+        queuedBytes.addAndGet(size);
     }
 
     /**
@@ -119,6 +139,13 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, BATCH_ROWS - 1);
                     write(batch);
+                    long taken = 0;
+                    for (Queued q : batch) {
+                        if (q instanceof HistoryRow r) {
+                            taken += r.queuedBytes();
+                        }
+                    }
+                    queuedBytes.addAndGet(-taken);
                     batch.clear();
                 }
                 retention();

@@ -523,7 +523,18 @@ async function showWindow(chosen) {
   writeUrlWindow(chosen);
   showHistoryState('loading', `${describeWindow(chosen)} · loading…`);
   try {
-    const doc = await getJson(`network_info?from=${chosen.from}&to=${chosen.to}`);
+    let doc;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        doc = await getJson(`network_info?from=${chosen.from}&to=${chosen.to}`);
+        break;
+      } catch (err) {
+        // The server counts one window at a time (503): a quick second drag waits for the first one's turn to end.
+        if (err.status !== 503 || attempt >= 60 || token !== windowToken) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (token !== windowToken) return;
+      }
+    }
     if (token !== windowToken) return;
     onGraphMessage({ type: 'hello', graph: doc });
     showHistoryState('window', describeWindow(chosen));

@@ -37,4 +37,33 @@ class HistoryWriterTest {
             writer.close();
         }
     }
+
+    @Test
+    void rowsWithLongPaths_fillTheQueueByBytes_notByCount(@TempDir Path dir) throws Exception {
+        try (HistoryStore store = HistoryStore.open(dir.resolve("h.duckdb"))) {
+            HistoryWriter writer = new HistoryWriter(store, Long.MAX_VALUE / 2, Long.MAX_VALUE, () -> T0, 65_536, false);
+            HistoryRow first = longPath(0);
+            long fit = writer.maxQueuedBytes / first.queuedBytes();
+            for (int i = 0; i < fit + 100; i++) {
+                writer.offer(longPath(i)); // the writer is not running: nothing drains
+            }
+            assertThat(writer.gaps().droppedTotal()).isEqualTo(100);
+            writer.start();
+            assertThat(writer.awaitWritten(60_000)).isTrue();
+            assertThat(writer.stored()).isEqualTo(fit);
+            // Room again once the rows are stored.
+            writer.offer(longPath(1));
+            assertThat(writer.awaitWritten(60_000)).isTrue();
+            assertThat(writer.stored()).isEqualTo(fit + 1);
+            writer.close();
+        }
+    }
+
+    /** A request whose path is 60,000 characters: what a client may send and Traefik logs. */
+    private static HistoryRow longPath(int i) {
+        HistoryRow r = HistoryStoreTest.row(T0 + i, i);
+        return new HistoryRow(r.origin(), r.time(), r.server(), r.network(), r.proxyName(), r.caller(), r.callerNetwork(),
+                r.proxy(), r.target(), r.targetNetwork(), r.outsider(), r.status(), r.durationNanos(), r.originNanos(),
+                r.bytes(), r.method(), r.host(), "/" + "a".repeat(59_990) + "?i=" + i);
+    }
 }

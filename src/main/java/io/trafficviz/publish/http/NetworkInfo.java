@@ -48,6 +48,9 @@ public final class NetworkInfo {
         this.notice = notice;
     }
 
+    /** Windows counted at once (see serve). */
+    private final java.util.concurrent.Semaphore windows = new java.util.concurrent.Semaphore(1);
+
     /** The store behind {@code ?from&to} windows and the {@code history} field; none by default. */
     public void setHistory(HistoryRoutes history) {
         this.history = history;
@@ -70,6 +73,21 @@ public final class NetworkInfo {
                     + "--history"));
             return;
         }
+        // A window is a graph built from the store (a second or more for a busy hour, a full graph's memory): one at
+        // a time, so that a few clients asking for long windows cannot take every core and the heap.
+        if (!windows.tryAcquire()) {
+            ctx.status(503).header("Retry-After", "2").json(HistoryRoutes.error("another window is being counted; "
+                    + "try again in a moment"));
+            return;
+        }
+        try {
+            answerWindow(ctx, h, logical, masking);
+        } finally {
+            windows.release();
+        }
+    }
+
+    private void answerWindow(Context ctx, HistoryRoutes h, boolean logical, Masking masking) {
         HistoryRoutes.answer(ctx, () -> {
             long[] window = HistoryRoutes.window(ctx);
             NetworkInfoDoc doc = masking.document(document(h.queries().window(window[0], window[1], logical)));
