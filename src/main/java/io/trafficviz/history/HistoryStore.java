@@ -166,9 +166,10 @@ public final class HistoryStore implements AutoCloseable {
     /**
      * DuckDB's memory is native, on top of the JVM's: half of the heap the JVM was given, between 32 and 256 MiB. The
      * heap is sized to the box (40% of a 256 MiB container: 104 MiB, so 52 MiB here; docs/performance.md), and
-     * what the store does (appends, deletes of an hour, a window's scan) streams and needs little of it; a big heap
-     * is no reason to let a cache grow past 256 MiB beside it. Past its limit DuckDB spills or fails a query, and a
-     * failed append is a gap, never a killed process.
+     * appends and deletes of an hour need little of it; a big heap is no reason to let a cache grow past 256 MiB
+     * beside it. A window's query result is materialised by the driver (not streamed), so a window over much of a big
+     * store may hit the limit: DuckDB then spills or fails that query (a 500 for that window, a warning and an empty
+     * graph at a restart's restore), and a failed append is a gap, never a killed process.
      */
     static long memoryLimitBytes(long maxHeapBytes) {
         return Math.min(256L << 20, Math.max(32L << 20, maxHeapBytes / 2));
