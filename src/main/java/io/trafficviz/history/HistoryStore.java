@@ -45,6 +45,8 @@ public final class HistoryStore implements AutoCloseable {
     /** Writer's thread only: routes first seen in the batch being appended, stored together before its requests. */
     private final List<Map.Entry<Integer, RouteKey>> newRoutes = new java.util.ArrayList<>();
     private long nextSeq;
+    /** Writer's thread only: the first seq of the batch being appended. */
+    private long batchFirstSeq;
     /** Writer's thread only: the seq of each source's last appended request. */
     private final Map<String, Long> lastSeqByOrigin = new HashMap<>();
 
@@ -217,8 +219,16 @@ public final class HistoryStore implements AutoCloseable {
             // DuckDB's appender belongs to the thread that made it: the writer's.
             appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests");
         }
-        Map<String, Long> offsetSeqs = appendRows(items);
+        batchFirstSeq = nextSeq;
+        // The routes first: the appender commits every 2,048 rows on its own, and a request stored before its route
+        // would point at a number that a failed batch gives back and a later route takes.
+        for (Queued item : items) {
+            if (item instanceof HistoryRow r) {
+                routeId(r);
+            }
+        }
         storeNewRoutes();
+        Map<String, Long> offsetSeqs = appendRows(items);
         appender.flush();
         if (offsetSeqs != null) {
             storeOffsets(items, offsetSeqs);
@@ -311,6 +321,21 @@ public final class HistoryStore implements AutoCloseable {
                     + " read again", trimmed);
         }
         return states;
+    }
+
+    /**
+     * Writer's thread only, after {@link #resetAppender}: how many requests of the batch that failed are in the store
+     * all the same (the appender commits every 2,048 rows, and closing it flushes what it holds); 0 when that cannot
+     * be read either.
+     */
+    long storedOfFailedBatch() {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM requests WHERE seq >= " + batchFirstSeq)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Writer's thread only: after a failed append, a fresh appender (the old one may hold half a batch). */

@@ -200,8 +200,11 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
                     rows++;
                 }
             }
-            if (rows > 0) {
-                gaps.dropped(from, to, rows, STORE_FAILED);
+            store.resetAppender();
+            long kept = store.storedOfFailedBatch();
+            stored += kept;
+            if (rows - kept > 0) {
+                gaps.dropped(from, to, rows - kept, STORE_FAILED);
             }
             if (failure == null && System.nanoTime() - lastOutageLogNanos >= OUTAGE_LOG_EVERY_NANOS) {
                 // Once per outage: the store may fail for every batch while the disk is full.
@@ -211,7 +214,6 @@ public final class HistoryWriter implements EventListener, AutoCloseable {
                         store.file(), e.getMessage());
             }
             failure = String.valueOf(e.getMessage());
-            store.resetAppender();
         } finally {
             long rows = 0;
             for (Queued q : batch) {

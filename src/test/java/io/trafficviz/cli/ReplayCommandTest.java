@@ -56,7 +56,7 @@ class ReplayCommandTest {
         Path log = Path.of(getClass().getResource("/fixtures/traefik-3.4/public-proxy-access.json.log").toURI());
         Path config = dir.resolve("trafficviz.yml");
         Files.writeString(config, """
-                history: {path: %s}
+                history: {path: %s, retention: 36500d}   # the fixture is from 2025
                 servers:
                   - name: server-a
                     proxies:
