@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static io.trafficviz.web.BrowserSession.await;
@@ -228,9 +229,11 @@ class GraphPageBrowserIT {
     @Test
     void positionsAndThemeSurviveAReload() {
         awaitLayoutSettled();
-        Map<String, Map<String, Object>> before = nodesById();
         browser.driver.findElement(By.id("theme")).click();
         assertThat(browser.js("return document.documentElement.dataset.theme")).isEqualTo("light");
+        // A node the simulation adds late reheats the layout; positions are saved when it cools again. Reload only
+        // once the picture has been still (and saved) for a while, or the page rightly restores an older one.
+        Map<String, Map<String, Object>> before = awaitStillPicture();
 
         browser.open(demo.url("/"));
         awaitGraph();
@@ -367,6 +370,21 @@ class GraphPageBrowserIT {
     private void awaitLayoutCooled() {
         await(() -> Boolean.FALSE.equals(browser.snapshot().get("layoutRunning")), "layout settled");
         BrowserSession.sleep(300); // the final fit-to-view
+    }
+
+    /** Positions once the layout is cool and the node set has not changed for a second. */
+    private Map<String, Map<String, Object>> awaitStillPicture() {
+        AtomicReference<Map<String, Map<String, Object>>> last = new AtomicReference<>();
+        await(() -> {
+            awaitLayoutCooled();
+            Map<String, Map<String, Object>> first = nodesById();
+            BrowserSession.sleep(1000);
+            Map<String, Map<String, Object>> second = nodesById();
+            last.set(second);
+            return first.keySet().equals(second.keySet())
+                    && Boolean.FALSE.equals(browser.snapshot().get("layoutRunning"));
+        }, "a still picture before the reload");
+        return last.get();
     }
 
     private Map<String, Map<String, Object>> nodesById() {
