@@ -8,6 +8,7 @@ import io.trafficviz.model.RequestEvent;
 import io.trafficviz.model.Route;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.RouterTraffic;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -345,5 +346,94 @@ public final class HistoryQueries {
         }
         String label = NodeId.parse(idText).label();
         return label.toLowerCase(Locale.ROOT).contains(wanted.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * One proxy's requests in a window as the routers panel counts them: per target node, and the Host headers and
+     * paths of the requests no router matched. The store keeps no RouterName: a request the proxy answered itself with
+     * a 404 counts as unmatched.
+     *
+     * @param targets  target node id → {requests, last start time}
+     * @param unrouted requests answered by the proxy itself with a 404
+     */
+    public record ProxyTargets(Map<String, long[]> targets, long unrouted, RouterTraffic.Top unmatchedHosts,
+                               RouterTraffic.Top unmatchedPaths) {
+    }
+
+    /**
+     * The requests that started in {@code [fromMillis, toMillis)} per proxy node id: what each target got, and the
+     * {@code top} busiest unmatched Host headers and paths (paths without query, cut at {@code maxPath} characters).
+     */
+    public Map<String, ProxyTargets> routerWindow(long fromMillis, long toMillis, int top, int maxPath)
+            throws SQLException {
+        String window = " FROM requests q JOIN routes r ON q.route = r.id WHERE q.time_ms >= ? AND q.time_ms < ?";
+        String unmatched = window + " AND r.target IS NULL AND q.status = 404";
+        Map<String, Map<String, long[]>> targets = new LinkedHashMap<>();
+        Map<String, Long> unrouted = new HashMap<>();
+        try (Connection c = store.reader()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.proxy, r.target, count(*), max(q.time_ms)" + window
+                    + " AND r.target IS NOT NULL GROUP BY r.proxy, r.target")) {
+                bindWindow(ps, fromMillis, toMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        targets.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .put(rs.getString(2), new long[] {rs.getLong(3), rs.getLong(4)});
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.proxy, count(*)" + unmatched + " GROUP BY r.proxy")) {
+                bindWindow(ps, fromMillis, toMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unrouted.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            Map<String, List<RouterTraffic.Count>> hosts = topTexts(c, "coalesce(q.host, '(none)')", unmatched,
+                    fromMillis, toMillis, top);
+            Map<String, List<RouterTraffic.Count>> paths = topTexts(c, "CASE WHEN length(split_part(q.path, '?', 1)) > "
+                    + maxPath + " THEN left(split_part(q.path, '?', 1), " + maxPath + ") || '…'"
+                    + " ELSE coalesce(split_part(q.path, '?', 1), '') END", unmatched, fromMillis, toMillis, top);
+            Map<String, ProxyTargets> out = new LinkedHashMap<>();
+            java.util.Set<String> proxies = new java.util.LinkedHashSet<>(targets.keySet());
+            proxies.addAll(unrouted.keySet());
+            for (String proxy : proxies) {
+                long n = unrouted.getOrDefault(proxy, 0L);
+                out.put(proxy, new ProxyTargets(targets.getOrDefault(proxy, Map.of()), n,
+                        withOther(hosts.get(proxy), n), withOther(paths.get(proxy), n)));
+            }
+            return out;
+        }
+    }
+
+    private static void bindWindow(PreparedStatement ps, long fromMillis, long toMillis) throws SQLException {
+        ps.setLong(1, fromMillis);
+        ps.setLong(2, toMillis);
+    }
+
+    /** Per proxy, the {@code top} most frequent values of {@code expression} among the {@code unmatched} requests. */
+    private static Map<String, List<RouterTraffic.Count>> topTexts(Connection c, String expression, String unmatched,
+                                                                    long fromMillis, long toMillis, int top)
+            throws SQLException {
+        Map<String, List<RouterTraffic.Count>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.proxy, " + expression + " AS text, count(*) AS n"
+                + unmatched + " GROUP BY r.proxy, text"
+                + " QUALIFY row_number() OVER (PARTITION BY r.proxy ORDER BY n DESC, text) <= " + top
+                + " ORDER BY r.proxy, n DESC, text")) {
+            bindWindow(ps, fromMillis, toMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new RouterTraffic.Count(rs.getString(2), rs.getLong(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RouterTraffic.Top withOther(List<RouterTraffic.Count> top, long total) {
+        List<RouterTraffic.Count> listed = top == null ? List.of() : List.copyOf(top);
+        long shown = listed.stream().mapToLong(RouterTraffic.Count::requests).sum();
+        return new RouterTraffic.Top(listed, total - shown);
     }
 }

@@ -26,6 +26,7 @@ import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.OutsiderSnapshot;
+import io.trafficviz.telemetry.RouterTraffic;
 import io.trafficviz.telemetry.SourceSnapshot;
 
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
     private final OutsiderLog outsiders;
     /** Who calls each proxy and how much of it matched no router: the page's noise switch and prefix split. */
     private final CallerTally callers = new CallerTally();
+    /** Each proxy's routers and services against the requests they carried; what matched no router. */
+    private final RouterTally routers = new RouterTally();
     /** Which edges the live stream has been told about, and which changed since its last rate refresh. */
     private final DeltaTracker deltas = new DeltaTracker();
     private volatile EventListener listener = EventListener.NONE;
@@ -303,8 +306,11 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         TrafficGraph.Hops hops = graph.record(route, entry.downstreamStatus, entry.durationNanos,
                 entry.originDurationNanos, entry.downstreamContentSize, entry.pathWithoutQuery(),
                 onLogTime ? eventMillis : nowMillis);
-        callers.record(hops.client().nodeId(), hops.proxy().nodeId(), entry.callerAddress(), unrouted(route, entry),
+        boolean unrouted = unrouted(route, entry);
+        callers.record(hops.client().nodeId(), hops.proxy().nodeId(), entry.callerAddress(), unrouted,
                 entry.isError());
+        routers.record(ctx, entry.routerName, entry.serviceName, unrouted, entry.requestHost, entry.pathWithoutQuery(),
+                eventMillis);
         if (route.outsider()) {
             outsiders.record(new OutsiderSnapshot.Entry(eventMillis, ctx.serverName(), ctx.proxyName(),
                     hops.client().label(), hops.client().id(), entry.callerAddress(),
@@ -387,6 +393,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         try {
             ProxyContext ctx = proxy(proxyKey);
             inventories.apply(ctx, inventory, index).forEach(graph::apply);
+            routers.inventory(ctx, inventory);
         } finally {
             lock.unlock();
         }
@@ -433,6 +440,16 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         lock.lock();
         try {
             return callers.snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public RouterTraffic routerTraffic() {
+        lock.lock();
+        try {
+            return routers.snapshot(resolver.proxies());
         } finally {
             lock.unlock();
         }

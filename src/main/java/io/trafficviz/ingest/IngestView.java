@@ -5,6 +5,7 @@ import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.NodeView;
 import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
+import io.trafficviz.telemetry.RouterTraffic;
 
 import java.util.Collection;
 import java.util.List;
@@ -42,4 +43,7 @@ public interface IngestView {
 
     /** Per caller and proxy, requests and how many matched no router; external callers by client prefix. */
     CallerTraffic callerTraffic();
+
+    /** Each proxy's routers and services with the requests they carried since start; the Hosts no router matched. */
+    RouterTraffic routerTraffic();
 }

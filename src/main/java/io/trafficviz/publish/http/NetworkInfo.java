@@ -12,6 +12,7 @@ import io.javalin.http.Context;
 import io.trafficviz.publish.wire.Masking;
 import io.trafficviz.publish.wire.NetworkInfoDoc;
 import io.trafficviz.telemetry.CallerTraffic;
+import io.trafficviz.telemetry.RouterTraffic;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,9 +64,21 @@ public final class NetworkInfo {
     public void serve(Context ctx, Masking masking) {
         boolean logical = "logical".equals(ctx.queryParam("view"));
         HistoryRoutes h = history;
-        if (ctx.queryParam("from") == null && ctx.queryParam("to") == null) {
+        String section = ctx.queryParam("section");
+        if (section != null && !"routers".equals(section)) {
+            ctx.status(400).json(HistoryRoutes.error("section: only routers is known, not " + section));
+            return;
+        }
+        boolean live = ctx.queryParam("from") == null && ctx.queryParam("to") == null;
+        if (live && section != null) {
+            ctx.json(Map.of("generatedAt", System.currentTimeMillis(), "counted", "live",
+                    "routers", RoutersDoc.live(ingest.routerTraffic(), masking)));
+            return;
+        }
+        if (live) {
             NetworkInfoDoc doc = masking.document(document(logical, System.currentTimeMillis()));
-            ctx.json(h == null ? doc : new WithHistory(doc, h.status()));
+            ctx.json(new WithHistory(doc, RoutersDoc.live(ingest.routerTraffic(), masking),
+                    h == null ? null : h.status()));
             return;
         }
         if (h == null) {
@@ -81,7 +94,11 @@ public final class NetworkInfo {
             return;
         }
         try {
-            answerWindow(ctx, h, logical, masking);
+            if (section != null) {
+                answerRouterWindow(ctx, h, masking);
+            } else {
+                answerWindow(ctx, h, logical, masking);
+            }
         } finally {
             windows.release();
         }
@@ -94,12 +111,27 @@ public final class NetworkInfo {
             Map<String, Object> status = new LinkedHashMap<>(h.status());
             status.put("window", Map.of("from", window[0], "to", window[1]));
             status.put("gaps", h.gaps(window[0], window[1]));
-            return new WithHistory(doc, status);
+            return new WithHistory(doc, null, status);
         });
     }
 
-    /** The document with a {@code history} field after its own. */
+    /** A window's routers section alone: counted from the store on request, not with every window's graph. */
+    private void answerRouterWindow(Context ctx, HistoryRoutes h, Masking masking) {
+        HistoryRoutes.answer(ctx, () -> {
+            long[] window = HistoryRoutes.window(ctx);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("generatedAt", window[1]);
+            doc.put("counted", "window");
+            doc.put("window", Map.of("from", window[0], "to", window[1]));
+            doc.put("routers", RoutersDoc.window(ingest.routerTraffic(), h.queries().routerWindow(window[0], window[1],
+                    RouterTraffic.TOP, RouterTraffic.MAX_PATH), masking));
+            return doc;
+        });
+    }
+
+    /** The document with the live {@code routers} section and a {@code history} field after its own. */
     record WithHistory(@JsonUnwrapped NetworkInfoDoc doc,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, Object>> routers,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> history) {
     }
 

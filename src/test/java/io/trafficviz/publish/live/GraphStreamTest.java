@@ -78,6 +78,11 @@ class GraphStreamTest {
         public CallerTraffic callerTraffic() {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public io.trafficviz.telemetry.RouterTraffic routerTraffic() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static NodeView node(String id) {
