@@ -56,7 +56,7 @@ export function decodeEvents(batch, table) {
       if (e && typeof e === 'object') out[n++] = e;
       continue;
     }
-    // [seq delta, time delta, from, proxy, to, status, duration µs, flags, method, host, path]
+    // [seq delta, time delta, from, proxy, to, status, duration µs, flags, method, host, path(, request id)]
     seq += e[0];
     time += e[1];
     const from = table.get(e[2]) || UNKNOWN;
@@ -85,6 +85,8 @@ export function decodeEvents(batch, table) {
       answeredBy: byProxy ? 'proxy' : 'service',
       outsider: (flags & OUTSIDER) !== 0,
     };
+    // Only events whose line kept an X-Request-Id carry it: one request seen by several proxies (docs/protocol.md).
+    if (e.length > 11) out[n - 1].requestId = text(e[11]);
   }
   out.length = n;
   return out;

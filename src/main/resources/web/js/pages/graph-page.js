@@ -24,10 +24,12 @@ import { createFrameCounter, createRateMeter } from '../lib/rate-meter.js';
 import { decodeViewState, encodeViewState } from '../model/view-state.js';
 import { createNoiseIndex } from '../model/noise.js';
 import { createPrefixSplit } from '../ui/prefix-split.js';
+import { createRoutersPanel } from '../ui/routers-panel.js';
 import { edgeRecords, edgesCsv, edgesJson } from '../model/exports.js';
 import { buildGraphSvg, CAPTION_HEIGHT, serializeSvg, svgToPng } from '../view/svg-export.js';
 import { fileTimestamp, saveBlob } from '../lib/download.js';
 import { formatCount } from '../lib/format.js';
+import { el } from '../lib/dom.js';
 import { createPager, getJson } from '../net/history-pager.js';
 import { clockText, describeWindow, windowFromParams, writeWindowParams } from '../model/timeline.js';
 import { eventFromStoredRow } from '../model/history-rows.js';
@@ -194,8 +196,18 @@ $('noise-chip').addEventListener('click', () => setHideNoise(false));
 
 // ---------------------------------------------------------------- panel & selection
 
+// A proxy's routers against its traffic (issue 19 item 5), under the prefix split: both are sections of the panel.
+const routersPanel = createRoutersPanel({ getJson, historyWindow: () => historyWindow });
+const panelSections = {
+  element: el('div', { class: 'panel-sections' }, prefixSplit.element, routersPanel.element),
+  show(selection) {
+    prefixSplit.show(selection);
+    routersPanel.show(selection);
+  },
+};
+
 const panel = createPanel($('panel'), {
-  extra: prefixSplit,
+  extra: panelSections,
   model,
   onHoverEvent: (event) => {
     if (!event) scene.highlightEdges = new Set();
@@ -538,6 +550,7 @@ async function showWindow(chosen) {
     if (token !== windowToken) return;
     onGraphMessage({ type: 'hello', graph: doc });
     showHistoryState('window', describeWindow(chosen));
+    routersPanel.refresh();
   } catch (err) {
     if (token !== windowToken) return;
     showHistoryState('error', `${describeWindow(chosen)}: ${err.message}`);
@@ -552,6 +565,7 @@ function backToLive() {
   writeUrlWindow(null);
   showHistoryState('live', 'live');
   connect(); // its hello re-syncs the graph with the present
+  routersPanel.refresh();
 }
 
 function stopPlayback() {
