@@ -130,12 +130,17 @@ public final class LiveRequest {
         return entry.requestPath;
     }
 
+    /** The kept {@code X-Request-Id}, or null. */
+    public String requestId() {
+        return entry.requestId;
+    }
+
     /** Builds the full event (a new object every call). */
     public RequestEvent event() {
         TrafficGraph.Hops h = hops;
         return new RequestEvent(seq, time, ctx.serverName(), ctx.network(), ctx.proxyName(), h.client().label(),
                 to.label(), h.client().id(), h.proxy().id(), to.id(), entry.requestMethod, entry.requestHost,
                 entry.requestPath, entry.downstreamStatus, entry.durationMillis(), entry.isError(),
-                route.answeredByProxy(), route.outsider());
+                route.answeredByProxy(), route.outsider(), entry.requestId);
     }
 }

@@ -68,6 +68,11 @@ public final class AccessLogEntry {
     /** OpenTelemetry ids ({@code trace_id}/{@code span_id}, or the deprecated {@code TraceId}/{@code SpanId}). */
     public String traceId;
     public String spanId;
+    /**
+     * The kept {@code X-Request-Id} header ({@code request_X-Request-Id}), cut at 128 characters; read even when no
+     * other header is kept: it links the lines one request left on each proxy it crossed. Null when absent.
+     */
+    public String requestId;
 
     /** Kept headers by their log key, e.g. {@code request_X-Network-Name}, {@code downstream_Content-Type}. */
     private static final Map<String, String> EMPTY_HEADERS = Collections.emptyMap();
@@ -125,6 +130,7 @@ public final class AccessLogEntry {
         gzipRatio = 0;
         traceId = null;
         spanId = null;
+        requestId = null;
         if (headers != EMPTY_HEADERS) {
             headers.clear();
         }

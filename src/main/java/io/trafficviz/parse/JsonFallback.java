@@ -148,8 +148,8 @@ final class JsonFallback {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             int key = JsonKeys.lookup(name, 0, name.length(), JsonKeys.fingerprint(name, 0, name.length()));
-            if (key == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(name, 0, name.length())) {
-                key = HEADER;
+            if (key == JsonKeys.UNKNOWN) {
+                key = JsonKeys.unlisted(name, HEADER);
             }
             p.nextToken();
             readValue(p, key, name);
@@ -227,6 +227,12 @@ final class JsonFallback {
             case JsonKeys.GZIP_RATIO: e.gzipRatio = readNumber(p, key) ? numberDouble : 0; break;
             case JsonKeys.TRACE_ID: e.traceId = text(p); break;
             case JsonKeys.SPAN_ID: e.spanId = text(p); break;
+            case JsonKeys.REQUEST_ID: {
+                String id = keptText(p);
+                e.requestId = id == null || id.length() <= JsonKeys.MAX_REQUEST_ID ? id
+                        : id.substring(0, JsonKeys.MAX_REQUEST_ID);
+                break;
+            }
             case HEADER:
                 if (!keepHeaders) {
                     skip(p);

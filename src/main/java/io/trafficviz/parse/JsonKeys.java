@@ -45,8 +45,14 @@ final class JsonKeys {
     static final int GZIP_RATIO = 33;
     static final int TRACE_ID = 34;
     static final int SPAN_ID = 35;
+    /** The kept {@code X-Request-Id} header, in any case: read whatever else is kept (one request across proxies). */
+    static final int REQUEST_ID = 36;
     /** logrus' own keys: known, deliberately ignored (so they skip the header-prefix checks). */
-    static final int IGNORED = 36;
+    static final int IGNORED = 37;
+    /** How Traefik names the kept header: {@code request_} and the header's name as configured. */
+    static final String REQUEST_ID_KEY = "request_X-Request-Id";
+    /** A request id is kept this long at most (an id, not a payload: ids of real systems are ≤ 64). */
+    static final int MAX_REQUEST_ID = 128;
 
     private static final String[] NAMES = new String[IGNORED + 1];
 
@@ -145,6 +151,18 @@ final class JsonKeys {
     /** The key as Traefik spells it, for error messages. */
     static String name(int id) {
         return NAMES[id];
+    }
+
+    /**
+     * The id of a key {@link #lookup} did not know: {@link #REQUEST_ID} for {@code request_X-Request-Id} in any case
+     * (Traefik writes the header's name as the configuration spells it), else {@code header} for a kept header's key,
+     * else {@link #UNKNOWN}. Called once per spelling, not per line.
+     */
+    static int unlisted(String key, int header) {
+        if (key.equalsIgnoreCase(REQUEST_ID_KEY)) {
+            return REQUEST_ID;
+        }
+        return isHeaderKey(key, 0, key.length()) ? header : UNKNOWN;
     }
 
     /** True for keys Traefik uses for kept headers: {@code request_*}, {@code downstream_*}, {@code origin_*}. */

@@ -248,6 +248,7 @@ final class JsonScanner {
             case JsonKeys.GZIP_RATIO: e.gzipRatio = readNumber() ? numberDouble : 0; break;
             case JsonKeys.TRACE_ID: e.traceId = text(); break;
             case JsonKeys.SPAN_ID: e.spanId = text(); break;
+            case JsonKeys.REQUEST_ID: readRequestId(); break;
             case HEADER:
                 if (!keepHeaders) {
                     skipValue();
@@ -333,9 +334,11 @@ final class JsonScanner {
         }
         int number = keyCount++;
         int id = JsonKeys.lookup(key, 0, key.length(), JsonKeys.fingerprint(key, 0, key.length()));
-        if (id == JsonKeys.UNKNOWN && JsonKeys.isHeaderKey(key, 0, key.length())) {
-            id = HEADER;
-            keyHeaderName[number] = key;
+        if (id == JsonKeys.UNKNOWN) {
+            id = JsonKeys.unlisted(key, HEADER);
+            if (id == HEADER) {
+                keyHeaderName[number] = key;
+            }
         }
         keyId[number] = id;
         byte[] spelling = Arrays.copyOfRange(b, start, close + 1);
@@ -421,6 +424,22 @@ final class JsonScanner {
             }
         }
         return -1;
+    }
+
+    /** Kept whatever else is: it links one request's lines across proxies. Not cached: every request has its own. */
+    private void readRequestId() {
+        byte c = b[pos];
+        if (c == '"') {
+            int start = pos + 1;
+            int close = plainStringEnd(start);
+            pos = close + 1;
+            int length = Math.min(close - start, JsonKeys.MAX_REQUEST_ID);
+            entry.requestId = isNothing(start, close) ? null : new String(b, start, length, StandardCharsets.ISO_8859_1);
+        } else if (c == 'n') {
+            literal('n', 'u', 'l', 'l');
+        } else {
+            throw FALLBACK;
+        }
     }
 
     /** Header values are kept verbatim ("-" may be a real value); null drops the header. */

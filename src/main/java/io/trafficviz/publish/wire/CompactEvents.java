@@ -41,8 +41,12 @@ public final class CompactEvents {
         return NodeId.isProxyText(nodeId);
     }
 
-    /** An event's numbers: seq, time (both as deltas), from, proxy, to, status, micros, flags, method, host, path. */
+    /**
+     * An event's numbers: seq, time (both as deltas), from, proxy, to, status, micros, flags, method, host, path; a
+     * twelfth, the request id's string, only when the event has one.
+     */
     private static final int EVENT_FIELDS = 11;
+    private static final int TEXTS = 4;
 
     /**
      * Writes {@code "strings":[...],"events":[[...],...]} for {@code events}, in their order. {@code ix} gives a node
@@ -62,16 +66,20 @@ public final class CompactEvents {
         out.raw(']');
     }
 
-    /** Each event's method, host and path as an index into {@code strings}, which gets each distinct text once. */
+    /**
+     * Each event's method, host, path and request id as an index into {@code strings}, which gets each distinct text
+     * once (a request id that crossed two proxies within a batch is sent once).
+     */
     private static int[] internTexts(List<RequestEvent> events, List<String> strings) {
         int n = events.size();
-        int[] text = new int[n * 3];
+        int[] text = new int[n * TEXTS];
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
             RequestEvent e = events.get(i);
-            text[i * 3] = intern(e.method(), index, strings);
-            text[i * 3 + 1] = intern(e.host(), index, strings);
-            text[i * 3 + 2] = intern(e.path(), index, strings);
+            text[i * TEXTS] = intern(e.method(), index, strings);
+            text[i * TEXTS + 1] = intern(e.host(), index, strings);
+            text[i * TEXTS + 2] = intern(e.path(), index, strings);
+            text[i * TEXTS + 3] = intern(e.requestId(), index, strings);
         }
         return text;
     }
@@ -86,7 +94,7 @@ public final class CompactEvents {
     }
 
     private static void writeEvents(JsonBytes out, List<RequestEvent> events, int[] text, ToIntFunction<String> ix) {
-        long[] row = new long[EVENT_FIELDS];
+        long[] row = new long[EVENT_FIELDS + 1];
         long seq = 0;
         long time = 0;
         for (int i = 0; i < events.size(); i++) {
@@ -103,10 +111,11 @@ public final class CompactEvents {
             row[6] = Math.round(e.durationMs() * 1000);
             row[7] = (e.error() ? ERROR : 0) | (e.answeredByProxy() ? ANSWERED_BY_PROXY : 0)
                     | (e.outsider() ? OUTSIDER : 0) | (hopsEndAtProxy(e) ? HOPS_END_AT_PROXY : 0);
-            row[8] = text[i * 3];
-            row[9] = text[i * 3 + 1];
-            row[10] = text[i * 3 + 2];
-            out.raw('[').numbers(row, EVENT_FIELDS).raw(']');
+            row[8] = text[i * TEXTS];
+            row[9] = text[i * TEXTS + 1];
+            row[10] = text[i * TEXTS + 2];
+            row[11] = text[i * TEXTS + 3];
+            out.raw('[').numbers(row, row[11] < 0 ? EVENT_FIELDS : EVENT_FIELDS + 1).raw(']');
             seq = e.seq();
             time = e.time();
         }

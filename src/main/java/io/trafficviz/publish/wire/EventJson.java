@@ -67,6 +67,9 @@ public final class EventJson {
         g.writeStringField("outcome", e.error() ? "error" : "ok");
         g.writeStringField("answeredBy", e.answeredByProxy() ? "proxy" : "service");
         g.writeBooleanField("outsider", e.outsider());
+        if (e.requestId() != null) {
+            g.writeStringField("requestId", e.requestId());
+        }
         g.writeEndObject();
     }
 }

@@ -120,7 +120,7 @@ public final class Masking {
                 : address(e.from());
         return new RequestEvent(e.seq(), e.time(), e.server(), e.network(), e.proxy(), from, e.to(),
                 nodeId(e.fromId()), e.proxyId(), nodeId(e.toId()), e.method(), e.host(), path(e.path()), e.status(),
-                e.durationMs(), e.error(), e.answeredByProxy(), e.outsider());
+                e.durationMs(), e.error(), e.answeredByProxy(), e.outsider(), e.requestId());
     }
 
     public List<RequestEvent> events(List<RequestEvent> events) {
@@ -146,7 +146,7 @@ public final class Masking {
         for (RequestEvent e : events) {
             out.add(new RequestEvent(e.seq(), e.time(), e.server(), e.network(), e.proxy(), e.from(), e.to(),
                     e.fromId(), e.proxyId(), e.toId(), e.method(), e.host(), path(e.path()), e.status(),
-                    e.durationMs(), e.error(), e.answeredByProxy(), e.outsider()));
+                    e.durationMs(), e.error(), e.answeredByProxy(), e.outsider(), e.requestId()));
         }
         return out;
     }

@@ -160,6 +160,9 @@ public final class GraphStreamDecoder {
             o.put("outcome", (flags & CompactEvents.ERROR) != 0 ? "error" : "ok");
             o.put("answeredBy", (flags & CompactEvents.ANSWERED_BY_PROXY) != 0 ? "proxy" : "service");
             o.put("outsider", (flags & CompactEvents.OUTSIDER) != 0);
+            if (e.size() > 11) {
+                o.set("requestId", string(strings, e.get(11).asInt()));
+            }
             out.add(o);
         }
         return out;
