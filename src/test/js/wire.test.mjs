@@ -118,3 +118,14 @@ test('the node table learns indexes from hello and batches, ignores junk, and fo
   t.reset();
   assert.equal(t.get(12), undefined);
 });
+
+test('a twelfth element is the request id, from the batch strings; without it the event has none', () => {
+  const batch = {
+    strings: ['GET', 'h', '/a', 'req-42'],
+    events: [[1, 1000, 12, 3, 14, 200, 1000, 0, 0, 1, 2, 3], [1, 1, 12, 3, 14, 200, 1000, 0, 0, 1, 2]],
+  };
+  const [withId, without] = decodeEvents(batch, table());
+  assert.equal(withId.requestId, 'req-42');
+  assert.equal(withId.path, '/a');
+  assert.equal('requestId' in without, false);
+});

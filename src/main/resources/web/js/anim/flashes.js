@@ -119,6 +119,7 @@ export function createFlashes({ model, now = performance.now() }) {
         isError,
         answeredByProxy: event.answeredBy === 'proxy',
         seq: event.seq,
+        requestId: event.requestId, // a click on the comet traces the request across proxies
       });
     }
   }

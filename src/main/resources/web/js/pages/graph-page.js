@@ -25,6 +25,8 @@ import { decodeViewState, encodeViewState } from '../model/view-state.js';
 import { createNoiseIndex } from '../model/noise.js';
 import { createPrefixSplit } from '../ui/prefix-split.js';
 import { createRoutersPanel } from '../ui/routers-panel.js';
+import { createRequestTrace } from '../ui/request-trace.js';
+import { tracePath } from '../model/request-trace.js';
 import { edgeRecords, edgesCsv, edgesJson } from '../model/exports.js';
 import { buildGraphSvg, CAPTION_HEIGHT, serializeSvg, svgToPng } from '../view/svg-export.js';
 import { fileTimestamp, saveBlob } from '../lib/download.js';
@@ -78,6 +80,8 @@ const scene = {
   hoverNode: null,
   hoverEdge: null,
   highlightEdges: new Set(),
+  /** The hops of the traced request (one X-Request-Id across proxies), lit until the trace ends. */
+  traceEdges: new Set(),
   searchMatches: new Set(),
   now: 0,
   positionsVersion: 0,
@@ -103,6 +107,7 @@ const interaction = createInteraction({
   },
   invalidateMap,
   onViewChange: () => scheduleUrlUpdate(),
+  onTraceComet: (comet) => traceRequest(comet.requestId),
 });
 
 // ---------------------------------------------------------------- filters, search
@@ -216,7 +221,33 @@ const panel = createPanel($('panel'), {
   },
   onSelect: (selection) => select(selection),
   onClose: () => select(null),
+  onTraceEvent: (event) => traceRequest(event.requestId),
 });
+
+// ---------------------------------------------------------------- one request across proxies (model/request-trace.js)
+
+const TRACE_EVENTS = 200; // a request crosses a few proxies; retries and mirrors add some
+let tracedId = null;
+let lastTrace = null;
+const requestTrace = createRequestTrace({
+  labelOf: (id) => (model.nodes.get(id) || { label: id }).label,
+  onClear: () => traceRequest(null),
+});
+$('request-trace-slot').replaceWith(requestTrace.element);
+
+/** Lights every hop of the request with this X-Request-Id that the page has seen (null ends the trace). */
+function traceRequest(requestId) {
+  tracedId = requestId || null;
+  refreshTrace();
+}
+
+function refreshTrace() {
+  lastTrace = tracedId ? tracePath(recentEvents.lastMatching((e) => e.requestId === tracedId, TRACE_EVENTS)) : null;
+  scene.traceEdges = new Set(lastTrace ? lastTrace.hops.map(([from, to]) => model.edgeBetween(from, to)).filter(Boolean)
+    : []);
+  requestTrace.show(tracedId, lastTrace);
+  needsDraw = true;
+}
 
 /** `keepInView`: slide the view so the panel does not cover the selection (not when a link restores the view). */
 function select(selection, keepInView = true) {
@@ -417,6 +448,8 @@ function onGraphMessage(message) {
     const folded = decodeFolded(message, nodeTable);
     if (folded.length) flashes.ingestFolded(folded);
     for (const event of events) recentEvents.push(event);
+    // The downstream proxy's line of a traced request may come a batch later than the one clicked.
+    if (tracedId && events.some((event) => event.requestId === tracedId)) refreshTrace();
     if (!flashes.paused) panel.addEvents(events.filter(filter.acceptEvent));
     rateMeter.add(events.length + folded.reduce((sum, route) => sum + route.count, 0) + (Number(message.dropped) || 0));
   }
@@ -488,7 +521,10 @@ $('legend-toggle').addEventListener('click', () => {
   $('legend-toggle').setAttribute('aria-pressed', String(!legend.hidden));
 });
 bindShortcuts({
-  Escape: () => select(null),
+  Escape: () => {
+    if (tracedId) traceRequest(null);
+    else select(null);
+  },
   ' ': () => setPaused(!flashes.paused),
   p: () => setPaused(!flashes.paused),
   '/': () => search.focus(),
@@ -781,6 +817,12 @@ window.trafficviz = {
       paused: flashes.paused,
       selected: scene.selectedNode ? scene.selectedNode.id : scene.selectedEdge ? scene.selectedEdge.id : null,
       highlighted: [...scene.highlightEdges].map((edge) => edge.id),
+      traced: tracedId === null ? null : {
+        requestId: tracedId,
+        edges: [...scene.traceEdges].map((edge) => edge.id),
+        path: lastTrace && lastTrace.path,
+        proxies: lastTrace ? lastTrace.proxies : [],
+      },
       searchMatches: [...scene.searchMatches].map((node) => node.id),
       transform: { x: t.x, y: t.y, k: t.k },
       canvas: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
@@ -791,6 +833,8 @@ window.trafficviz = {
       mapBands: renderer.stats.mapBands,
     };
   },
+  /** Traces the request with this X-Request-Id (null ends it), as a click on its row or comet does. */
+  traceRequest: (requestId) => traceRequest(requestId),
   /** Replaces the graph with a hello message or a bare /network_info document; stops the live connection. */
   injectGraph(doc) {
     disconnect();

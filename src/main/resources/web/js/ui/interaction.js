@@ -19,6 +19,7 @@ import { createHitTester } from './hit-test.js';
  */
 export function createInteraction({
   elements, scene, renderer, layout, isNodeVisible, onSelect, requestDraw, invalidateMap, onViewChange = () => {},
+  onTraceComet = () => {},
 }) {
   const { canvas, tooltip } = elements;
   const hitTester = createHitTester();
@@ -69,6 +70,13 @@ export function createInteraction({
 
   // ---------------------------------------------------------------- hover, click
 
+  function cometAt(event) {
+    if (!renderer.cometAt) return null;
+    const rect = canvas.getBoundingClientRect();
+    const [x, y] = toWorld(event.clientX - rect.left, event.clientY - rect.top);
+    return renderer.cometAt(scene, x, y, scene.transform.k);
+  }
+
   function pick(event) {
     const rect = canvas.getBoundingClientRect();
     const [x, y] = toWorld(event.clientX - rect.left, event.clientY - rect.top);
@@ -79,7 +87,10 @@ export function createInteraction({
 
   canvas.addEventListener('click', (event) => {
     const { node, edge } = pick(event);
-    if (node) onSelect({ type: 'node', node });
+    // A comet with a request id, on its way along an edge, is what the user aimed at rather than the edge under it.
+    const comet = node ? null : cometAt(event);
+    if (comet) onTraceComet(comet);
+    else if (node) onSelect({ type: 'node', node });
     else if (edge) onSelect({ type: 'edge', edge });
     else onSelect(null);
   });

@@ -62,6 +62,26 @@ export function createFlashRenderer() {
     draw(ctx, view, flashes, colors, isNodeVisible, positionsVersion) {
       drawFlashes(ctx, view, ctxOf(flashes, isNodeVisible, positionsVersion), colors, dots);
     },
+    /**
+     * The comet with a request id nearest to world point (x, y) within `radius`, or null: a click on it traces the
+     * request. Only comets that carry an id are looked at (the others have nothing to trace).
+     */
+    cometAt(flashes, isNodeVisible, positionsVersion, x, y, radius) {
+      const state = ctxOf(flashes, isNodeVisible, positionsVersion);
+      const at = {};
+      let best = null;
+      let bestDistance = radius * radius;
+      for (const comet of flashes.comets) {
+        if (comet.requestId === undefined || comet.requestId === null) continue;
+        if (!cometPosition(comet, state, at)) continue;
+        const d = (at.x - x) ** 2 + (at.y - y) ** 2;
+        if (d <= bestDistance) {
+          bestDistance = d;
+          best = comet;
+        }
+      }
+      return best;
+    },
     /** The rate bands under folded streams, for the renderer's cached map layer. Returns how many it drew. */
     drawBands(ctx, k, flashes, colors, isNodeVisible, positionsVersion) {
       return drawBands(ctx, k, ctxOf(flashes, isNodeVisible, positionsVersion), colors);

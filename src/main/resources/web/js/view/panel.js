@@ -18,7 +18,7 @@ const REFRESH_MS = 300;
  * `extra`: an optional section under the statistics, {element, show(selection)} (the page's prefix split of the
  * external callers, ui/prefix-split.js): the panel places it and tells it what is selected.
  */
-export function createPanel(root, { model, onHoverEvent, onSelect, onClose, extra = null }) {
+export function createPanel(root, { model, onHoverEvent, onSelect, onClose, onTraceEvent = () => {}, extra = null }) {
   let selection = null; // {type: 'node', node} | {type: 'edge', edge}
   let tail = new Ring(TAIL_SIZE);
   let tailDirty = false;
@@ -221,11 +221,16 @@ export function createPanel(root, { model, onHoverEvent, onSelect, onClose, extr
         const route = event.answeredBy === 'proxy'
           ? `${event.from || '?'} → ${event.proxy || '?'} (answered by proxy)`
           : `${event.from || '?'} → ${event.proxy || '?'} → ${event.to || '?'}`;
+        // A row whose line kept an X-Request-Id traces that request across every proxy that logged it.
+        const traceable = typeof event.requestId === 'string';
         return el('div', {
-          class: 'tail-row' + (bad ? ' bad' : ' ok') + (event.answeredBy === 'proxy' ? ' by-proxy' : ''),
+          class: 'tail-row' + (bad ? ' bad' : ' ok') + (event.answeredBy === 'proxy' ? ' by-proxy' : '')
+            + (traceable ? ' traceable' : ''),
           role: 'listitem',
-          title: `${request}\n${route}`,
+          title: `${request}\n${route}` + (traceable ? `\nrequest id ${event.requestId}: click to light its path` : ''),
+          dataset: traceable ? { requestId: event.requestId } : null,
           onpointerenter: () => onHoverEvent(event),
+          onclick: traceable ? () => onTraceEvent(event) : null,
         },
         el('span', { class: 'status' }, statusText),
         el('span', { class: 'request' }, request),

@@ -230,9 +230,13 @@ export function createRenderer(canvas) {
     g.globalAlpha = 1;
   }
 
-  /** Edges the user is looking at: hovered, selected, or crossed by the request under the pointer in the panel. */
+  /**
+   * Edges the user is looking at: hovered, selected, crossed by the request under the pointer in the panel, or by
+   * the traced request (every hop of one X-Request-Id).
+   */
   function drawHighlights(g, { scene, colors, k, px }) {
     const highlighted = new Set(scene.highlightEdges);
+    if (scene.traceEdges) for (const edge of scene.traceEdges) highlighted.add(edge);
     if (scene.selectedEdge) highlighted.add(scene.selectedEdge);
     if (scene.hoverEdge) highlighted.add(scene.hoverEdge);
     if (!highlighted.size) return;
@@ -465,6 +469,11 @@ export function createRenderer(canvas) {
   return {
     resize,
     draw,
+    /** The comet with a request id under world point (x, y) of `scene` at zoom k, or null (ui/interaction.js click). */
+    cometAt(scene, x, y, k) {
+      if (!scene.flashes) return null;
+      return flashRenderer.cometAt(scene.flashes, scene.isNodeVisible, scene.positionsVersion, x, y, 8 / k);
+    },
     phaseTimings,
     stats,
     get width() {
