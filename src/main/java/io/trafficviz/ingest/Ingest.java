@@ -371,6 +371,7 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
                 public void record(Route route, int status, long durationNanos, long originDurationNanos, long bytes,
                                    String path, long timeMillis) {
                     graph.record(route, status, durationNanos, originDurationNanos, bytes, path, timeMillis);
+                    routers.restored(route.proxy(), route.target(), timeMillis);
                     counted[0]++;
                     counted[1] = Math.max(counted[1], timeMillis);
                 }

@@ -3,6 +3,7 @@ package io.trafficviz.ingest;
 import io.trafficviz.discovery.ProxyInventory;
 import io.trafficviz.discovery.Router;
 import io.trafficviz.discovery.Service;
+import io.trafficviz.model.NodeId;
 import io.trafficviz.resolve.ProxyContext;
 import io.trafficviz.telemetry.RouterTraffic;
 
@@ -44,6 +45,12 @@ final class RouterTally {
     }
 
     private final Map<ProxyContext, PerProxy> proxies = new HashMap<>();
+    /**
+     * Requests an earlier run kept (the history store), per proxy node id and target node id: {requests, lastSeen}.
+     * The store keeps no router or service name, only the target's node, so they count for services (by their node
+     * {@code service:<server>/<name without @provider>}) and keep their routers from being called idle.
+     */
+    private final Map<String, Map<String, long[]>> restored = new HashMap<>();
     /** Lines of one source come from one proxy: the last lookup nearly always answers the next. */
     private ProxyContext lastContext;
     private PerProxy last;
@@ -74,6 +81,26 @@ final class RouterTally {
             if (!countText(p.paths, cut)) {
                 p.pathsOther++;
             }
+        }
+    }
+
+    /** A request restored from the store: {@code target} null when the proxy answered it itself. */
+    void restored(NodeId proxy, NodeId target, long time) {
+        if (target == null) {
+            return;
+        }
+        Map<String, long[]> targets = restored.computeIfAbsent(proxy.text(), k -> new HashMap<>());
+        long[] c = targets.get(target.text());
+        if (c == null) {
+            if (targets.size() >= MAX_NAMES) {
+                return; // the graph counts it; here it could only name a service the inventory does not list
+            }
+            c = new long[2];
+            targets.put(target.text(), c);
+        }
+        c[0]++;
+        if (time > c[1]) {
+            c[1] = time;
         }
     }
 
@@ -124,14 +151,19 @@ final class RouterTally {
             Set<String> declaredRouters = new HashSet<>();
             Set<String> declaredServices = new HashSet<>();
             if (inv != null) {
+                Map<String, long[]> before = restored.getOrDefault(ctx.id().text(), Map.of());
                 for (Router r : inv.routers()) {
                     long[] c = p.routers.getOrDefault(r.name(), new long[2]);
-                    routers.add(new RouterTraffic.Counted(r.name(), r.service(), r.rule(), true, c[0], lastSeen(c)));
+                    boolean serviceRestored = r.service() != null && before.containsKey(serviceNode(ctx, r.service()));
+                    routers.add(new RouterTraffic.Counted(r.name(), r.service(), r.rule(), true, c[0], lastSeen(c),
+                            c[0] == 0 && !serviceRestored));
                     declaredRouters.add(r.name());
                 }
                 for (Service s : inv.services()) {
                     long[] c = p.services.getOrDefault(s.name(), new long[2]);
-                    services.add(new RouterTraffic.Counted(s.name(), s.type(), null, true, c[0], lastSeen(c)));
+                    long[] r = before.getOrDefault(serviceNode(ctx, s.name()), new long[2]);
+                    long[] both = {c[0] + r[0], Math.max(c[1], r[1])};
+                    services.add(new RouterTraffic.Counted(s.name(), s.type(), null, true, both[0], lastSeen(both)));
                     declaredServices.add(s.name());
                 }
             }
@@ -141,6 +173,11 @@ final class RouterTally {
                     services, p.unrouted, top(p.hosts, p.hostsOther), top(p.paths, p.pathsOther)));
         }
         return new RouterTraffic(out);
+    }
+
+    /** The node a service of {@code ctx} is drawn as (the resolver's naming: the name without its provider). */
+    private static String serviceNode(ProxyContext ctx, String qualified) {
+        return NodeId.service(ctx.serverName(), ProxyInventory.bareName(qualified)).text();
     }
 
     private static Long lastSeen(long[] c) {

@@ -38,10 +38,14 @@ public record RouterTraffic(List<Proxy> proxies) {
      * @param declared whether the proxy's inventory lists it (false: only its log named it)
      * @param requests the requests it carried; null when the counts cannot tell (a router in a stored window)
      * @param lastSeen when it last carried one (epoch ms); null for never or unknown
+     * @param idle     it carried none, as far as anything tells: a router none of whose lines named it since start is
+     *                 not idle when its service carried requests restored from the store (which keeps no router name)
      */
-    public record Counted(String name, String service, String rule, boolean declared, Long requests, Long lastSeen) {
-        public boolean idle() {
-            return requests != null && requests == 0;
+    public record Counted(String name, String service, String rule, boolean declared, Long requests, Long lastSeen,
+                          boolean idle) {
+        /** Idle exactly when it carried none. */
+        public Counted(String name, String service, String rule, boolean declared, Long requests, Long lastSeen) {
+            this(name, service, rule, declared, requests, lastSeen, requests != null && requests == 0);
         }
     }
 

@@ -69,7 +69,7 @@ export function createRoutersPanel({ getJson, historyWindow }) {
     const routers = routerRows(section.routers);
     const services = routerRows(section.services);
     const where = section.counted === 'window' ? 'in the window (routers by their service: the store keeps no '
-      + 'router names)' : 'since trafficviz started';
+      + 'router names)' : 'since trafficviz started (services also with what it restored from the store)';
     const inventory = section.inventoryAt ? `inventory read ${formatClockWithDay(section.inventoryAt)}`
       : 'no inventory from the API (names only from the log)';
     setText(routersTitle, `Routers · ${summary(routers, 'router')}`);

@@ -113,6 +113,28 @@ class RouterTrafficTest {
     }
 
     @Test
+    void requestsRestoredFromTheStoreCountForTheirServiceAndKeepItsRoutersFromBeingIdle() {
+        io.trafficviz.model.NodeId proxy = io.trafficviz.model.NodeId.proxy("a", "pub", false);
+        io.trafficviz.model.NodeId caller = io.trafficviz.model.NodeId.external("a", "pub-net");
+        ingest.restore(feed -> {
+            feed.record(new io.trafficviz.model.Route(caller, proxy, io.trafficviz.model.NodeId.service("a", "backend"),
+                    false), 200, 1_000_000, 0, 10, "/busy", 1_752_585_000_000L);
+            feed.record(new io.trafficviz.model.Route(caller, proxy, null, false), 404, 1_000, 0, 0, "/x",
+                    1_752_585_000_001L);
+        });
+
+        RouterTraffic.Proxy p = proxy();
+        assertThat(p.services()).extracting(RouterTraffic.Counted::name, RouterTraffic.Counted::requests,
+                        RouterTraffic.Counted::lastSeen, RouterTraffic.Counted::idle)
+                .containsExactly(tuple("backend@file", 1L, 1_752_585_000_000L, false),
+                        tuple("spare@file", 0L, null, true));
+        // The store keeps no router name: busy@file named no line since start, but its service carried one before.
+        assertThat(p.routers()).extracting(RouterTraffic.Counted::name, RouterTraffic.Counted::requests,
+                        RouterTraffic.Counted::idle)
+                .containsExactly(tuple("busy@file", 0L, false), tuple("idle@file", 0L, true));
+    }
+
+    @Test
     void unmatchedHostsAndPathsAreCountedTopFirstWithTheRestAsOther() {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
