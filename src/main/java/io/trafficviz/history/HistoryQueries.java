@@ -76,17 +76,22 @@ public final class HistoryQueries {
      * nodes and edges stand in by arrival order) and the window is counted request by request instead ({@link #feed}).
      */
     public NetworkSnapshot window(long fromMillis, long toMillis, boolean logical) throws SQLException {
+        // Both reads see the same requests, whatever the writer appends meanwhile (a window up to now): seq grows.
+        long lastSeq;
+        try (Connection c = store.reader()) {
+            lastSeq = maxSeq(c);
+        }
         // DuckDB sums the paths on its threads while this one counts the rest.
         CompletableFuture<List<EdgePaths>> paths = CompletableFuture.supplyAsync(() -> {
             try {
-                return topPaths(fromMillis, toMillis, logical);
+                return topPaths(fromMillis, toMillis, lastSeq, logical);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
         });
         Counted fast;
         try {
-            fast = countWithoutPaths(fromMillis, toMillis, logical);
+            fast = countWithoutPaths(fromMillis, toMillis, lastSeq, logical);
         } catch (SQLException | RuntimeException e) {
             paths.cancel(false);
             throw e;
@@ -155,7 +160,8 @@ public final class HistoryQueries {
      * only from the requests of its last 300 s: the store's numbers in stored order, each route placed (its facts
      * applied) where it first comes, as {@link #feed} does, and its edges looked up once.
      */
-    private Counted countWithoutPaths(long fromMillis, long toMillis, boolean logical) throws SQLException {
+    private Counted countWithoutPaths(long fromMillis, long toMillis, long lastSeq, boolean logical)
+            throws SQLException {
         TrafficGraph graph = new TrafficGraph(maxNodes, maxEdges, maxPathsPerEdge);
         proxyFacts.forEach(graph::apply);
         long last = 0;
@@ -166,9 +172,10 @@ public final class HistoryQueries {
         TrafficGraph.Hops[] hops = new TrafficGraph.Hops[64];
         try (Connection c = store.reader();
              PreparedStatement ps = c.prepareStatement("SELECT route, time_ms, status, duration_us, origin_us, bytes"
-                     + " FROM requests WHERE time_ms >= ? AND time_ms < ? ORDER BY seq")) {
+                     + " FROM requests WHERE time_ms >= ? AND time_ms < ? AND seq <= ? ORDER BY seq")) {
             ps.setLong(1, fromMillis);
             ps.setLong(2, toMillis);
+            ps.setLong(3, lastSeq);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int routeId = rs.getInt(1);
@@ -217,7 +224,7 @@ public final class HistoryQueries {
             + " en AS (SELECT edge, row_number() OVER () AS n FROM (SELECT DISTINCT edge FROM re)),"
             + " rn AS (SELECT re.route, en.n FROM re JOIN en USING (edge)),"
             + " w AS (SELECT route, seq, split_part(path, '?', 1) AS p FROM requests"
-            + "       WHERE time_ms >= ? AND time_ms < ? AND path IS NOT NULL),"
+            + "       WHERE time_ms >= ? AND time_ms < ? AND seq <= ? AND path IS NOT NULL),"
             + " g AS (SELECT rn.n, w.p, count(*) AS c, min(w.seq) AS first FROM w JOIN rn USING (route)"
             + "       GROUP BY rn.n, w.p),"
             + " h AS (SELECT n, p, c, row_number() OVER (PARTITION BY n ORDER BY first) AS arrived,"
@@ -231,14 +238,16 @@ public final class HistoryQueries {
     }
 
     /** Each edge's busiest paths of the window, from the store's sums (see {@link #TOP_PATHS}). */
-    private List<EdgePaths> topPaths(long fromMillis, long toMillis, boolean logical) throws SQLException {
+    private List<EdgePaths> topPaths(long fromMillis, long toMillis, long lastSeq, boolean logical)
+            throws SQLException {
         List<EdgePaths> out = new ArrayList<>();
         try (Connection c = store.reader();
              PreparedStatement ps = c.prepareStatement(String.format(TOP_PATHS, logical ? EDGES_LOGICAL : EDGES_HOPS))) {
             ps.setLong(1, fromMillis);
             ps.setLong(2, toMillis);
-            ps.setLong(3, maxPathsPerEdge);
-            ps.setLong(4, NetworkSnapshot.TOP_PATHS);
+            ps.setLong(3, lastSeq);
+            ps.setLong(4, maxPathsPerEdge);
+            ps.setLong(5, NetworkSnapshot.TOP_PATHS);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new EdgePaths(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
