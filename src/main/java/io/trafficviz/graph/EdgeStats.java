@@ -92,6 +92,37 @@ public final class EdgeStats {
         }
     }
 
+    /**
+     * The counters of one request without its rate: a past window's request too old for the rates evaluated at the
+     * window's end (they look back 300 s), which would only advance the rate's ring to no effect.
+     */
+    void countWithoutRate(int statusClass, long byteCount, long nowMillis) {
+        switch (statusClass) {
+            case 2 -> successes++;
+            case 3 -> redirects++;
+            case 4 -> clientErrors++;
+            case 5 -> serverErrors++;
+            case 1 -> informational++;
+            default -> unknownClass++;
+        }
+        if (byteCount > 0) {
+            bytes += byteCount;
+        }
+        if (nowMillis > lastSeenMillis) {
+            lastSeenMillis = nowMillis;
+        }
+    }
+
+    /** {@code count} requests of {@code path} at once, as that many {@link #countPath} calls. */
+    void countPath(String path, long count, int maxPaths) {
+        paths.add(path, count, maxPaths);
+    }
+
+    /** {@code count} requests whose paths came after the path table was full, at once. */
+    void countOtherPaths(long count) {
+        paths.addOther(count);
+    }
+
     /** The latency of one request (with {@link #count}, which counts it in the total the percentiles are taken of). */
     void recordLatency(long micros) {
         latencyMicros = LatencyHistogram.record(latencyMicros, micros);

@@ -77,6 +77,54 @@ final class PathCounts {
         return key;
     }
 
+    /**
+     * Counts {@code count} requests for {@code path} at once (a past window's counts, summed by the store): as that
+     * many {@link #add} calls in a row.
+     */
+    void add(String path, long count, int maxPaths) {
+        int hash = path.hashCode();
+        long[] s = slots;
+        int mask = s.length - 1;
+        int i = mix(hash) & mask;
+        long w;
+        while ((w = s[i]) != 0) {
+            if ((int) (w >>> 32) == hash && keys[i].equals(path)) {
+                setCount(i, count(i) + count);
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        if (size >= maxPaths) {
+            addOther(count);
+            return;
+        }
+        keys[i] = pool.shared(path, hash);
+        s[i] = (long) hash << 32 | 1;
+        setCount(i, count);
+        if (++size * 4 > s.length * 3) {
+            grow();
+        }
+    }
+
+    /** Counts {@code count} requests under (other) at once: paths that came after the table was full. */
+    void addOther(long count) {
+        other += count;
+        hasOther = true;
+    }
+
+    private void setCount(int i, long count) {
+        long low = Math.max(1, Math.min(LOW, count));
+        slots[i] = (slots[i] & ~LOW) | low;
+        if (count != low) {
+            if (carried == null) {
+                carried = new long[slots.length];
+            }
+            carried[i] = count - low;
+        } else if (carried != null) {
+            carried[i] = 0;
+        }
+    }
+
     private static int mix(int h) {
         return h ^ (h >>> 16);
     }
@@ -139,7 +187,11 @@ final class PathCounts {
         return m;
     }
 
-    /** The {@code n} busiest paths, busiest first ((other) competes like any path). */
+    /**
+     * The {@code n} busiest paths, busiest first ((other) competes like any path, after the paths of its count); paths
+     * of one count in the order of their texts' code points, so that the answer depends on the counts alone, not on
+     * the order the paths came in (a past window's top paths are chosen by the store, which sorts the same way).
+     */
     List<Map.Entry<String, Long>> top(int n) {
         int[] best = new int[n];
         Arrays.fill(best, -1);
@@ -148,12 +200,12 @@ final class PathCounts {
             if (slots[i] == 0) {
                 continue;
             }
-            int at = Math.min(found, n - 1);
-            if (found >= n && count(i) <= count(best[n - 1])) {
+            if (found >= n && !before(i, best[n - 1])) {
                 continue;
             }
+            int at = Math.min(found, n - 1);
             // insertion into the small sorted array
-            while (at > 0 && count(best[at - 1]) < count(i)) {
+            while (at > 0 && before(i, best[at - 1])) {
                 if (at < n) {
                     best[at] = best[at - 1];
                 }
@@ -179,6 +231,27 @@ final class PathCounts {
             }
         }
         return out;
+    }
+
+    /** Whether slot {@code i} ranks before slot {@code j}: busier, or as busy with a text earlier in code points. */
+    private boolean before(int i, int j) {
+        long a = count(i);
+        long b = count(j);
+        return a != b ? a > b : compareCodePoints(keys[i], keys[j]) < 0;
+    }
+
+    /** As the store's (DuckDB's) text order, which compares UTF-8 bytes, i.e. code points (String's compares chars). */
+    static int compareCodePoints(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int k = 0; k < n; k++) {
+            char x = a.charAt(k);
+            char y = b.charAt(k);
+            if (x != y) {
+                boolean sx = Character.isSurrogate(x);
+                return sx == Character.isSurrogate(y) ? x - y : sx ? 1 : -1;
+            }
+        }
+        return a.length() - b.length();
     }
 
     /** For tests: makes the count of the held path {@code path} {@code count} (to reach the carry without 4 billion adds). */

@@ -211,6 +211,63 @@ public final class TrafficGraph {
         }
     }
 
+    /**
+     * The nodes and edges a request along {@code request} counts on, created (or folded past the caps) as
+     * {@link #record} would: for callers that count many requests of few routes ({@link #recordWithoutPath}).
+     */
+    public Hops hops(Route request) {
+        return route(request);
+    }
+
+    /**
+     * Counts one request of a past window without its path, which the caller counts per edge afterwards
+     * ({@link #countPaths}, from the store's sums), and only on the edges of the view the window is drawn as (the
+     * logical edge, or the hops); its rate only when {@code withRate} (the request is among the last 300 s the rates
+     * look back on). Edges and nodes are created, or folded past the caps, as {@link #record} does.
+     */
+    public void recordWithoutPath(Hops route, int status, long durationNanos, long originDurationNanos, long bytes,
+                                  long nowMillis, boolean withRate, boolean logicalView) {
+        overflowedEdges += route.foldedEdges;
+        int statusClass = EdgeStats.statusClassOf(status);
+        long micros = durationNanos / 1000;
+        long second = Math.floorDiv(nowMillis, 1000);
+        if (logicalView) {
+            countPast(route.logicalStats, statusClass, bytes, micros, nowMillis, second, withRate);
+            return;
+        }
+        countPast(route.clientHopStats, statusClass, bytes, micros, nowMillis, second, withRate);
+        if (route.targetHopStats != null) {
+            countPast(route.targetHopStats, statusClass, bytes,
+                    originDurationNanos > 0 ? originDurationNanos / 1000 : micros, nowMillis, second, withRate);
+        }
+    }
+
+    private static void countPast(EdgeStats stats, int statusClass, long bytes, long micros, long nowMillis,
+                                  long second, boolean withRate) {
+        if (withRate) {
+            stats.count(statusClass, bytes, nowMillis, second);
+        } else {
+            stats.countWithoutRate(statusClass, bytes, nowMillis);
+        }
+        stats.recordLatency(micros);
+    }
+
+    /**
+     * Counts {@code count} requests of {@code path} on {@code edge} at once (a past window's sums), as that many
+     * requests of it would; a null path counts them under (other), as paths that came after the table was full.
+     */
+    public void countPaths(Edge edge, String path, long count) {
+        if (path == null) {
+            edge.stats().countOtherPaths(count);
+        } else {
+            edge.stats().countPath(path, count, maxPathsPerEdge);
+        }
+    }
+
+    public int maxPathsPerEdge() {
+        return maxPathsPerEdge;
+    }
+
     private void markDirty(Edge edge) {
         edge.stats().dirty = true;
         dirtyEdges.add(edge);

@@ -1,5 +1,6 @@
 package io.trafficviz.history;
 
+import io.trafficviz.graph.Edge;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.model.NodeFact;
@@ -15,11 +16,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What the store answers: a window as a graph ({@link #window}), request and error counts over time
@@ -49,15 +53,86 @@ public final class HistoryQueries {
         this.maxPathsPerEdge = maxPathsPerEdge;
     }
 
+    /** The same store and proxies with other graph limits (tests: a window past its caps). */
+    HistoryQueries withLimits(int nodes, int edges, int pathsPerEdge) {
+        return new HistoryQueries(store, proxyFacts, nodes, edges, pathsPerEdge);
+    }
+
     /** A route of the store as the graph takes it, with the facts that place its nodes (applied once per window). */
     private record Placed(Route route, List<NodeFact> facts, String proxyKey) {
     }
 
+    /** How far back the graph's rates look from a window's end: requests before that need not reach them. */
+    private static final long RATE_LOOKBACK_MILLIS = 300_000;
+
     /**
      * The requests that started in {@code [fromMillis, toMillis)} counted into a fresh graph, in the order they were
      * stored: the same counts a replay of exactly those lines gives. Rates are evaluated at {@code toMillis}.
+     *
+     * <p>The store does the part of counting that is per path: each request's numbers are read in stored order and
+     * counted without their paths (and, when older than the 300 s the rates look back on, without their rates); each
+     * edge's paths are then summed by DuckDB, which keeps, as an edge does, the first {@code maxPathsPerEdge} distinct
+     * paths (the rest under (other)), and hands over the five busiest of them ({@link #countPaths}). When the
+     * window's graph reached its node or edge caps, an edge is no longer a function of the stored route (overflow
+     * nodes and edges stand in by arrival order) and the window is counted request by request instead ({@link #feed}).
      */
     public NetworkSnapshot window(long fromMillis, long toMillis, boolean logical) throws SQLException {
+        // Both reads see the same requests, whatever the writer appends meanwhile (a window up to now): seq grows.
+        long lastSeq;
+        try (Connection c = store.reader()) {
+            lastSeq = maxSeq(c);
+        }
+        // DuckDB sums the paths on its threads while this one counts the rest.
+        CompletableFuture<List<EdgePaths>> paths = CompletableFuture.supplyAsync(() -> {
+            try {
+                return topPaths(fromMillis, toMillis, lastSeq, logical);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        Counted fast;
+        try {
+            fast = countWithoutPaths(fromMillis, toMillis, lastSeq, logical);
+        } catch (SQLException | RuntimeException e) {
+            paths.cancel(false);
+            throw e;
+        }
+        List<EdgePaths> sums = join(paths);
+        if (fast.graph().overflowedNodes() == 0 && fast.graph().overflowedEdges() == 0) {
+            countPaths(fast.graph(), sums, logical);
+            return fast.snapshot(logical, toMillis);
+        }
+        return countOneByOne(fromMillis, toMillis).snapshot(logical, toMillis);
+    }
+
+    private static List<EdgePaths> join(CompletableFuture<List<EdgePaths>> paths) throws SQLException {
+        try {
+            return paths.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
+    }
+
+    /** The window as {@link #window} counts it past the caps, request by request (tests). */
+    NetworkSnapshot countedOneByOne(long fromMillis, long toMillis, boolean logical) throws SQLException {
+        return countOneByOne(fromMillis, toMillis).snapshot(logical, toMillis);
+    }
+
+    /** A window's graph and what its document says beside the edges. */
+    private record Counted(TrafficGraph graph, long rows, long last, Map<String, Long> outsidersByProxy) {
+        NetworkSnapshot snapshot(boolean logical, long toMillis) {
+            long outsiders = outsidersByProxy.values().stream().mapToLong(Long::longValue).sum();
+            IngestTotals totals = new IngestTotals(rows, 0, 0, last, List.of());
+            return NetworkSnapshot.of(graph, logical, toMillis, totals,
+                    new OutsiderSnapshot(outsiders, outsidersByProxy, List.of()));
+        }
+    }
+
+    /** The window counted into a fresh graph request by request, paths included, as a replay counts it. */
+    private Counted countOneByOne(long fromMillis, long toMillis) throws SQLException {
         TrafficGraph graph = new TrafficGraph(maxNodes, maxEdges, maxPathsPerEdge);
         proxyFacts.forEach(graph::apply);
         long[] last = new long[1];
@@ -78,10 +153,132 @@ public final class HistoryQueries {
                 }
             }
         });
-        long outsiders = outsidersByProxy.values().stream().mapToLong(Long::longValue).sum();
-        IngestTotals totals = new IngestTotals(rows, 0, 0, last[0], List.of());
-        return NetworkSnapshot.of(graph, logical, toMillis, totals,
-                new OutsiderSnapshot(outsiders, outsidersByProxy, List.of()));
+        return new Counted(graph, rows, last[0], outsidersByProxy);
+    }
+
+    /**
+     * The window counted into a fresh graph without the paths, only on the edges of the view it is drawn as, and rates
+     * only from the requests of its last 300 s: the store's numbers in stored order, each route placed (its facts
+     * applied) where it first comes, as {@link #feed} does, and its edges looked up once.
+     */
+    private Counted countWithoutPaths(long fromMillis, long toMillis, long lastSeq, boolean logical)
+            throws SQLException {
+        TrafficGraph graph = new TrafficGraph(maxNodes, maxEdges, maxPathsPerEdge);
+        proxyFacts.forEach(graph::apply);
+        long last = 0;
+        long rows = 0;
+        Map<String, Long> outsidersByProxy = new LinkedHashMap<>();
+        long rateFrom = toMillis - RATE_LOOKBACK_MILLIS;
+        Placed[] placed = new Placed[64];
+        TrafficGraph.Hops[] hops = new TrafficGraph.Hops[64];
+        try (Connection c = store.reader();
+             PreparedStatement ps = c.prepareStatement("SELECT route, time_ms, status, duration_us, origin_us, bytes"
+                     + " FROM requests WHERE time_ms >= ? AND time_ms < ? AND seq <= ? ORDER BY seq")) {
+            ps.setLong(1, fromMillis);
+            ps.setLong(2, toMillis);
+            ps.setLong(3, lastSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int routeId = rs.getInt(1);
+                    if (routeId >= placed.length) {
+                        placed = Arrays.copyOf(placed, Math.max(routeId + 1, placed.length * 2));
+                        hops = Arrays.copyOf(hops, placed.length);
+                    }
+                    Placed p = placed[routeId];
+                    if (p == null) {
+                        p = place(routeId);
+                        placed[routeId] = p;
+                        p.facts().forEach(graph::apply);
+                        hops[routeId] = graph.hops(p.route());
+                    }
+                    long time = rs.getLong(2);
+                    int status = rs.getInt(3);
+                    long durationNanos = rs.getLong(4) * 1000;
+                    long originMicros = rs.getLong(5);
+                    long originNanos = rs.wasNull() ? 0 : originMicros * 1000 + 999;
+                    graph.recordWithoutPath(hops[routeId], status, durationNanos, originNanos, rs.getLong(6), time,
+                            time >= rateFrom, logical);
+                    last = Math.max(last, time);
+                    if (p.route().outsider()) {
+                        outsidersByProxy.merge(p.proxyKey(), 1L, Long::sum);
+                    }
+                    rows++;
+                }
+            }
+        }
+        return new Counted(graph, rows, last, outsidersByProxy);
+    }
+
+    /*
+     * Per edge of the view: the window's paths (without their queries, as the graph counts them) with their counts and
+     * first arrival; the first maxPathsPerEdge of them by arrival are the ones the edge holds; of those the five
+     * busiest (ties by text, as PathCounts.top), with the sum of all held and of all counted, whose difference is
+     * (other). An edge's id is its two node ids, as TrafficGraph names edges; a hop to a target that is itself a
+     * proxy is counted from that proxy's own line (TrafficGraph.newRoute), so routes to proxy: ids have no target hop.
+     */
+    private static final String EDGES_HOPS = "SELECT id AS route, caller || '->' || proxy AS edge FROM routes"
+            + " UNION ALL SELECT id, proxy || '->' || target FROM routes"
+            + " WHERE target IS NOT NULL AND NOT starts_with(target, 'proxy:')";
+    private static final String EDGES_LOGICAL = "SELECT id AS route, caller || '->' || coalesce(target, proxy) AS edge"
+            + " FROM routes";
+    private static final String TOP_PATHS = "WITH re AS (%s),"
+            + " en AS (SELECT edge, row_number() OVER () AS n FROM (SELECT DISTINCT edge FROM re)),"
+            + " rn AS (SELECT re.route, en.n FROM re JOIN en USING (edge)),"
+            + " w AS (SELECT route, seq, split_part(path, '?', 1) AS p FROM requests"
+            + "       WHERE time_ms >= ? AND time_ms < ? AND seq <= ? AND path IS NOT NULL),"
+            + " g AS (SELECT rn.n, w.p, count(*) AS c, min(w.seq) AS first FROM w JOIN rn USING (route)"
+            + "       GROUP BY rn.n, w.p),"
+            + " h AS (SELECT n, p, c, row_number() OVER (PARTITION BY n ORDER BY first) AS arrived,"
+            + "       sum(c) OVER (PARTITION BY n) AS counted FROM g),"
+            + " k AS (SELECT n, p, c, counted, row_number() OVER (PARTITION BY n ORDER BY c DESC, p) AS rank,"
+            + "       sum(c) OVER (PARTITION BY n) AS held FROM h WHERE arrived <= ?)"
+            + " SELECT en.edge, k.p, k.c, k.held, k.counted FROM k JOIN en USING (n) WHERE k.rank <= ?";
+
+    /** One of an edge's five busiest paths in a window, with the sums of the paths it holds and of all it counted. */
+    private record EdgePaths(String edge, String path, long count, long held, long counted) {
+    }
+
+    /** Each edge's busiest paths of the window, from the store's sums (see {@link #TOP_PATHS}). */
+    private List<EdgePaths> topPaths(long fromMillis, long toMillis, long lastSeq, boolean logical)
+            throws SQLException {
+        List<EdgePaths> out = new ArrayList<>();
+        try (Connection c = store.reader();
+             PreparedStatement ps = c.prepareStatement(String.format(TOP_PATHS, logical ? EDGES_LOGICAL : EDGES_HOPS))) {
+            ps.setLong(1, fromMillis);
+            ps.setLong(2, toMillis);
+            ps.setLong(3, lastSeq);
+            ps.setLong(4, maxPathsPerEdge);
+            ps.setLong(5, NetworkSnapshot.TOP_PATHS);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new EdgePaths(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Counts the sums into the window's edges: their five busiest paths, and the rest of what they held as (other). */
+    private static void countPaths(TrafficGraph graph, List<EdgePaths> sums, boolean logical) {
+        Map<String, Edge> edges = new HashMap<>();
+        for (Edge e : logical ? graph.logicalEdges() : graph.hopEdges()) {
+            edges.put(e.id(), e);
+        }
+        Map<Edge, Long> other = new HashMap<>();
+        for (EdgePaths p : sums) {
+            Edge edge = edges.get(p.edge());
+            if (edge == null) {
+                throw new IllegalStateException("the store names edge " + p.edge() + ", which the window's graph lacks");
+            }
+            graph.countPaths(edge, p.path(), p.count());
+            other.put(edge, p.counted() - p.held());
+        }
+        other.forEach((edge, count) -> {
+            if (count > 0) {
+                graph.countPaths(edge, null, count);
+            }
+        });
     }
 
     /** Takes the stored requests as a graph does: the facts that place a route's nodes first, then each request. */
@@ -98,7 +295,7 @@ public final class HistoryQueries {
      * stored, as the graph counts them (durations in the µs it keeps, paths without their queries); returns how many.
      */
     public long feed(long fromMillis, long toMillis, Sink sink) throws SQLException {
-        Map<Integer, Placed> placed = new HashMap<>();
+        Placed[] placed = new Placed[64];
         long rows = 0;
         try (Connection c = store.reader();
              PreparedStatement ps = c.prepareStatement("SELECT route, time_ms, status, duration_us, origin_us, bytes,"
@@ -108,10 +305,13 @@ public final class HistoryQueries {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int routeId = rs.getInt(1);
-                    Placed p = placed.get(routeId);
+                    if (routeId >= placed.length) {
+                        placed = Arrays.copyOf(placed, Math.max(routeId + 1, placed.length * 2));
+                    }
+                    Placed p = placed[routeId];
                     if (p == null) {
                         p = place(routeId);
-                        placed.put(routeId, p);
+                        placed[routeId] = p;
                         p.facts().forEach(sink::apply);
                     }
                     long time = rs.getLong(2);

@@ -50,6 +50,44 @@ class PathCountsTest {
     }
 
     @Test
+    void pathsOfOneCount_areListedByTheirTextsCodePoints_whateverOrderTheyCameIn() {
+        // "\uFB01" sorts after "\uD83D\uDE00" by char but before it by code point (as the store's UTF-8 compares).
+        List<String> paths = List.of("/b", "/a", "/\uD83D\uDE00", "/\uFB01", "/c");
+        for (List<String> order : List.of(paths, List.of("/c", "/\uFB01", "/\uD83D\uDE00", "/a", "/b"))) {
+            PathCounts counts = new PathCounts(new PathPool());
+            order.forEach(p -> counts.add(p, 100));
+            counts.add("/busy", 100);
+            counts.add("/busy", 100);
+            assertThat(counts.top(4)).extracting(Map.Entry::getKey)
+                    .containsExactly("/busy", "/a", "/b", "/c");
+            assertThat(counts.top(6)).extracting(Map.Entry::getKey)
+                    .containsExactly("/busy", "/a", "/b", "/c", "/\uFB01", "/\uD83D\uDE00");
+        }
+    }
+
+    @Test
+    void countsAddedAtOnce_areThoseAddedOneByOne() {
+        PathCounts oneByOne = new PathCounts(new PathPool());
+        PathCounts atOnce = new PathCounts(new PathPool());
+        Random r = new Random(5);
+        for (int i = 0; i < 40; i++) {
+            String path = "/p" + r.nextInt(30);
+            long n = 1 + r.nextInt(5);
+            for (int k = 0; k < n; k++) {
+                oneByOne.add(path, 10);
+            }
+            atOnce.add(path, n, 10);
+        }
+        atOnce.add("/late", 0xFFFF_FFFFL + 7, 10);
+        for (int k = 0; k < 7; k++) {
+            oneByOne.add("/late", 10);
+        }
+        oneByOne.addOther(0xFFFF_FFFFL);
+        assertThat(atOnce.toMap().keySet()).isEqualTo(oneByOne.toMap().keySet());
+        assertThat(atOnce.top(20)).isEqualTo(oneByOne.top(20));
+    }
+
+    @Test
     void aCountPastFourBillionCarriesOver() {
         PathCounts counts = new PathCounts(new PathPool());
         counts.add("/busy", 10);
