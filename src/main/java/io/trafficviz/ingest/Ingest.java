@@ -331,10 +331,20 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
     }
 
     private void applyFacts() {
+        EventListener l = listener;
         for (NodeFact fact : facts) {
             graph.apply(fact);
+            tellFact(l, fact);
         }
         facts.clear();
+    }
+
+    private void tellFact(EventListener l, NodeFact fact) {
+        try {
+            l.onFact(fact);
+        } catch (RuntimeException e) {
+            logFailure("a listener failed on a node fact (the fact is applied)", e);
+        }
     }
 
     /** Where {@link #restore} feeds requests kept from an earlier run. */
@@ -386,7 +396,11 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         lock.lock();
         try {
             ProxyContext ctx = proxy(proxyKey);
-            inventories.apply(ctx, inventory, index).forEach(graph::apply);
+            EventListener l = listener;
+            for (NodeFact fact : inventories.apply(ctx, inventory, index)) {
+                graph.apply(fact);
+                tellFact(l, fact);
+            }
         } finally {
             lock.unlock();
         }

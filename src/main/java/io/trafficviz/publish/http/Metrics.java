@@ -1,6 +1,7 @@
 package io.trafficviz.publish.http;
 
 import io.trafficviz.history.HistoryWriter;
+import io.trafficviz.telemetry.AlertStats;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.LiveStats;
@@ -45,10 +46,53 @@ public final class Metrics {
         this.history = history;
     }
 
+    private volatile Supplier<AlertStats> alerts;
+
+    /** Adds the alert engine's counters ({@code alerts:}); none without rules. */
+    public void setAlerts(Supplier<AlertStats> alerts) {
+        this.alerts = alerts;
+    }
+
     public String render() {
         HistoryWriter h = history;
+        Supplier<AlertStats> a = alerts;
         return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis())
-                + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h));
+                + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h))
+                + (a == null ? "" : renderAlerts(a.get()));
+    }
+
+    /** Alerts firing per rule, and per sink what it delivered, failed to, dropped (its queue full) and holds. */
+    static String renderAlerts(AlertStats a) {
+        StringBuilder b = new StringBuilder(1024);
+        help(b, "trafficviz_alerts_firing", "gauge", "Alerts firing now, per rule.");
+        a.firing().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append(
+                "trafficviz_alerts_firing{rule=\"").append(label(e.getKey())).append("\"} ").append(e.getValue())
+                .append('\n'));
+        help(b, "trafficviz_alert_notifications_total", "counter", "Notifications delivered per sink.");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_notifications_total{sink=\"").append(label(s.name())).append("\",type=\"")
+                    .append(s.type()).append("\"} ").append(s.delivered()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_failures_total", "counter", "Failed attempts per sink (each retried with backoff).");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_failures_total{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.failures()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_dropped_total", "counter",
+                "Notifications dropped because the sink's queue was full (the sink slow or down).");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_dropped_total{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.dropped()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_queued", "gauge", "Notifications waiting per sink.");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_queued{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.queued()).append('\n');
+        }
+        help(b, "trafficviz_alert_untracked_routes_total", "counter",
+                "Routes seen past the alert engine's cap, judged by no rule.");
+        b.append("trafficviz_alert_untracked_routes_total ").append(a.untrackedRoutes()).append('\n');
+        return b.toString();
     }
 
     /** The store: what it kept, what it could not (the gaps), whether it is failing now, its size on disk. */
