@@ -61,6 +61,8 @@ public final class AlertEngine implements EventListener, AutoCloseable {
     private final Map<String, long[]> originLines = new HashMap<>();
     private Route lastRoute;
     private RouteCounters lastCounters;
+    private String lastOrigin;
+    private long[] lastOriginLines;
     private long untracked;
 
     // engine thread
@@ -171,8 +173,12 @@ public final class AlertEngine implements EventListener, AutoCloseable {
                 c.dirty = true;
                 dirty.add(c);
             }
-            long[] lines = originLines.computeIfAbsent(request.origin(), o -> new long[1]);
-            lines[0]++;
+            String origin = request.origin();
+            if (origin != lastOrigin) {
+                lastOrigin = origin;
+                lastOriginLines = originLines.computeIfAbsent(origin, o -> new long[1]);
+            }
+            lastOriginLines[0]++;
         }
     }
 
