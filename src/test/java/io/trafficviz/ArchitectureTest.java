@@ -133,6 +133,7 @@ class ArchitectureTest {
     private static final java.util.Set<String> READ_SIDE = java.util.Set.of(
             ROOT + ".ingest.IngestView", ROOT + ".ingest.EventListener", ROOT + ".ingest.LiveRequest",
             ROOT + ".graph.NodeView", ROOT + ".graph.EdgeView", ROOT + ".graph.PathCount", ROOT + ".graph.GraphDelta",
+            ROOT + ".graph.ServiceGraphEdge",
             ROOT + ".graph.NetworkSnapshot");
 
     @Test

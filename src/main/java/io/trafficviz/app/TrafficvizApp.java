@@ -115,6 +115,9 @@ public final class TrafficvizApp implements AutoCloseable {
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(ingest, networkInfo::document);
         this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp, this::rotationLosses);
+        if (config.serviceGraph().metrics()) {
+            metrics.setServiceGraph(ingest::serviceGraph);
+        }
         ingest.setListener(hub);
     }
 

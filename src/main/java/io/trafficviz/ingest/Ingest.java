@@ -8,6 +8,7 @@ import io.trafficviz.graph.GraphDelta;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.graph.ServiceGraphEdge;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.model.NodeFact;
 import io.trafficviz.model.Route;
@@ -515,6 +516,16 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         lock.lock();
         try {
             return NetworkSnapshot.of(graph, logical, nowMillis, topPaths, totalsLocked(), outsiders.snapshot());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ServiceGraphEdge> serviceGraph(long[] boundsMicros) {
+        lock.lock();
+        try {
+            return graph.serviceGraph(boundsMicros);
         } finally {
             lock.unlock();
         }
