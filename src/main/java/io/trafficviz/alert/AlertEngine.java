@@ -43,6 +43,8 @@ public final class AlertEngine implements EventListener, AutoCloseable {
     static final int SLOTS = 12;
     /** Known node and edge ids remembered for the "new" rules; past it nothing more is new (said once in the log). */
     static final int MAX_KNOWN = 200_000;
+    /** Subjects one window rule keeps slots for at once; a subject's slots go once its window is empty. */
+    static final int MAX_SUBJECTS_PER_RULE = 10_000;
     /** Firing alerts are told to Alertmanager again this often; each telling is valid for four of them. */
     static final long RESEND_MILLIS = 60_000;
     private static final Logger log = LoggerFactory.getLogger(AlertEngine.class);
@@ -64,6 +66,7 @@ public final class AlertEngine implements EventListener, AutoCloseable {
     private String lastOrigin;
     private long[] lastOriginLines;
     private long untracked;
+    private volatile long untrackedSubjects; // written by the engine thread only
 
     // engine thread
     private ArrayList<RouteCounters> taken = new ArrayList<>();
@@ -193,11 +196,19 @@ public final class AlertEngine implements EventListener, AutoCloseable {
         }
     }
 
-    /** Routes seen past {@link #MAX_ROUTES}, judged by no rule. */
+    /**
+     * Routes seen past {@link #MAX_ROUTES}, and a window rule's subjects past {@link #MAX_SUBJECTS_PER_RULE}: what no
+     * rule (or that rule) judges.
+     */
     public long untrackedRoutes() {
         synchronized (lock) {
-            return untracked;
+            return untracked + untrackedSubjects;
         }
+    }
+
+    /** How many subjects the rule at {@code index} keeps window slots for now (tests: the memory bound). */
+    int windowSubjects(int index) {
+        return windows.get(index).size();
     }
 
     /** The alerts firing now, as of the engine's last look. */
@@ -349,25 +360,43 @@ public final class AlertEngine implements EventListener, AutoCloseable {
                                 c.toId, c.fromId);
                     }
                 }
-                case ERROR_SHARE, LATENCY_P95 -> windows.get(i)
-                        .computeIfAbsent(c.edgeKey, k -> new Window(rule.kind() == Kind.LATENCY_P95, c, null))
-                        .add(rule.window(), now, requests, errors, latency);
+                case ERROR_SHARE, LATENCY_P95 -> {
+                    Window w = window(i, c.edgeKey, rule.kind() == Kind.LATENCY_P95, c, null);
+                    if (w != null) {
+                        w.add(rule.window(), now, requests, errors, latency);
+                    }
+                }
                 case NO_ROUTER_SURGE -> {
-                    if (unrouted > 0) {
-                        windows.get(i).computeIfAbsent(c.proxyKey, k -> new Window(false, null, c))
-                                .add(rule.window(), now, unrouted, 0, null);
+                    Window w = unrouted > 0 ? window(i, c.proxyKey, false, null, c) : null;
+                    if (w != null) {
+                        w.add(rule.window(), now, unrouted, 0, null);
                     }
                 }
                 case RATE_ZERO -> {
                     long[] a = edgeActivity.computeIfAbsent(c.edgeKey, k -> new long[2]);
                     a[0] += requests;
                     a[1] = now;
-                    windows.get(i).computeIfAbsent(c.edgeKey, k -> new Window(false, c, null));
+                    window(i, c.edgeKey, false, c, null);
                 }
                 default -> {
                 }
             }
         }
+    }
+
+    /** The rule's slots for a subject, made on its first request; null past {@link #MAX_SUBJECTS_PER_RULE}. */
+    private Window window(int rule, String subject, boolean latency, RouteCounters route, RouteCounters proxyOf) {
+        Map<String, Window> slots = windows.get(rule);
+        Window w = slots.get(subject);
+        if (w == null) {
+            if (slots.size() >= MAX_SUBJECTS_PER_RULE) {
+                untrackedSubjects++;
+                return null;
+            }
+            w = new Window(latency, route, proxyOf);
+            slots.put(subject, w);
+        }
+        return w;
     }
 
     /** An address discovered or seen at a node other than the last one it belonged to. */
@@ -400,10 +429,17 @@ public final class AlertEngine implements EventListener, AutoCloseable {
     private void judgeWindows(long now) {
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            for (Map.Entry<String, Window> e : windows.get(i).entrySet()) {
+            for (var it = windows.get(i).entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Window> e = it.next();
                 Window w = e.getValue();
                 w.roll(rule.window(), now);
                 String subject = e.getKey();
+                if (rule.kind() != Kind.RATE_ZERO && w.requests() == 0) {
+                    // an empty window judges nothing: what fired resolves, and the slots go (bounded by what is busy)
+                    judge(rule, subject, false, now, () -> "", w.route);
+                    it.remove();
+                    continue;
+                }
                 switch (rule.kind()) {
                     case ERROR_SHARE -> {
                         long n = w.requests();

@@ -62,8 +62,11 @@ public interface EventListener {
 
             @Override
             public void onFact(NodeFact fact) {
-                first.onFact(fact);
-                second.onFact(fact);
+                try {
+                    first.onFact(fact);
+                } finally {
+                    second.onFact(fact);
+                }
             }
         };
     }

@@ -103,6 +103,31 @@ class AlertEngineTest {
         }
     }
 
+    /** A window rule keeps slots for the subjects busy in its window only: its memory follows traffic. */
+    @Test
+    void aWindowRuleForgetsSubjectsWhoseWindowIsEmpty() throws Exception {
+        try (AlertRig rig = new AlertRig(dir, """
+                alerts:
+                  rules:
+                    - {name: slow, kind: latencyP95, window: 1m}
+                    - {name: scan, kind: noRouterSurge, window: 1m}
+                """)) {
+            rig.routed("pub.log", "203.0.113.8", "shop", 200, 5, 3);
+            rig.routed("pub.log", "203.0.113.8", "cart", 200, 5, 3);
+            rig.unrouted("pub.log", "198.51.100.4", 3);
+            rig.tick(1_000);
+            assertThat(rig.engine.windowSubjects(0)).isEqualTo(3); // the two edges, and the proxy's own answers
+            assertThat(rig.engine.windowSubjects(1)).isEqualTo(1);
+            rig.routed("pub.log", "203.0.113.8", "shop", 200, 5, 1);
+            rig.tick(40_000);
+            rig.tick(30_000);
+            assertThat(rig.engine.windowSubjects(0)).isEqualTo(1);
+            assertThat(rig.engine.windowSubjects(1)).isZero();
+            rig.tick(60_000);
+            assertThat(rig.engine.windowSubjects(0)).isZero();
+        }
+    }
+
     /** Ingest's thread only counts: a known route costs no allocation, with 50 rules as with none. */
     @Test
     void aRequestOnAKnownRouteAllocatesNothing() throws Exception {

@@ -143,7 +143,7 @@ public final class Metrics {
                     .append(s.queued()).append('\n');
         }
         help(b, "trafficviz_alert_untracked_routes_total", "counter",
-                "Routes seen past the alert engine's cap, judged by no rule.");
+                "Routes (or a window rule's subjects) past the alert engine's caps, judged by no rule.");
         b.append("trafficviz_alert_untracked_routes_total ").append(a.untrackedRoutes()).append('\n');
         return b.toString();
     }
