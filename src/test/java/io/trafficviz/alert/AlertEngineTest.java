@@ -103,6 +103,24 @@ class AlertEngineTest {
         }
     }
 
+    /** Alertmanager forgets a firing alert that is not told again: firing ones are refreshed every minute, once told. */
+    @Test
+    void firingAlertsAreRefreshedEveryMinute_resolvedOnesAreNot() throws Exception {
+        try (AlertRig rig = new AlertRig(dir, OUTSIDER)) {
+            rig.tick(AlertEngine.RESEND_MILLIS); // a refresh round with nothing firing
+            rig.routed("priv.log", "203.0.113.7", "billing", 200, 5, 1);
+            rig.tick(250);
+            assertThat(rig.refreshed).isEmpty();
+            rig.routed("priv.log", "203.0.113.7", "billing", 200, 5, 1);
+            rig.tick(AlertEngine.RESEND_MILLIS);
+            assertThat(rig.refreshed).extracting(Alert::rule, Alert::firing).containsExactly(tuple("outsider", true));
+            rig.tick(10 * 60_000); // resolved a window later
+            rig.tick(AlertEngine.RESEND_MILLIS);
+            assertThat(rig.refreshed).hasSize(1);
+            assertThat(rig.told).extracting(Alert::firing).containsExactly(true, false);
+        }
+    }
+
     /** A window rule keeps slots for the subjects busy in its window only: its memory follows traffic. */
     @Test
     void aWindowRuleForgetsSubjectsWhoseWindowIsEmpty() throws Exception {
