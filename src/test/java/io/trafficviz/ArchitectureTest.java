@@ -96,6 +96,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void alert_isFedLikeHistory() {
+        // Hears requests and facts as values (EventListener, LiveRequest), seeds from a snapshot; posts to its sinks.
+        only("alert", allowed("alert", "ingest", "graph", "model", "telemetry", "config"), "com.fasterxml.jackson..",
+                "org.slf4j..").check(product);
+        classes().that().resideInAPackage(ROOT + ".alert..")
+                .should().onlyDependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "outside ingest and graph, or their read side",
+                        (com.tngtech.archunit.core.domain.JavaClass c) ->
+                                !c.getPackageName().startsWith(ROOT + ".ingest")
+                                        && !c.getPackageName().startsWith(ROOT + ".graph")
+                                        || READ_SIDE.contains(c.getName())))
+                .check(product);
+    }
+
+    @Test
     void publish_readsIngestThroughValues() {
         only("publish", allowed("publish", "ingest", "graph", "model", "telemetry", "config", "history"), "io.javalin..",
                 "org.eclipse.jetty..", "jakarta.servlet..", "com.fasterxml.jackson..", "org.slf4j..",
@@ -118,6 +133,7 @@ class ArchitectureTest {
     private static final java.util.Set<String> READ_SIDE = java.util.Set.of(
             ROOT + ".ingest.IngestView", ROOT + ".ingest.EventListener", ROOT + ".ingest.LiveRequest",
             ROOT + ".graph.NodeView", ROOT + ".graph.EdgeView", ROOT + ".graph.PathCount", ROOT + ".graph.GraphDelta",
+            ROOT + ".graph.ServiceGraphEdge",
             ROOT + ".graph.NetworkSnapshot");
 
     @Test

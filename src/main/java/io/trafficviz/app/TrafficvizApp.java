@@ -1,6 +1,7 @@
 package io.trafficviz.app;
 
 import io.javalin.config.RoutesConfig;
+import io.trafficviz.alert.Alerts;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
@@ -76,6 +77,7 @@ public final class TrafficvizApp implements AutoCloseable {
     private OffsetStore offsets;
     private final TrafficvizConfig.Limits limits;
     private HistoryWriter history;
+    private Alerts alerts;
     private HistoryQueries historyQueries;
     /** What the history store says each source was read to, when it restored the graph: tailing resumes there. */
     private Map<String, String> restoredOffsets = Map.of();
@@ -113,6 +115,9 @@ public final class TrafficvizApp implements AutoCloseable {
         this.networkInfo = new NetworkInfo(config, ingest, this::apiStatus, this::sourceDetails);
         this.hub = new LiveHub(ingest, networkInfo::document);
         this.metrics = new Metrics(ingest::stats, hub::stats, this::discoveryUp, this::rotationLosses);
+        if (config.serviceGraph().metrics()) {
+            metrics.setServiceGraph(ingest::serviceGraph);
+        }
         ingest.setListener(hub);
     }
 
@@ -151,6 +156,7 @@ public final class TrafficvizApp implements AutoCloseable {
             if (historyInDefaultDir || config.stateDir() != null || config.history().path() != null) {
                 app.startHistory(false, true);
             }
+            app.startAlerts();
             app.startDiscovery();
             app.startWeb();
             app.startTailing();
@@ -190,7 +196,7 @@ public final class TrafficvizApp implements AutoCloseable {
             restore(store);
         }
         history.start();
-        ingest.setListener(EventListener.both(hub, history));
+        ingest.setListener(listeners());
         metrics.setHistory(history);
         log.info("Every request is kept in {} (history: retention {} h, at most {} MB)", file,
                 config.history().retentionMillis() / 3_600_000L, config.history().maxBytes() / 1_000_000L);
@@ -243,6 +249,40 @@ public final class TrafficvizApp implements AutoCloseable {
         }
         Path dir = DefaultStateDir.of(System.getenv(), System.getProperty("user.home"));
         return dir.resolve(DefaultStateDir.historyFileName(proxiesByLog.keySet()));
+    }
+
+    /** Ingest's listeners: the live hub, then the history store and the alert engine when they are on. */
+    private EventListener listeners() {
+        EventListener l = hub;
+        if (history != null) {
+            l = EventListener.both(l, history);
+        }
+        if (alerts != null) {
+            l = EventListener.both(l, alerts.engine());
+        }
+        return l;
+    }
+
+    /**
+     * The {@code alerts:} rules and sinks (none without rules); after history's restore, so what the graph already
+     * holds is not new.
+     */
+    public void startAlerts() {
+        if (config.alerts().rules().isEmpty() || alerts != null) {
+            return;
+        }
+        alerts = new Alerts(config.alerts(), System::currentTimeMillis, this::discoveryUp,
+                List.copyOf(proxiesByLog.keySet()));
+        alerts.engine().seed(ingest.snapshot(true, System.currentTimeMillis()));
+        ingest.setListener(listeners());
+        metrics.setAlerts(alerts::stats);
+        alerts.start();
+        log.info("Alerts: {} rules, {} sinks", config.alerts().rules().size(), config.alerts().sinks().size());
+    }
+
+    /** The alert engine and sinks, or null when no rules are configured. */
+    public Alerts alerts() {
+        return alerts;
     }
 
     public void startDiscovery() {
@@ -504,6 +544,9 @@ public final class TrafficvizApp implements AutoCloseable {
             web.close();
         }
         hub.close();
+        if (alerts != null) {
+            alerts.close();
+        }
         if (history != null) {
             history.close(); // what is queued is stored first
             history.store().close();

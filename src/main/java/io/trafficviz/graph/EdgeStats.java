@@ -180,6 +180,16 @@ public final class EdgeStats {
         return RollingRate.perSecond(rateRing, rateSecond, rateCount, nowMillis, windowSeconds);
     }
 
+    /** Requests whose duration was at or below each of {@code boundsMicros} (ascending). */
+    public long[] latencyAtOrBelow(long[] boundsMicros) {
+        return LatencyHistogram.atOrBelow(latencyMicros, boundsMicros);
+    }
+
+    /** The durations' sum in seconds, each taken as the middle of its histogram bucket (within 1 % above 2 ms). */
+    public double latencySumSeconds() {
+        return LatencyHistogram.sumMicros(latencyMicros) / 1e6;
+    }
+
     public long lastSeenMillis() {
         return lastSeenMillis;
     }

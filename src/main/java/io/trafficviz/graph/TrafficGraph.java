@@ -474,6 +474,15 @@ public final class TrafficGraph {
         return flatten(hopEdges);
     }
 
+    /** Every logical edge as a {@link ServiceGraphEdge}, durations counted against {@code boundsMicros}. */
+    public List<ServiceGraphEdge> serviceGraph(long[] boundsMicros) {
+        List<ServiceGraphEdge> out = new ArrayList<>();
+        for (Edge e : logicalEdges()) {
+            out.add(ServiceGraphEdge.of(e, boundsMicros));
+        }
+        return out;
+    }
+
     public List<Edge> logicalEdges() {
         return flatten(logicalEdges);
     }

@@ -1,5 +1,7 @@
 package io.trafficviz.ingest;
 
+import io.trafficviz.model.NodeFact;
+
 /** Receives every resolved request while {@link #wantsEvents()} says someone is watching. Must not block. */
 public interface EventListener {
     boolean wantsEvents();
@@ -10,6 +12,13 @@ public interface EventListener {
      * and outcome) need not build the event at all.
      */
     void onRequest(LiveRequest request);
+
+    /**
+     * Something the resolver learnt about a node (on its cache misses or from a discovered inventory), under ingest's
+     * lock as {@link #onRequest} is, whether or not {@link #wantsEvents()}. Must not block.
+     */
+    default void onFact(NodeFact fact) {
+    }
 
     EventListener NONE = new EventListener() {
         @Override
@@ -48,6 +57,15 @@ public interface EventListener {
                 }
                 if (failure != null) {
                     throw failure;
+                }
+            }
+
+            @Override
+            public void onFact(NodeFact fact) {
+                try {
+                    first.onFact(fact);
+                } finally {
+                    second.onFact(fact);
                 }
             }
         };

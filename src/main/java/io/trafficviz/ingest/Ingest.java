@@ -8,6 +8,7 @@ import io.trafficviz.graph.GraphDelta;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.Node;
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.graph.ServiceGraphEdge;
 import io.trafficviz.graph.TrafficGraph;
 import io.trafficviz.model.NodeFact;
 import io.trafficviz.model.Route;
@@ -337,10 +338,20 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
     }
 
     private void applyFacts() {
+        EventListener l = listener;
         for (NodeFact fact : facts) {
             graph.apply(fact);
+            tellFact(l, fact);
         }
         facts.clear();
+    }
+
+    private void tellFact(EventListener l, NodeFact fact) {
+        try {
+            l.onFact(fact);
+        } catch (RuntimeException e) {
+            logFailure("a listener failed on a node fact (the fact is applied)", e);
+        }
     }
 
     /** Where {@link #restore} feeds requests kept from an earlier run. */
@@ -393,7 +404,11 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         lock.lock();
         try {
             ProxyContext ctx = proxy(proxyKey);
-            inventories.apply(ctx, inventory, index).forEach(graph::apply);
+            EventListener l = listener;
+            for (NodeFact fact : inventories.apply(ctx, inventory, index)) {
+                graph.apply(fact);
+                tellFact(l, fact);
+            }
             routers.inventory(ctx, inventory);
         } finally {
             lock.unlock();
@@ -519,6 +534,16 @@ public final class Ingest implements StagedSink<Ingest.Parsed>, SourceRegistry, 
         lock.lock();
         try {
             return NetworkSnapshot.of(graph, logical, nowMillis, topPaths, totalsLocked(), outsiders.snapshot());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ServiceGraphEdge> serviceGraph(long[] boundsMicros) {
+        lock.lock();
+        try {
+            return graph.serviceGraph(boundsMicros);
         } finally {
             lock.unlock();
         }

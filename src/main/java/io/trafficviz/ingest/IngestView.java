@@ -3,6 +3,7 @@ package io.trafficviz.ingest;
 import io.trafficviz.graph.GraphDelta;
 import io.trafficviz.graph.NetworkSnapshot;
 import io.trafficviz.graph.NodeView;
+import io.trafficviz.graph.ServiceGraphEdge;
 import io.trafficviz.telemetry.CallerTraffic;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.RouterTraffic;
@@ -40,6 +41,14 @@ public interface IngestView {
 
     /** The counters {@code /metrics} reports, taken under one lock acquisition. */
     IngestStats stats();
+
+    /**
+     * Every logical edge with its requests, errors and durations counted against {@code boundsMicros}, under one lock
+     * acquisition: Tempo's service-graph series on {@code /metrics}.
+     */
+    default List<ServiceGraphEdge> serviceGraph(long[] boundsMicros) {
+        return List.of();
+    }
 
     /** Per caller and proxy, requests and how many matched no router; external callers by client prefix. */
     CallerTraffic callerTraffic();

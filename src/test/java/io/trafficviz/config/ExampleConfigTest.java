@@ -57,6 +57,17 @@ class ExampleConfigTest {
                 .replace("${TRAFFICVIZ_GRAFANA_TOKEN_HASH}", "sha256:" + "0".repeat(64));
     }
 
+    /** The commented-out smallest alert setup is valid once uncommented. */
+    @Test
+    void commentedAlertsBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# alerts:\n");
+        String uncommented = text.replace("# alerts:\n", "alerts:\n").replaceAll("(?m)^#  (rules|sinks|- )", "  $1");
+        AlertsConfig alerts = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath()).alerts();
+        assertThat(alerts.rules()).extracting(AlertsConfig.Rule::name).containsExactly("outsider-on-private");
+        assertThat(alerts.sinks()).extracting(AlertsConfig.Sink::type).containsExactly(AlertsConfig.SinkType.ALERTMANAGER);
+    }
+
     /** The commented-out http block is valid once uncommented. */
     @Test
     void commentedHttpBlockLoadsWhenUncommented() throws Exception {

@@ -1,6 +1,8 @@
 package io.trafficviz.publish.http;
 
+import io.trafficviz.graph.ServiceGraphEdge;
 import io.trafficviz.history.HistoryWriter;
+import io.trafficviz.telemetry.AlertStats;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
 import io.trafficviz.telemetry.LiveStats;
@@ -45,10 +47,105 @@ public final class Metrics {
         this.history = history;
     }
 
+    private volatile Supplier<AlertStats> alerts;
+
+    /** Adds the alert engine's counters ({@code alerts:}); none without rules. */
+    public void setAlerts(Supplier<AlertStats> alerts) {
+        this.alerts = alerts;
+    }
+
+    /** Tempo's service-graph histogram bounds (its defaults), in seconds. */
+    static final double[] SERVICE_GRAPH_BUCKETS = {0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8};
+    private static final long[] SERVICE_GRAPH_BOUNDS_MICROS = java.util.Arrays.stream(SERVICE_GRAPH_BUCKETS)
+            .mapToLong(s -> Math.round(s * 1e6)).toArray();
+
+    private volatile java.util.function.Function<long[], java.util.List<ServiceGraphEdge>> serviceGraph;
+
+    /** Adds a series per logical edge named as Tempo's service-graph metrics ({@code serviceGraph.metrics}). */
+    public void setServiceGraph(java.util.function.Function<long[], java.util.List<ServiceGraphEdge>> edges) {
+        this.serviceGraph = edges;
+    }
+
     public String render() {
         HistoryWriter h = history;
+        Supplier<AlertStats> a = alerts;
+        var sg = serviceGraph;
         return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis())
-                + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h));
+                + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h))
+                + (a == null ? "" : renderAlerts(a.get()))
+                + (sg == null ? "" : renderServiceGraph(sg.apply(SERVICE_GRAPH_BOUNDS_MICROS)));
+    }
+
+    /**
+     * Tempo's service-graph series from the graph's logical edges (client: the caller's node id, server: the node
+     * that answered), so Grafana's service graph and node-graph panels read trafficviz like Tempo. Bounded by the
+     * graph's edge cap: what it folded is counted on an overflow node's edge here too.
+     */
+    static String renderServiceGraph(java.util.List<ServiceGraphEdge> edges) {
+        StringBuilder b = new StringBuilder(256 + edges.size() * 1200);
+        help(b, "traces_service_graph_request_total", "counter", "Requests from client to server (a logical edge).");
+        for (ServiceGraphEdge e : edges) {
+            b.append("traces_service_graph_request_total").append(edgeLabels(e, "")).append(e.requests()).append('\n');
+        }
+        help(b, "traces_service_graph_request_failed_total", "counter", "Requests from client to server that failed (5xx).");
+        for (ServiceGraphEdge e : edges) {
+            b.append("traces_service_graph_request_failed_total").append(edgeLabels(e, "")).append(e.failed())
+                    .append('\n');
+        }
+        help(b, "traces_service_graph_request_server_seconds", "histogram",
+                "Request durations as the proxy logged them, from client to server.");
+        for (ServiceGraphEdge e : edges) {
+            for (int i = 0; i < SERVICE_GRAPH_BUCKETS.length; i++) {
+                b.append("traces_service_graph_request_server_seconds_bucket")
+                        .append(edgeLabels(e, ",le=\"" + SERVICE_GRAPH_BUCKETS[i] + "\""))
+                        .append(e.atOrBelow()[i]).append('\n');
+            }
+            b.append("traces_service_graph_request_server_seconds_bucket").append(edgeLabels(e, ",le=\"+Inf\""))
+                    .append(e.requests()).append('\n');
+            b.append("traces_service_graph_request_server_seconds_sum").append(edgeLabels(e, ""))
+                    .append(String.format(Locale.ROOT, "%.6f", e.sumSeconds())).append('\n');
+            b.append("traces_service_graph_request_server_seconds_count").append(edgeLabels(e, ""))
+                    .append(e.requests()).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String edgeLabels(ServiceGraphEdge e, String more) {
+        return "{client=\"" + label(e.client()) + "\",server=\"" + label(e.server()) + "\"" + more + "} ";
+    }
+
+    /** Alerts firing per rule, and per sink what it delivered, failed to, dropped (its queue full) and holds. */
+    static String renderAlerts(AlertStats a) {
+        StringBuilder b = new StringBuilder(1024);
+        help(b, "trafficviz_alerts_firing", "gauge", "Alerts firing now, per rule.");
+        a.firing().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> b.append(
+                "trafficviz_alerts_firing{rule=\"").append(label(e.getKey())).append("\"} ").append(e.getValue())
+                .append('\n'));
+        help(b, "trafficviz_alert_notifications_total", "counter", "Notifications delivered per sink.");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_notifications_total{sink=\"").append(label(s.name())).append("\",type=\"")
+                    .append(s.type()).append("\"} ").append(s.delivered()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_failures_total", "counter", "Failed attempts per sink (each retried with backoff).");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_failures_total{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.failures()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_dropped_total", "counter",
+                "Notifications dropped because the sink's queue was full (the sink slow or down).");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_dropped_total{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.dropped()).append('\n');
+        }
+        help(b, "trafficviz_alert_sink_queued", "gauge", "Notifications waiting per sink.");
+        for (AlertStats.Sink s : a.sinks()) {
+            b.append("trafficviz_alert_sink_queued{sink=\"").append(label(s.name())).append("\"} ")
+                    .append(s.queued()).append('\n');
+        }
+        help(b, "trafficviz_alert_untracked_routes_total", "counter",
+                "Routes (or a window rule's subjects) past the alert engine's caps, judged by no rule.");
+        b.append("trafficviz_alert_untracked_routes_total ").append(a.untrackedRoutes()).append('\n');
+        return b.toString();
     }
 
     /** The store: what it kept, what it could not (the gaps), whether it is failing now, its size on disk. */
