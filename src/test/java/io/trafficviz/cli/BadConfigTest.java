@@ -161,8 +161,11 @@ class BadConfigTest {
                 GOOD + "ingest: {maxBodyBytes: 1e12}\n"));
         cases.add(yaml("token from an unset variable", "ingest.token: environment variable TRAFFICVIZ_TEST_UNSET_VAR is not set",
                 GOOD + "ingest: {token: '${TRAFFICVIZ_TEST_UNSET_VAR}'}\n"));
-        cases.add(yaml("token with a variable inside", "ingest.token: only a whole value",
+        cases.add(yaml("token with an unset variable inside", "ingest.token: environment variable TRAFFICVIZ_TEST_UNSET_VAR is not set",
                 GOOD + "ingest: {token: 'abc${TRAFFICVIZ_TEST_UNSET_VAR}'}\n"));
+        cases.add(yaml("accessLog from an unset variable", "servers[0].proxies[0].accessLog: environment variable "
+                + "TRAFFICVIZ_TEST_UNSET_VAR is not set", replace("LOG", "${TRAFFICVIZ_TEST_UNSET_VAR}/access.log")));
+        cases.add(yaml("a stray ${", "listen: '${' starts an environment reference", replace("listen: 127.0.0.1:0", "listen: '${1}'")));
         cases.add(yaml("token empty", "ingest.token: must not be empty", GOOD + "ingest: {token: ''}\n"));
         cases.add(yaml("unknown ingest key", "ingest.tokn: unknown key", GOOD + "ingest: {tokn: x}\n"));
         // the machine: files, directories
