@@ -63,7 +63,7 @@ public final class ConfigLoader {
     }
 
     /** As {@link #parse(String, Path)}, with {@code ${VAR}} references read from {@code environment} (null: unset). */
-    static TrafficvizConfig parse(String yaml, Path baseDir, UnaryOperator<String> environment) {
+    public static TrafficvizConfig parse(String yaml, Path baseDir, UnaryOperator<String> environment) {
         JsonNode root = YamlErrors.read(yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("(root)", "the file is empty; at least 'servers' is needed");
