@@ -73,8 +73,8 @@ log "building the Collector (this can take several minutes)..."
 log "build finished in $(( $(date +%s) - start ))s"
 
 "$WORK_DIR/dist/otelcol" components >"$WORK_DIR/components.txt" 2>&1 || die "built binary does not run"
-for c in filelog otlphttp kafka; do
-  grep -q "name: $c\$" "$WORK_DIR/components.txt" || die "component $c missing from the build"
+for c in filelog otlp_http kafka; do
+  grep -qw "$c" "$WORK_DIR/components.txt" || { cat "$WORK_DIR/components.txt" >&2; die "component $c missing from the build"; }
 done
 cp "$WORK_DIR/dist/otelcol" "$OUT_DIR/.otelcol.tmp"
 mv -f "$OUT_DIR/.otelcol.tmp" "$BIN"
