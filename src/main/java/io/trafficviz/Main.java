@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         description = {"Watches Traefik proxies and draws, live in the browser, every request that crosses them.",
             "",
             "Environment: TRAFFICVIZ_LOG_FORMAT=text|json (the log lines on stderr; default text),",
-            "TRAFFICVIZ_LOG_LEVEL=error|warn|info|debug (default info); ${VAR} in any config value."},
+            "TRAFFICVIZ_LOG_LEVEL=error|warn|info|debug (default info); $${VAR} in any config value."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (or --help, --version)", "1:failed while running",
             "2:bad command line or configuration (one line on stderr names the key)",

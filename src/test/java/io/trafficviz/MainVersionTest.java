@@ -38,10 +38,23 @@ class MainVersionTest {
     void helpNamesTheVersionTheLoggingVariablesAndEveryExitCode() throws Exception {
         String help = run("--help");
         assertThat(help).startsWith("trafficviz " + pomVersion() + System.lineSeparator());
-        assertThat(help).contains("TRAFFICVIZ_LOG_FORMAT=text|json", "TRAFFICVIZ_LOG_LEVEL", "Exit codes:");
+        assertThat(help).contains("TRAFFICVIZ_LOG_FORMAT=text|json", "TRAFFICVIZ_LOG_LEVEL", "${VAR} in any config", "Exit codes:");
         assertThat(help).containsPattern("\\s0\\s+done").containsPattern("\\s1\\s+failed while running")
                 .containsPattern("\\s2\\s+bad command line").containsPattern("\\s70\\s+serve: a worker thread died")
                 .containsPattern("\\s143\\s+stopped by SIGTERM");
+    }
+
+    @Test
+    void serveNeedsAConfigOrDiscover() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("serve")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--config=FILE' (or --discover)");
+        StringWriter err2 = new StringWriter();
+        cli.setErr(new PrintWriter(err2));
+        assertThat(cli.execute("serve", "--discover", "--config", "x.yml")).isEqualTo(2);
+        assertThat(err2.toString()).contains("--discover and --config exclude each other");
     }
 
     @Test
