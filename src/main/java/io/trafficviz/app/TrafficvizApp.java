@@ -316,7 +316,7 @@ public final class TrafficvizApp implements AutoCloseable {
             networkInfo.setHistory(historyRoutes);
             routes = routes.andThen(historyRoutes::install);
         }
-        web = new WebServer(networkInfo, hub, metrics::render, this::health, routes, config.http(), gate)
+        web = new WebServer(networkInfo, hub, () -> metrics.render() + RuntimeMetrics.shared().render(), this::health, routes, config.http(), gate)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }

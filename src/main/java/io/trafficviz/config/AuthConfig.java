@@ -154,7 +154,7 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
             if (!names.add(name)) {
                 throw new ConfigException(key + ".name", "duplicate user '" + name + "'");
             }
-            String hash = fromEnvironment(required(u, "passwordHash", key), key + ".passwordHash");
+            String hash = required(u, "passwordHash", key);
             if (!BCRYPT.matcher(hash).matches()) {
                 throw new ConfigException(key + ".passwordHash", "must be a bcrypt hash as 'trafficviz hash-password' "
                         + "prints it ($2a$12$ then 53 characters), never the password itself");
@@ -182,7 +182,7 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
             if (!names.add(name)) {
                 throw new ConfigException(key + ".name", "duplicate token name '" + name + "'");
             }
-            String hash = fromEnvironment(required(t, "hash", key), key + ".hash");
+            String hash = required(t, "hash", key);
             if (!SHA256.matcher(hash).matches()) {
                 throw new ConfigException(key + ".hash", "must be 'sha256:' and 64 lowercase hex digits as 'trafficviz "
                         + "hash-password --token' prints it, never the token itself");
@@ -190,19 +190,6 @@ public record AuthConfig(boolean allowUnauthenticated, long sessionTtlMillis, Li
             out.add(new Token(name, hash.substring("sha256:".length()), role(t, key, Role.VIEWER)));
         }
         return List.copyOf(out);
-    }
-
-    /** {@code ${NAME}}: the value of that environment variable (a compose file passes hashes this way). */
-    private static String fromEnvironment(String value, String key) {
-        if (!value.startsWith("${") || !value.endsWith("}")) {
-            return value;
-        }
-        String name = value.substring(2, value.length() - 1);
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            throw new ConfigException(key, "environment variable " + name + " is not set");
-        }
-        return v.trim();
     }
 
     private static ForwardAuth forwardAuth(JsonNode node) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,6 @@ public final class ConfigLoader {
     static final long MAX_INGEST_BODY_BYTES = 256L * 1024 * 1024;
     private static final Set<String> FORMATS = Set.of("auto", "json", "common", "genericCLF");
     private static final Pattern DURATION = Pattern.compile("0*(\\d{1,9})(ms|s|m)");
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final long MAX_DURATION_MILLIS = 24L * 60 * 60 * 1000;
     /** An HTTP header name (RFC 9110 token): anything else could never match a header Traefik logs. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
@@ -60,11 +60,17 @@ public final class ConfigLoader {
 
     /** Parses YAML text; relative paths in it are resolved against {@code baseDir}. */
     public static TrafficvizConfig parse(String yaml, Path baseDir) {
+        return parse(yaml, baseDir, System::getenv);
+    }
+
+    /** As {@link #parse(String, Path)}, with {@code ${VAR}} references read from {@code environment} (null: unset). */
+    public static TrafficvizConfig parse(String yaml, Path baseDir, UnaryOperator<String> environment) {
         JsonNode root = YamlErrors.read(yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("(root)", "the file is empty; at least 'servers' is needed");
         }
         requireObject(root, "(root)");
+        EnvironmentReferences.resolve(root, environment);
         rejectUnknown(root, "", TOP_KEYS);
 
         String listen = text(root, "listen", "", "127.0.0.1:8082");
@@ -154,33 +160,13 @@ public final class ConfigLoader {
                 }
                 maxBodyBytes = max.longValue();
             }
-            token = environmentValue(text(ingest, "token", "ingest.", null), "ingest.token");
+            token = text(ingest, "token", "ingest.", null);
         }
 
         return new TrafficvizConfig(host, port, List.copyOf(servers), names, reverseDns, startAt.equals("beginning"),
                 stateDir, networkHeader, interval, limits, token, maxBodyBytes, AuthConfig.parse(root.path("auth")),
                 HttpConfig.parse(root.path("http")), HistoryConfig.parse(root.path("history"), baseDir),
                 AlertsConfig.parse(root.path("alerts")), ServiceGraphConfig.parse(root.path("serviceGraph")));
-    }
-
-    /**
-     * {@code ${NAME}} as the whole value reads the environment variable NAME; a {@code ${} anywhere else is a mistake
-     * (only whole values are substituted), not a token to take literally.
-     */
-    private static String environmentValue(String value, String key) {
-        if (value == null || !value.contains("${")) {
-            return value;
-        }
-        var m = ENV_REFERENCE.matcher(value);
-        if (!m.matches()) {
-            throw new ConfigException(key, "only a whole value like ${TRAFFICVIZ_INGEST_TOKEN} reads an environment "
-                    + "variable (was '" + value + "')");
-        }
-        String fromEnvironment = System.getenv(m.group(1));
-        if (fromEnvironment == null || fromEnvironment.isBlank()) {
-            throw new ConfigException(key, "environment variable " + m.group(1) + " is not set");
-        }
-        return fromEnvironment.strip();
     }
 
     private static ServerConfig server(JsonNode node, String key, Path baseDir) {

@@ -161,8 +161,11 @@ class BadConfigTest {
                 GOOD + "ingest: {maxBodyBytes: 1e12}\n"));
         cases.add(yaml("token from an unset variable", "ingest.token: environment variable TRAFFICVIZ_TEST_UNSET_VAR is not set",
                 GOOD + "ingest: {token: '${TRAFFICVIZ_TEST_UNSET_VAR}'}\n"));
-        cases.add(yaml("token with a variable inside", "ingest.token: only a whole value",
+        cases.add(yaml("token with an unset variable inside", "ingest.token: environment variable TRAFFICVIZ_TEST_UNSET_VAR is not set",
                 GOOD + "ingest: {token: 'abc${TRAFFICVIZ_TEST_UNSET_VAR}'}\n"));
+        cases.add(yaml("accessLog from an unset variable", "servers[0].proxies[0].accessLog: environment variable "
+                + "TRAFFICVIZ_TEST_UNSET_VAR is not set", replace("LOG", "${TRAFFICVIZ_TEST_UNSET_VAR}/access.log")));
+        cases.add(yaml("a stray ${", "listen: '${' starts an environment reference", replace("listen: 127.0.0.1:0", "listen: '${1}'")));
         cases.add(yaml("token empty", "ingest.token: must not be empty", GOOD + "ingest: {token: ''}\n"));
         cases.add(yaml("unknown ingest key", "ingest.tokn: unknown key", GOOD + "ingest: {tokn: x}\n"));
         // the machine: files, directories
@@ -246,7 +249,7 @@ class BadConfigTest {
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.out()).as(run.toString()).contains("Usage: trafficviz");
         }
-        assertThat(run("--help").out()).contains("Exit codes:", "2   bad command line or configuration");
+        assertThat(run("--help").out()).contains("Exit codes:").containsPattern("\\s2\\s+bad command line or configuration");
     }
 
     record Run(int exitCode, String out, String err, String logged) {
