@@ -17,12 +17,13 @@ import java.util.Map;
  * @param auth          who may see the graph ({@link AuthConfig#NONE} without an {@code auth:} section)
  * @param http          the {@code http:} section: allowed origins and hosts, connections per address
  * @param history       the {@code history:} section: the request store, its file, retention and size
+ * @param kafka         the {@code kafka:} section: topics to consume, or null without one
  */
 public record TrafficvizConfig(String listenHost, int listenPort, List<ServerConfig> servers, Map<Cidr, String> names,
                                boolean reverseDns, boolean startAtBeginning, Path stateDir, String networkHeader,
                                long discoveryIntervalMillis, Limits limits, String ingestToken,
                                long ingestMaxBodyBytes, AuthConfig auth,
-                               HttpConfig http, HistoryConfig history) {
+                               HttpConfig http, HistoryConfig history, KafkaConfig kafka) {
     /** 10 MiB: far above what Vector (1 MB batches) or Fluent Bit send in one request. */
     public static final long DEFAULT_INGEST_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -34,21 +35,26 @@ public record TrafficvizConfig(String listenHost, int listenPort, List<ServerCon
 
     public TrafficvizConfig withListen(String host, int port) {
         return new TrafficvizConfig(host, port, servers, names, reverseDns, startAtBeginning, stateDir, networkHeader,
-                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history);
+                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, kafka);
     }
 
     public TrafficvizConfig withStartAtBeginning(boolean beginning) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, beginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, kafka);
     }
 
     public TrafficvizConfig withStateDir(Path dir) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, dir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, kafka);
     }
 
     public TrafficvizConfig withHistory(HistoryConfig h) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, h);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, h, kafka);
+    }
+
+    public TrafficvizConfig withKafka(KafkaConfig k) {
+        return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, stateDir,
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, k);
     }
 }
