@@ -41,7 +41,7 @@ public final class ShipperPayloads {
     /** Raw lines, Vector/Fluent Bit JSON envelopes, JSON arrays of them: as {@code POST /ingest} reads a body. */
     public static void lines(byte[] payload, Lines out) throws BadPayload {
         try {
-            PushPayload.read(new ByteArrayInputStream(payload), new PushPayload.Lines() {
+            PushPayload.read(payload, new PushPayload.Lines() {
                 @Override
                 public void bytes(byte[] buf, int from, int length) {
                     out.bytes(buf, from, length);
