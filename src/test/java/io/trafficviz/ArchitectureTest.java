@@ -67,7 +67,7 @@ class ArchitectureTest {
     void sources_knowOnlyTheDoor() {
         // A source hands byte lines to LineSink; it does not know who parses them.
         only("source", allowed("source", "model", "telemetry"), "org.slf4j..", "io.javalin..",
-                "com.fasterxml.jackson..", "jakarta.servlet..", "org.eclipse.jetty..").check(product);
+                "com.fasterxml.jackson..", "jakarta.servlet..", "org.eclipse.jetty..", "org.apache.kafka..").check(product);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.trafficviz.app;
 
 import io.javalin.config.RoutesConfig;
 import io.trafficviz.alert.Alerts;
+import io.trafficviz.config.KafkaConfig;
 import io.trafficviz.config.ProxyConfig;
 import io.trafficviz.config.ServerConfig;
 import io.trafficviz.config.TrafficvizConfig;
@@ -36,6 +37,8 @@ import io.trafficviz.source.file.OffsetStore;
 import io.trafficviz.source.file.StartPosition;
 import io.trafficviz.source.file.TailerOptions;
 import io.trafficviz.source.file.TailerStats;
+import io.trafficviz.source.kafka.KafkaOptions;
+import io.trafficviz.source.kafka.KafkaSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,7 @@ public final class TrafficvizApp implements AutoCloseable {
     /** What the history store says each source was read to, when it restored the graph: tailing resumes there. */
     private Map<String, String> restoredOffsets = Map.of();
     private WebServer web;
+    private KafkaSource kafka;
     private Workers workers = Workers.unsupervised();
 
     private TrafficvizApp(TrafficvizConfig config, boolean onLogTime) {
@@ -160,6 +164,7 @@ public final class TrafficvizApp implements AutoCloseable {
             app.startDiscovery();
             app.startWeb();
             app.startTailing();
+            app.startKafka();
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -335,6 +340,9 @@ public final class TrafficvizApp implements AutoCloseable {
         if (history != null && offsets != null) {
             // The store's offsets are where its requests end: resuming there counts no line twice and loses none.
             restoredOffsets.forEach((origin, state) -> {
+                if (origin.startsWith(KafkaSource.PREFIX)) {
+                    return; // the Kafka source's own, below
+                }
                 try {
                     offsets.put(OffsetStore.parseState(state));
                 } catch (IOException | RuntimeException e) {
@@ -352,6 +360,66 @@ public final class TrafficvizApp implements AutoCloseable {
             tailers.put(path, tailer);
             tailer.start();
         }
+    }
+
+    /**
+     * The {@code kafka:} section's consumer (docs/fleet.md). With history, it resumes where the store's lines of each
+     * partition end and hands its offsets to the writer's queue behind their requests, as the tailers do.
+     */
+    public void startKafka() {
+        KafkaConfig k = config.kafka();
+        if (k == null || kafka != null) {
+            return;
+        }
+        quietKafkaClient();
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("client.id", "trafficviz-" + k.groupId());
+        // Many lines a poll: a record is one line (or one shipper batch), and ingest takes them a batch at a time.
+        client.put("max.poll.records", "5000");
+        client.put("fetch.max.wait.ms", "100");
+        // A topic that does not exist yet is found within seconds of its creation, not the client's 5 minutes.
+        client.put("metadata.max.age.ms", "5000");
+        client.putAll(k.properties());
+        client.put("bootstrap.servers", k.bootstrapServers());
+        client.put("group.id", k.groupId());
+        client.put("enable.auto.commit", "false");
+        client.put("auto.offset.reset", config.startAtBeginning() ? "earliest" : k.startAt());
+        Map<String, String> stored = new LinkedHashMap<>();
+        if (history != null) {
+            restoredOffsets.forEach((origin, state) -> {
+                if (origin.startsWith(KafkaSource.PREFIX)) {
+                    stored.put(origin, state);
+                }
+            });
+        }
+        HistoryWriter writer = history;
+        KafkaOptions options = new KafkaOptions(client, k.topics(),
+                k.topicPattern() == null ? null : java.util.regex.Pattern.compile(k.topicPattern()),
+                KafkaOptions.Payload.of(k.payload()),
+                new KafkaOptions.Attribution(k.serverHeader(), k.proxyHeader(), k.serverField(), k.proxyField(),
+                        k.server(), k.proxy()),
+                pushOptions(config).proxiesByServer(), stored, writer == null ? null : writer::offsetReached);
+        kafka = new KafkaSource(options, ingest, ingest);
+        metrics.setKafka(kafka::snapshot);
+        kafka.start();
+        log.info("Reading Traefik access logs from Kafka at {} ({} as group {})", k.bootstrapServers(),
+                k.topicPattern() != null ? "topics matching " + k.topicPattern() : String.join(", ", k.topics()),
+                k.groupId());
+    }
+
+    /**
+     * The Kafka client logs every connection and rebalance at INFO; its warnings are what an operator needs. Before its
+     * first class loads (slf4j-simple reads a logger's level when the logger is made); -D on the command line wins.
+     */
+    public static void quietKafkaClient() {
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+        }
+    }
+
+    /** The Kafka source, or null without a {@code kafka:} section. */
+    public KafkaSource kafka() {
+        return kafka;
     }
 
     /**
@@ -413,6 +481,12 @@ public final class TrafficvizApp implements AutoCloseable {
 
     private Map<String, Object> sourceDetails(String origin) {
         FileTailer tailer = tailers.get(origin);
+        if (tailer == null && kafka != null) {
+            Map<String, Object> details = kafka.details(origin);
+            if (details != null) {
+                return details;
+            }
+        }
         if (tailer == null) {
             return intake.sourceDetails(origin); // a push source, or null
         }
@@ -532,6 +606,9 @@ public final class TrafficvizApp implements AutoCloseable {
     @Override
     public void close() {
         tailers.values().forEach(FileTailer::close);
+        if (kafka != null) {
+            kafka.close(); // before history: its last offsets follow its last requests into the store
+        }
         pollers.values().forEach(DiscoveryPoller::close);
         if (offsets != null) {
             try {

@@ -27,7 +27,7 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Set<String> TOP_KEYS = Set.of("listen", "servers", "names", "reverseDns", "startAt",
             "stateDir", "networkHeader", "discovery", "limits", "ingest", "auth", "http", "history",
-            "alerts", "serviceGraph");
+            "alerts", "serviceGraph", "kafka");
     private static final Set<String> SERVER_KEYS = Set.of("name", "proxies", "trustedNetworks");
     private static final Set<String> PROXY_KEYS = Set.of("name", "role", "network", "api", "dynamicConfig",
             "accessLog", "format", "addresses");
@@ -166,7 +166,8 @@ public final class ConfigLoader {
         return new TrafficvizConfig(host, port, List.copyOf(servers), names, reverseDns, startAt.equals("beginning"),
                 stateDir, networkHeader, interval, limits, token, maxBodyBytes, AuthConfig.parse(root.path("auth")),
                 HttpConfig.parse(root.path("http")), HistoryConfig.parse(root.path("history"), baseDir),
-                AlertsConfig.parse(root.path("alerts")), ServiceGraphConfig.parse(root.path("serviceGraph")));
+                AlertsConfig.parse(root.path("alerts")), ServiceGraphConfig.parse(root.path("serviceGraph")),
+                KafkaConfig.parse(root.path("kafka")));
     }
 
     private static ServerConfig server(JsonNode node, String key, Path baseDir) {

@@ -19,13 +19,14 @@ import java.util.Map;
  * @param history       the {@code history:} section: the request store, its file, retention and size
  * @param alerts        the {@code alerts:} section: rules and where their notifications go ({@link AlertsConfig#NONE})
  * @param serviceGraph  the {@code serviceGraph:} section: Tempo-named per-edge series on {@code /metrics} (off)
+ * @param kafka         the {@code kafka:} section: topics to consume, or null without one
  */
 public record TrafficvizConfig(String listenHost, int listenPort, List<ServerConfig> servers, Map<Cidr, String> names,
                                boolean reverseDns, boolean startAtBeginning, Path stateDir, String networkHeader,
                                long discoveryIntervalMillis, Limits limits, String ingestToken,
                                long ingestMaxBodyBytes, AuthConfig auth,
                                HttpConfig http, HistoryConfig history, AlertsConfig alerts,
-                               ServiceGraphConfig serviceGraph) {
+                               ServiceGraphConfig serviceGraph, KafkaConfig kafka) {
     /** 10 MiB: far above what Vector (1 MB batches) or Fluent Bit send in one request. */
     public static final long DEFAULT_INGEST_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -37,21 +38,27 @@ public record TrafficvizConfig(String listenHost, int listenPort, List<ServerCon
 
     public TrafficvizConfig withListen(String host, int port) {
         return new TrafficvizConfig(host, port, servers, names, reverseDns, startAtBeginning, stateDir, networkHeader,
-                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph);
+                discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph, kafka);
     }
 
     public TrafficvizConfig withStartAtBeginning(boolean beginning) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, beginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph, kafka);
     }
 
     public TrafficvizConfig withStateDir(Path dir) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, dir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history, alerts, serviceGraph, kafka);
     }
 
     public TrafficvizConfig withHistory(HistoryConfig h) {
         return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, stateDir,
-                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, h, alerts, serviceGraph);
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, h, alerts, serviceGraph, kafka);
+    }
+
+    public TrafficvizConfig withKafka(KafkaConfig k) {
+        return new TrafficvizConfig(listenHost, listenPort, servers, names, reverseDns, startAtBeginning, stateDir,
+                networkHeader, discoveryIntervalMillis, limits, ingestToken, ingestMaxBodyBytes, auth, http, history,
+                alerts, serviceGraph, k);
     }
 }

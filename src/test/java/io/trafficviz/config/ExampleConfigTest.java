@@ -79,4 +79,20 @@ class ExampleConfigTest {
         assertThat(c.http().allowedOrigins()).containsExactly("https://trafficviz.example.com");
         assertThat(c.http().maxConnectionsPerAddress()).isEqualTo(HttpConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
+
+    /** The commented-out kafka block is valid once uncommented (with its environment variable set). */
+    @Test
+    void commentedKafkaBlockLoadsWhenUncommented() throws Exception {
+        String text = Files.readString(Path.of("examples/trafficviz.yml"));
+        assertThat(text).contains("# kafka:\n");
+        int at = text.indexOf("# kafka:\n");
+        String uncommented = text.substring(0, at) + text.substring(at).replace("# kafka:\n", "kafka:\n")
+                .replaceAll("(?m)^#  (?=[a-z])", "  ").replace("${TRAFFICVIZ_KAFKA_JAAS}", "example-jaas");
+        KafkaConfig k = ConfigLoader.parse(uncommented, Path.of("examples").toAbsolutePath()).kafka();
+        assertThat(k.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+        assertThat(k.topics()).containsExactly("traefik-access");
+        assertThat(k.payload()).isEqualTo("lines");
+        assertThat(k.properties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "example-jaas");
+    }
 }

@@ -5,6 +5,7 @@ import io.trafficviz.history.HistoryWriter;
 import io.trafficviz.telemetry.AlertStats;
 import io.trafficviz.telemetry.IngestStats;
 import io.trafficviz.telemetry.IngestTotals;
+import io.trafficviz.telemetry.KafkaSourceStats;
 import io.trafficviz.telemetry.LiveStats;
 import io.trafficviz.telemetry.SourceSnapshot;
 
@@ -66,14 +67,23 @@ public final class Metrics {
         this.serviceGraph = edges;
     }
 
+    private volatile Supplier<KafkaSourceStats> kafka;
+
+    /** Adds the Kafka source's consumer: lag per partition, records read and malformed. */
+    public void setKafka(Supplier<KafkaSourceStats> kafka) {
+        this.kafka = kafka;
+    }
+
     public String render() {
         HistoryWriter h = history;
         Supplier<AlertStats> a = alerts;
         var sg = serviceGraph;
+        Supplier<KafkaSourceStats> k = kafka;
         return render(ingest.get(), live.get(), discoveryUp.get(), System.currentTimeMillis())
                 + renderRotationLosses(rotationLosses.get()) + (h == null ? "" : renderHistory(h))
                 + (a == null ? "" : renderAlerts(a.get()))
-                + (sg == null ? "" : renderServiceGraph(sg.apply(SERVICE_GRAPH_BOUNDS_MICROS)));
+                + (sg == null ? "" : renderServiceGraph(sg.apply(SERVICE_GRAPH_BOUNDS_MICROS)))
+                + (k == null ? "" : renderKafka(k.get()));
     }
 
     /**
@@ -145,6 +155,29 @@ public final class Metrics {
         help(b, "trafficviz_alert_untracked_routes_total", "counter",
                 "Routes (or a window rule's subjects) past the alert engine's caps, judged by no rule.");
         b.append("trafficviz_alert_untracked_routes_total ").append(a.untrackedRoutes()).append('\n');
+        return b.toString();
+    }
+
+    /** The Kafka consumer: per partition how far behind the topic's end it is; lag is the series to alert on. */
+    static String renderKafka(KafkaSourceStats s) {
+        StringBuilder b = new StringBuilder(512);
+        String group = label(s.origin());
+        help(b, "trafficviz_kafka_records_total", "counter", "Kafka records read by the kafka source.");
+        b.append("trafficviz_kafka_records_total{consumer=\"").append(group).append("\"} ").append(s.records())
+                .append('\n');
+        help(b, "trafficviz_kafka_records_malformed_total", "counter",
+                "Kafka records that gave no line (a payload of another shape, or naming no configured proxy).");
+        b.append("trafficviz_kafka_records_malformed_total{consumer=\"").append(group).append("\"} ")
+                .append(s.malformedRecords()).append('\n');
+        help(b, "trafficviz_kafka_waiting", "gauge", "1 while a configured topic does not exist (or none matches).");
+        b.append("trafficviz_kafka_waiting{consumer=\"").append(group).append("\"} ")
+                .append(s.waitingFor() == null ? 0 : 1).append('\n');
+        help(b, "trafficviz_kafka_lag_records", "gauge", "Records in a partition not read yet (-1: not known yet).");
+        for (KafkaSourceStats.Partition p : s.partitions()) {
+            b.append("trafficviz_kafka_lag_records{consumer=\"").append(group).append("\",topic=\"")
+                    .append(label(p.topic())).append("\",partition=\"").append(p.partition()).append("\"} ")
+                    .append(p.lag()).append('\n');
+        }
         return b.toString();
     }
 

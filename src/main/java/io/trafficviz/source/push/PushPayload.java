@@ -100,6 +100,23 @@ final class PushPayload {
         new LineReader(out).read(buf, n, in);
     }
 
+    /**
+     * {@link #read(InputStream, Lines)} for a payload already in memory (a Kafka record): the payload is the read
+     * buffer, so a record of one line costs no 64 KiB buffer of its own.
+     */
+    static void read(byte[] payload, Lines out) throws IntakeException, IOException {
+        int first = firstNonBlank(payload, 0, payload.length);
+        if (first < 0) {
+            return; // blank
+        }
+        if (payload[first] == '[') {
+            array(new ByteArrayInputStream(payload, first, payload.length - first), out);
+            return;
+        }
+        // Nothing more to read after the payload: the reader never writes into it.
+        new LineReader(out).read(payload, payload.length, InputStream.nullInputStream());
+    }
+
     // ---- a JSON array, element by element
 
     private static void array(InputStream body, Lines out) throws IntakeException, IOException {
