@@ -81,6 +81,12 @@ class ComposeExamplesIT {
         baseImages = Map.of("BUILD_IMAGE", names.get(names.size() - 3), "RUNTIME_IMAGE", names.get(names.size() - 2),
                 "TRAEFIK_IMAGE", names.get(names.size() - 1));
         docker = DockerCli.withCompose(plugin, Map.of());
+        String wrapper = Files.readString(Path.of(".mvn/wrapper/maven-wrapper.properties"));
+        String mavenVersion = wrapper.replaceAll("(?s).*apache-maven/([0-9.]+)/.*", "$1");
+        assertThat(LocalMavenRepository.defaultRoot().resolve("org/apache/maven/apache-maven/" + mavenVersion
+                + "/apache-maven-" + mavenVersion + "-bin.tar.gz"))
+                .as("the wrapper's Maven in the local repository (scripts/test fetches it: ./mvnw dependency:get "
+                        + "-Dartifact=org.apache.maven:apache-maven:%s:tar.gz:bin)", mavenVersion).isRegularFile();
         try (LocalMavenRepository repo = LocalMavenRepository.start(LocalMavenRepository.defaultRoot())) {
             for (Map.Entry<String, String> image : Map.of(TRAFFICVIZ_IMAGE, "examples/docker/Dockerfile",
                     SERVICES_IMAGE, "examples/docker/Dockerfile.services").entrySet()) {

@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The Docker examples cannot run here (no Docker engine), so this checks what can be checked without one: every file a
- * compose file references exists, every Traefik config they use is accepted by the pinned Traefik and serves its
- * routers, trafficviz's YAML loads and matches the proxies, and the services' commands parse and reach their peers
- * through a proxy on a network they share.
+ * What can be checked of the file-provider Docker examples without a Docker engine (ComposeExamplesIT runs them under
+ * one): every file a compose file references exists, every Traefik config they use is accepted by the pinned Traefik
+ * and serves its routers, trafficviz's YAML loads and matches the proxies, and the services' commands parse and reach
+ * their peers through a proxy on a network they share.
  */
 class ExamplesIT {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
