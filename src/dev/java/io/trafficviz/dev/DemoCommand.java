@@ -4,6 +4,7 @@ import io.trafficviz.app.TrafficvizApp;
 import io.trafficviz.cli.CliSupport;
 import io.trafficviz.config.ConfigLoader;
 import io.trafficviz.config.TrafficvizConfig;
+import io.trafficviz.dev.demo.ServiceCommand;
 import io.trafficviz.dev.sim.ConceptSimulation;
 import io.trafficviz.dev.stack.StackCommand;
 import io.trafficviz.dev.stack.TraefikBinary;
@@ -44,6 +45,12 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--simulate", description = "Use the embedded simulation even when Traefik is available.")
     boolean simulate;
 
+    @Option(names = "--propagate-failures", defaultValue = "${env:" + ServiceCommand.PROPAGATE_ENV + ":-false}",
+            fallbackValue = "true", arity = "0..1",
+            description = "Communicating services answer 502 when a call failed (a leaf's 400 travels up to the outside "
+                    + "users); by default they answer 200 with what their callees returned, as in the concept.")
+    boolean propagateFailures;
+
     @Option(names = "--traefik", paramLabel = "PATH", description = "The Traefik binary to run the real stack with.")
     Path traefik;
 
@@ -54,7 +61,7 @@ public final class DemoCommand implements Runnable {
             String port = listen.substring(listen.lastIndexOf(':') + 1);
             System.out.println("trafficviz demo: Traefik found at " + binary.get() + "; running the real stack");
             int code = new CommandLine(new StackCommand()).execute("--traefik", binary.get().toString(),
-                    "--port", port, "--rate", Double.toString(rate));
+                    "--port", port, "--rate", Double.toString(rate), "--propagate-failures=" + propagateFailures);
             if (code != 0) {
                 throw new CommandLine.ExecutionException(new CommandLine(this), "the stack failed (exit " + code + ")");
             }
@@ -70,7 +77,7 @@ public final class DemoCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ConceptSimulation sim = new ConceptSimulation(dir, seed);
+        ConceptSimulation sim = new ConceptSimulation(dir, seed, propagateFailures);
         // The simulation's traffic is made up: nothing to guard, so `--listen 0.0.0.0:8082` may show it to other
         // machines without a login (serve refuses that for real logs).
         TrafficvizConfig cfg = ConfigLoader.parse(sim.trafficvizConfig(listen) + "auth: {allowUnauthenticated: true}\n"

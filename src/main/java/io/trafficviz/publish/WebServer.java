@@ -120,6 +120,20 @@ public final class WebServer implements AutoCloseable {
                 Map<String, Object> doc = health.get();
                 ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);
             });
+            // Liveness for a supervisor that restarts on failure (Docker's HEALTHCHECK, a Kubernetes liveness probe):
+            // only a dead worker fails it. A file or state directory trafficviz cannot write is "degraded" on /health,
+            // and a restart would not fix it.
+            routes.get("/health/live", ctx -> {
+                Map<String, Object> doc = health.get();
+                boolean alive = !"failed".equals(doc.get("status"));
+                Map<String, Object> live = new java.util.LinkedHashMap<>();
+                live.put("status", alive ? "ok" : "failed");
+                live.put("health", doc.get("status"));
+                if (!alive) {
+                    live.put("deadWorkers", doc.get("deadWorkers"));
+                }
+                ctx.status(alive ? 200 : 503).json(live);
+            });
             routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));
             routes.get("/access_logs", ctx -> page(ctx, "/web/access_logs.html"));

@@ -45,6 +45,8 @@ class WorkerDeathIT {
             try (ServeProcess serve = ServeProcess.start(config, List.of("-Xmx256m",
                     "-javaagent:" + agentJar() + "=" + trigger))) {
                 assertThat(health(serve).statusCode()).isEqualTo(200);
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(serve.base() + "/health/live")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
                 Files.writeString(dir.resolve("kill.tmp"), worker);
                 Files.move(dir.resolve("kill.tmp"), trigger);
 
@@ -52,6 +54,11 @@ class WorkerDeathIT {
                 JsonNode doc = JSON.readTree(health.body());
                 assertThat(doc.path("status").asText()).isEqualTo("failed");
                 assertThat(doc.path("deadWorkers").fieldNames()).toIterable().anyMatch(n -> n.startsWith(worker));
+                // the liveness probe fails too: a supervisor should restart this one
+                HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(serve.base() + "/health/live"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(live.statusCode()).isEqualTo(503);
+                assertThat(JSON.readTree(live.body()).path("status").asText()).isEqualTo("failed");
                 assertThat(serve.process().waitFor(20, TimeUnit.SECONDS)).as(serve.output()).isTrue();
                 assertThat(serve.process().exitValue()).as(serve.output()).isEqualTo(Workers.EXIT_STATUS);
                 assertThat(serve.output()).contains("worker " + worker).contains("exiting with status 70");

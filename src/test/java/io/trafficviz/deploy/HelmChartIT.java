@@ -115,8 +115,8 @@ class HelmChartIT {
         Map<String, JsonNode> docs = render();
         JsonNode container = docs.get("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/metrics");
-        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/metrics");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
         assertThat(container.path("livenessProbe").path("httpGet").path("port").asText()).isEqualTo("http");
         assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
         TrafficvizConfig config = config(docs);

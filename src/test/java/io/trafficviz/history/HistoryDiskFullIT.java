@@ -119,6 +119,11 @@ class HistoryDiskFullIT {
         JsonNode doc = JSON.readTree(health.body());
         assertThat(doc.path("status").asText()).isEqualTo("degraded");
         assertThat(doc.path("history").asText()).contains("cannot write").contains("history.duckdb");
+        // alive though: a liveness probe must not restart a process that counts on while its disk is full
+        HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(live.body()).path("health").asText()).isEqualTo("degraded");
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("trafficviz_history_dropped_total " + dropped + "\n")

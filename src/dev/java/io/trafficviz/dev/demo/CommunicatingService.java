@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The communicating service: for every request it calls all of its downstream URLs (through a proxy) at once, waits for
- * every answer, and returns them together. If any call failed (no response, or a status of 400 or more) it answers 502.
+ * every answer, and returns them together. As in the concept's prototype it answers 200 with what its callees returned,
+ * failures included, so a failing leaf shows red on its own edge and the rest of the graph stays green; with
+ * {@link Failures#PROPAGATE} it answers 502 if any call failed (no response, or a status of 400 or more).
  * Calls go out from {@code sourceAddress}, so the proxy's log tells this service apart from other callers.
  */
 public final class CommunicatingService extends DemoService {
@@ -32,7 +34,20 @@ public final class CommunicatingService extends DemoService {
         }
     }
 
+    /** What the service answers when a callee failed. */
+    public enum Failures {
+        /** 200 with the callees' answers in the body (the concept's prototype). */
+        REPORT,
+        /** 502, so a leaf's failure travels up to the outside user. */
+        PROPAGATE;
+
+        public static Failures propagating(boolean propagate) {
+            return propagate ? PROPAGATE : REPORT;
+        }
+    }
+
     private final List<Downstream> downstream;
+    private final Failures failures;
     private final BoundHttpClient client;
     private final ExecutorService callers;
 
@@ -40,9 +55,10 @@ public final class CommunicatingService extends DemoService {
      * @param sourceAddress local address for outgoing calls, or null for the system's choice
      */
     public CommunicatingService(String name, InetSocketAddress bind, InetAddress sourceAddress, List<Downstream> downstream,
-                                int callTimeoutMillis) {
+                                int callTimeoutMillis, Failures failures) {
         super(name, bind);
         this.downstream = List.copyOf(downstream);
+        this.failures = failures;
         this.client = new BoundHttpClient(sourceAddress, Math.min(callTimeoutMillis, 5_000), callTimeoutMillis);
         AtomicInteger n = new AtomicInteger();
         // Daemon threads that expire when idle, so close()/start() can cycle without leaking.
@@ -86,7 +102,7 @@ public final class CommunicatingService extends DemoService {
         body.put("service", name());
         body.put("ok", allOk);
         body.put("calls", results);
-        return new Reply(allOk ? 200 : 502, body);
+        return new Reply(allOk || failures == Failures.REPORT ? 200 : 502, body);
     }
 
     private static Object parse(String text) {

@@ -18,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Runs one demo service (used by the Docker examples).",
         subcommands = {ServiceCommand.Communicating.class, ServiceCommand.Leaf.class})
 public final class ServiceCommand implements Runnable {
+    /** The environment variable that makes communicating services answer 502 when a call failed (compose files set it). */
+    public static final String PROPAGATE_ENV = "TRAFFICVIZ_DEMO_PROPAGATE_FAILURES";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,7 +62,8 @@ public final class ServiceCommand implements Runnable {
 
     @Command(name = "communicating", mixinStandardHelpOptions = true,
             description = "Calls every downstream URL (through a proxy) on each request and returns the answers together;"
-                    + " answers 502 if any call failed.")
+                    + " answers 200 with what they returned, failures included (the concept's prototype), or 502 if any"
+                    + " call failed with --propagate-failures.")
     static final class Communicating extends Common {
         @Option(names = "--downstream", required = true, arity = "1..*",
                 description = "NAME=URL or URL to call on each request; repeatable.")
@@ -71,6 +75,11 @@ public final class ServiceCommand implements Runnable {
         @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-call timeout (default: ${DEFAULT-VALUE}).")
         int timeoutMillis;
 
+        @Option(names = "--propagate-failures", defaultValue = "${env:" + PROPAGATE_ENV + ":-false}", fallbackValue = "true",
+                arity = "0..1", description = "Answer 502 when any call failed, so a leaf's failure reaches the outside user "
+                + "(default: false, or $" + PROPAGATE_ENV + ").")
+        boolean propagateFailures;
+
         Communicating() {
             name = "communicating-service";
         }
@@ -78,7 +87,8 @@ public final class ServiceCommand implements Runnable {
         @Override
         DemoService create(InetSocketAddress address) throws Exception {
             return new CommunicatingService(name, address, source == null ? null : InetAddress.getByName(source),
-                    downstream.stream().map(CommunicatingService.Downstream::parse).toList(), timeoutMillis);
+                    downstream.stream().map(CommunicatingService.Downstream::parse).toList(), timeoutMillis,
+                    CommunicatingService.Failures.propagating(propagateFailures));
         }
     }
 

@@ -16,6 +16,9 @@ import java.util.SplittableRandom;
  * communicating service; it calls two private communicating services through the private proxy, and they call the
  * non-communicating service (which answers 400 about 40% of the time). Now and then a caller asks the private proxy for
  * a path no router matches (404 from Traefik itself), a user gives up (499), and a backend goes away (502).
+ * As in the concept's prototype a communicating service answers 200 with what its callees returned, so the 400s stay
+ * on the edges into the non-communicating service; with {@code propagateFailures} a failed call makes its caller answer
+ * 502, all the way up to the outside user (as {@code service communicating --propagate-failures} does).
  *
  * <p>It writes what two real Traefik proxies would: JSON access logs and file-provider dynamic configs. It stands in
  * for Traefik only when no Traefik binary is available (the demo says so on screen); tests use real Traefik.
@@ -43,14 +46,20 @@ public final class ConceptSimulation implements AutoCloseable {
 
     private final Path dir;
     private final SplittableRandom random;
+    private final boolean propagateFailures;
     private final BufferedWriter publicLog;
     private final BufferedWriter privateLog;
     private long requestCount;
     private int nextPort = 30000;
 
     public ConceptSimulation(Path dir, long seed) {
+        this(dir, seed, false);
+    }
+
+    public ConceptSimulation(Path dir, long seed, boolean propagateFailures) {
         this.dir = dir;
         this.random = new SplittableRandom(seed);
+        this.propagateFailures = propagateFailures;
         try {
             Files.createDirectories(dir.resolve("public-dynamic"));
             Files.createDirectories(dir.resolve("private-dynamic"));
@@ -148,18 +157,21 @@ public final class ConceptSimulation implements AutoCloseable {
         }
         long spent = 0;
         boolean backendDown = random.nextDouble() < 0.04;
+        boolean anyCallFailed = false;
         for (Backend mid : List.of(PRIVATE_1, PRIVATE_2)) {
             long leafNanos = millis(2, 30);
             int leafStatus = random.nextDouble() < 0.4 ? 400 : 200;
             privateLines.add(line(nowMillis + spent, mid, LEAF, "/non-communicating/endpoint?query_param=123",
                     leafStatus, leafNanos));
             long midNanos = leafNanos + millis(1, 8);
-            int midStatus = backendDown && mid == PRIVATE_2 ? 502 : 200;
+            boolean midDown = backendDown && mid == PRIVATE_2;
+            int midStatus = midDown || (propagateFailures && leafStatus != 200) ? 502 : 200;
+            anyCallFailed |= midStatus != 200;
             privateLines.add(line(nowMillis + spent, PUBLIC_SERVICE, mid, "/" + mid.name().replace("private-", ""),
                     midStatus, midNanos));
             spent += midNanos / 1_000_000;
         }
-        publicStatus = random.nextDouble() < 0.03 ? 499 : (backendDown ? 502 : 200);
+        publicStatus = random.nextDouble() < 0.03 ? 499 : (propagateFailures && anyCallFailed ? 502 : 200);
         publicMillis = spent + 2;
         String publicLine = TraefikLineWriter.json(new TraefikLineWriter.Request(nowMillis, user, port(), "GET",
                 "public.localhost", "/", publicStatus, 64, publicMillis * 1_000_000, PUBLIC_SERVICE.service(),

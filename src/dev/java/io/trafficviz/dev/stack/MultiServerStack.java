@@ -421,7 +421,8 @@ public final class MultiServerStack implements AutoCloseable {
         add(s, new InProcessService(new LeafService(LEAF_SERVICE, bind(s, LEAF_SERVICE), options.leafErrorRate(),
                 options.seed() + s.net, options.leafMinLatencyMillis(), options.leafMaxLatencyMillis())));
         downstream.forEach((name, calls) -> add(s, new InProcessService(new CommunicatingService(name, bind(s, name),
-                sourceAddresses.address(loopback(s, HOST_BYTES.get(name))), calls, options.callTimeoutMillis()))));
+                sourceAddresses.address(loopback(s, HOST_BYTES.get(name))), calls, options.callTimeoutMillis(),
+                CommunicatingService.Failures.propagating(options.propagateFailures())))));
     }
 
     private List<NamespacedService> namespacedServices(Server s, Map<String, List<CommunicatingService.Downstream>> downstream) {

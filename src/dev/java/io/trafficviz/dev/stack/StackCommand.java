@@ -1,6 +1,7 @@
 package io.trafficviz.dev.stack;
 
 import io.trafficviz.dev.demo.LoadGenerator;
+import io.trafficviz.dev.demo.ServiceCommand;
 import io.trafficviz.dev.demo.ServiceStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,13 @@ public final class StackCommand implements Callable<Integer> {
     @Option(names = "--error-rate", defaultValue = "0.4",
             description = "Share of requests the non-communicating service answers 400 (default: ${DEFAULT-VALUE}).")
     double errorRate;
+
+    @Option(names = "--propagate-failures", defaultValue = "${env:" + ServiceCommand.PROPAGATE_ENV + ":-false}",
+            fallbackValue = "true", arity = "0..1",
+            description = "Communicating services answer 502 when a call failed, so a leaf's 400 travels up to the outside "
+                    + "users; by default they answer 200 with what their callees returned, as in the concept "
+                    + "(default: false, or $" + ServiceCommand.PROPAGATE_ENV + ").")
+    boolean propagateFailures;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the non-communicating service (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -91,6 +99,7 @@ public final class StackCommand implements Callable<Integer> {
                 .withTraefikBinary(traefik)
                 .withTrafficvizPort(port)
                 .withLeaf(errorRate, seed, 10, 250)
+                .withPropagateFailures(propagateFailures)
                 .withWorkDir(workDir, workDir != null);
         if (servers < 1 || servers > MultiServerStack.MAX_SERVERS) {
             System.err.println("stack: --servers must be 1.." + MultiServerStack.MAX_SERVERS + " (was " + servers + ")");

@@ -17,10 +17,12 @@ import java.nio.file.Path;
  * @param workDir              where configs and logs go, or null for a new temp directory
  * @param keepWorkDir          keep the work directory after {@link MultiServerStack#close()} (a given workDir is always kept)
  * @param isolation            how workloads get addresses of their own
+ * @param propagateFailures    communicating services answer 502 when a call failed, instead of the concept's 200
  */
 public record StackOptions(Path traefikBinary, int trafficvizPort, boolean startTrafficviz, double leafErrorRate,
                            long seed, int leafMinLatencyMillis, int leafMaxLatencyMillis, int callTimeoutMillis,
-                           int maxInFlight, Path workDir, boolean keepWorkDir, Isolation isolation) {
+                           int maxInFlight, Path workDir, boolean keepWorkDir, Isolation isolation,
+                           boolean propagateFailures) {
 
     /**
      * {@code LOOPBACK}: every workload in this JVM on an address of its own in 127.0.0.0/8. {@code NAMESPACES}: every
@@ -31,36 +33,41 @@ public record StackOptions(Path traefikBinary, int trafficvizPort, boolean start
     public enum Isolation { AUTO, LOOPBACK, NAMESPACES }
 
     public static StackOptions defaults() {
-        return new StackOptions(null, 0, true, 0.4, 42L, 5, 60, 10_000, 32, null, false, Isolation.AUTO);
+        return new StackOptions(null, 0, true, 0.4, 42L, 5, 60, 10_000, 32, null, false, Isolation.AUTO, false);
     }
 
     public StackOptions withIsolation(Isolation i) {
         return new StackOptions(traefikBinary, trafficvizPort, startTrafficviz, leafErrorRate, seed, leafMinLatencyMillis,
-                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, i);
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, i, propagateFailures);
     }
 
     public StackOptions withTraefikBinary(Path p) {
         return new StackOptions(p, trafficvizPort, startTrafficviz, leafErrorRate, seed, leafMinLatencyMillis,
-                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation);
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation, propagateFailures);
     }
 
     public StackOptions withTrafficvizPort(int port) {
         return new StackOptions(traefikBinary, port, startTrafficviz, leafErrorRate, seed, leafMinLatencyMillis,
-                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation);
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation, propagateFailures);
     }
 
     public StackOptions withStartTrafficviz(boolean start) {
         return new StackOptions(traefikBinary, trafficvizPort, start, leafErrorRate, seed, leafMinLatencyMillis,
-                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation);
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation, propagateFailures);
     }
 
     public StackOptions withLeaf(double errorRate, long seed, int minLatencyMillis, int maxLatencyMillis) {
         return new StackOptions(traefikBinary, trafficvizPort, startTrafficviz, errorRate, seed, minLatencyMillis,
-                maxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation);
+                maxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation, propagateFailures);
     }
 
     public StackOptions withWorkDir(Path dir, boolean keep) {
         return new StackOptions(traefikBinary, trafficvizPort, startTrafficviz, leafErrorRate, seed, leafMinLatencyMillis,
-                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, dir, keep, isolation);
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, dir, keep, isolation, propagateFailures);
+    }
+
+    public StackOptions withPropagateFailures(boolean propagate) {
+        return new StackOptions(traefikBinary, trafficvizPort, startTrafficviz, leafErrorRate, seed, leafMinLatencyMillis,
+                leafMaxLatencyMillis, callTimeoutMillis, maxInFlight, workDir, keepWorkDir, isolation, propagate);
     }
 }

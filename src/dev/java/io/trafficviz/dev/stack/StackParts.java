@@ -97,6 +97,7 @@ final class StackParts {
             List<String> a = new ArrayList<>(List.of("communicating", "--name", name,
                     "--timeout-ms", String.valueOf(options.callTimeoutMillis())));
             calls.forEach(d -> a.addAll(List.of("--downstream", d.name() + "=" + d.uri())));
+            a.add("--propagate-failures=" + options.propagateFailures());
             args.put(name, a);
         });
         return args;

@@ -27,7 +27,7 @@ public final class AuthGate {
 
     private static final Set<String> OPEN = Set.of("/login", "/logout", "/js/pages/login-page.js", "/css/app.css");
     private static final Set<String> PUSH = Set.of("/ingest", "/v1/logs");
-    private static final Set<String> MONITORING = Set.of("/health", "/metrics");
+    private static final Set<String> MONITORING = Set.of("/health", "/health/live", "/metrics");
     private static final Set<String> ACCESS_LOG = Set.of("/access_logs", "/access_logs.html");
     /** The pages a login may return to: anything else would make the login form an open redirect. */
     private static final Map<String, String> NEXT_PAGES = Map.of("/", ".", "/index.html", ".",

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +56,7 @@ class DemoServicesIT {
     }
 
     @Test
-    void communicatingServiceCallsEveryDownstreamFromItsSourceAddressAndPropagatesFailuresAs502() throws Exception {
+    void communicatingServiceCallsEveryDownstreamAndAnswers200WithWhatTheyReturnedFailuresIncluded() throws Exception {
         try (LeafService ok = new LeafService("ok", anyPort(), 0.0, 1L, 0, 5);
              LeafService bad = new LeafService("bad", anyPort(), 1.0, 1L, 0, 5)) {
             ok.start();
@@ -63,9 +64,46 @@ class DemoServicesIT {
             try (CommunicatingService both = new CommunicatingService("both", anyPort(),
                     InetAddress.getByName("127.0.0.1"), List.of(
                     new CommunicatingService.Downstream("ok", ok.baseUri().resolve("/x")),
-                    new CommunicatingService.Downstream("bad", bad.baseUri().resolve("/y"))), 5000);
+                    new CommunicatingService.Downstream("bad", bad.baseUri().resolve("/y"))), 5000,
+                    CommunicatingService.Failures.REPORT)) {
+                both.start();
+
+                HttpResult reported = client.get(both.baseUri().resolve("/"));
+
+                // the concept's prototype: the callee's 400 is in the body, the caller's answer is 200
+                assertThat(reported.status()).isEqualTo(200);
+                JsonNode body = JSON.readTree(reported.bodyText());
+                assertThat(body.path("ok").asBoolean()).isFalse();
+                assertThat(body.path("calls").get(0).path("status").asInt()).isEqualTo(200);
+                assertThat(body.path("calls").get(1).path("status").asInt()).isEqualTo(400);
+                ServiceStats.Snapshot s = both.stats().snapshot();
+                assertThat(s.answered()).isEqualTo(Map.of(200, 1L));
+                assertThat(s.callsTo("bad", 400)).isEqualTo(1);
+
+                bad.close();
+                HttpResult refused = client.get(both.baseUri().resolve("/"));
+                assertThat(refused.status()).isEqualTo(200);
+                assertThat(JSON.readTree(refused.bodyText()).path("calls").get(1).path("status").asInt())
+                        .isEqualTo(HttpResult.NO_RESPONSE);
+                assertThat(both.stats().snapshot().answered()).isEqualTo(Map.of(200, 2L));
+            }
+        }
+    }
+
+    @Test
+    void communicatingServiceCallsEveryDownstreamFromItsSourceAddressAndPropagatesFailuresAs502WhenAsked() throws Exception {
+        try (LeafService ok = new LeafService("ok", anyPort(), 0.0, 1L, 0, 5);
+             LeafService bad = new LeafService("bad", anyPort(), 1.0, 1L, 0, 5)) {
+            ok.start();
+            bad.start();
+            try (CommunicatingService both = new CommunicatingService("both", anyPort(),
+                    InetAddress.getByName("127.0.0.1"), List.of(
+                    new CommunicatingService.Downstream("ok", ok.baseUri().resolve("/x")),
+                    new CommunicatingService.Downstream("bad", bad.baseUri().resolve("/y"))), 5000,
+                    CommunicatingService.Failures.PROPAGATE);
                  CommunicatingService onlyOk = new CommunicatingService("only-ok", anyPort(), null, List.of(
-                         CommunicatingService.Downstream.parse("ok=" + ok.baseUri().resolve("/z"))), 5000)) {
+                         CommunicatingService.Downstream.parse("ok=" + ok.baseUri().resolve("/z"))), 5000,
+                         CommunicatingService.Failures.PROPAGATE)) {
                 both.start();
                 onlyOk.start();
 

@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,5 +55,28 @@ class CommandsTest {
 
         assertThatThrownBy(() -> new CommandLine(new ServiceCommand()).parseArgs("communicating"))
                 .isInstanceOf(CommandLine.MissingParameterException.class);
+    }
+
+    @Test
+    void communicatingServicesReportFailuresUnlessAskedToPropagateThem() {
+        StackCommand defaults = new StackCommand();
+        new CommandLine(defaults).parseArgs();
+        // unset in the test's environment: the concept's behaviour
+        assertThat(System.getenv(ServiceCommand.PROPAGATE_ENV)).isNull();
+        assertThat(defaults.propagateFailures).isFalse();
+        StackCommand propagating = new StackCommand();
+        new CommandLine(propagating).parseArgs("--propagate-failures");
+        assertThat(propagating.propagateFailures).isTrue();
+
+        CommandLine.ParseResult r = new CommandLine(new ServiceCommand()).parseArgs("communicating",
+                "--downstream", "a=http://p/a", "--propagate-failures=false");
+        assertThat(r.subcommand().matchedOptionValue("--propagate-failures", true)).isFalse();
+
+        // the namespaced services get the stack's choice on their command lines
+        Map<String, List<String>> args = StackParts.namespacedServiceArgs(StackOptions.defaults().withPropagateFailures(true),
+                1, Map.of("svc", List.of(StackParts.downstream(java.net.URI.create("http://p/"), "leaf"))));
+        assertThat(args.get("svc")).contains("--propagate-failures=true");
+        assertThat(StackParts.namespacedServiceArgs(StackOptions.defaults(), 1,
+                Map.of("svc", List.of())).get("svc")).contains("--propagate-failures=false");
     }
 }
