@@ -33,6 +33,8 @@ import { clockText, describeWindow, windowFromParams, writeWindowParams } from '
 import { eventFromStoredRow } from '../model/history-rows.js';
 import { createPlayback } from '../anim/playback.js';
 import { createTimeBar } from '../ui/time-bar.js';
+import { alertMarks } from '../model/alert-marks.js';
+import { createAlertList } from '../ui/alert-list.js';
 
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
 
@@ -81,6 +83,9 @@ const scene = {
   positionsVersion: 0,
   /** Bumped whenever the static picture (boxes, edges, nodes, labels) must be redrawn. */
   mapVersion: 0,
+  /** Node and edge ids with a firing alert -> its worst severity (model/alert-marks.js). */
+  alertNodes: new Map(),
+  alertEdges: new Map(),
 };
 
 /** The static picture changed: redraw it on the next frame. */
@@ -423,6 +428,7 @@ function applyStructure() {
   interaction.invalidateHits();
   invalidateMap();
   $('empty-state').hidden = scene.nodes.length > 0;
+  applyAlerts();
   interaction.followGraph();
   restoreLinkedChoices();
 }
@@ -727,6 +733,45 @@ new ResizeObserver(() => {
 renderer.resize();
 requestAnimationFrame(frame);
 
+// ---------------------------------------------------------------- firing alerts (GET /alerts)
+
+const ALERTS_EVERY_MS = 5000;
+let alertsDoc = { enabled: false, alerts: [] };
+let alertRows = [];
+const alertList = createAlertList({
+  chip: $('alerts-chip'),
+  list: $('alerts-list'),
+  onPick: (row) => {
+    const node = row.nodeId && model.nodes.get(row.nodeId);
+    const edge = row.edgeIds.length && model.edges.get(row.edgeIds[row.edgeIds.length - 1]);
+    if (node) select({ type: 'node', node });
+    else if (edge) select({ type: 'edge', edge });
+  },
+});
+
+async function pollAlerts() {
+  try {
+    const response = await fetch('alerts', { cache: 'no-store' });
+    if (response.ok) {
+      alertsDoc = await response.json();
+      applyAlerts();
+    }
+  } catch (err) {
+    // The server is away: the socket's reconnection says so; ask again later.
+  }
+  setTimeout(pollAlerts, ALERTS_EVERY_MS);
+}
+
+/** The last /alerts answer onto the graph on screen (again after the graph changed: a hop may have appeared). */
+function applyAlerts() {
+  const marks = alertMarks(alertsDoc.alerts || [], model.edges);
+  alertRows = marks.alerts;
+  scene.alertNodes = marks.nodes;
+  scene.alertEdges = marks.edges;
+  alertList.show(alertsDoc.enabled === true, alertRows);
+  invalidateMap();
+}
+
 // ---------------------------------------------------------------- test & benchmark hooks
 
 window.trafficviz = {
@@ -775,6 +820,18 @@ window.trafficviz = {
       timingsMs: { ...timings, map: renderer.stats.mapMs, drawPhases: { ...renderer.phaseTimings } },
       mapRedraws: renderer.stats.mapRedraws,
       mapBands: renderer.stats.mapBands,
+      // The badges drawn: node and edge ids with their worst firing severity, as the filters show them.
+      alerts: {
+        firing: alertRows.length,
+        nodes: Object.fromEntries([...scene.alertNodes].filter(([id]) => {
+          const node = model.nodes.get(id);
+          return node && filter.isNodeVisible(node);
+        })),
+        edges: Object.fromEntries([...scene.alertEdges].filter(([id]) => {
+          const edge = model.edges.get(id);
+          return edge && filter.isEdgeVisible(edge);
+        })),
+      },
     };
   },
   /** Replaces the graph with a hello message or a bare /network_info document; stops the live connection. */
@@ -875,4 +932,5 @@ timeBar.start().then((kept) => {
   else if (linkedWindow && !pageParams.has('offline')) connect();
 });
 if (!linkedWindow && !pageParams.has('offline')) connect();
+if (!pageParams.has('offline')) pollAlerts();
 else showConnectionStatus($('connection'), 'stopped');
