@@ -738,6 +738,7 @@ requestAnimationFrame(frame);
 const ALERTS_EVERY_MS = 5000;
 let alertsDoc = { enabled: false, alerts: [] };
 let alertRows = [];
+let drawnBadges = '[[],[]]';
 const alertList = createAlertList({
   chip: $('alerts-chip'),
   list: $('alerts-list'),
@@ -766,9 +767,13 @@ async function pollAlerts() {
 function applyAlerts() {
   const marks = alertMarks(alertsDoc.alerts || [], model.edges);
   alertRows = marks.alerts;
+  alertList.show(alertsDoc.enabled === true, alertRows);
+  // The map layer is redrawn only when a badge changed: a big graph's map costs more than a poll.
+  const badges = JSON.stringify([[...marks.nodes], [...marks.edges]]);
+  if (badges === drawnBadges) return;
+  drawnBadges = badges;
   scene.alertNodes = marks.nodes;
   scene.alertEdges = marks.edges;
-  alertList.show(alertsDoc.enabled === true, alertRows);
   invalidateMap();
 }
 
