@@ -3,8 +3,11 @@ package io.trafficviz.alert;
 import io.trafficviz.config.AlertsConfig;
 import io.trafficviz.config.AlertsConfig.SinkType;
 import io.trafficviz.telemetry.AlertStats;
+import io.trafficviz.telemetry.FiringAlert;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
@@ -42,6 +45,15 @@ public final class Alerts implements AlertEngine.Notifications, AutoCloseable {
                 sink.offer(alert);
             }
         }
+    }
+
+    /** The alerts firing now, oldest first, for the page. */
+    public List<FiringAlert> firing() {
+        return engine.firing().stream()
+                .sorted(Comparator.comparingLong(Alert::startsAt).thenComparing(Alert::key))
+                .map(a -> new FiringAlert(a.rule(), a.kind().key(), a.severity().name().toLowerCase(Locale.ROOT),
+                        a.summary(), a.startsAt(), a.fromId(), a.toId(), a.nodeId()))
+                .toList();
     }
 
     public AlertStats stats() {

@@ -23,6 +23,7 @@ import io.trafficviz.source.push.PushOptions;
 import io.trafficviz.publish.WebServer;
 import io.trafficviz.publish.auth.AuthGate;
 import io.trafficviz.publish.auth.Authenticator;
+import io.trafficviz.publish.http.AlertsDoc;
 import io.trafficviz.publish.http.ApiStatus;
 import io.trafficviz.publish.http.HistoryRoutes;
 import io.trafficviz.publish.http.Metrics;
@@ -81,6 +82,8 @@ public final class TrafficvizApp implements AutoCloseable {
     private final TrafficvizConfig.Limits limits;
     private HistoryWriter history;
     private Alerts alerts;
+    /** The page's {@code /alerts}: off until {@link #startAlerts} has rules to judge. */
+    private final AlertsDoc alertsDoc = new AlertsDoc();
     private HistoryQueries historyQueries;
     /** What the history store says each source was read to, when it restored the graph: tailing resumes there. */
     private Map<String, String> restoredOffsets = Map.of();
@@ -281,6 +284,7 @@ public final class TrafficvizApp implements AutoCloseable {
         alerts.engine().seed(ingest.snapshot(true, System.currentTimeMillis()));
         ingest.setListener(listeners());
         metrics.setAlerts(alerts::stats);
+        alertsDoc.setSource(alerts::firing);
         alerts.start();
         log.info("Alerts: {} rules, {} sinks", config.alerts().rules().size(), config.alerts().sinks().size());
     }
@@ -321,7 +325,8 @@ public final class TrafficvizApp implements AutoCloseable {
             networkInfo.setHistory(historyRoutes);
             routes = routes.andThen(historyRoutes::install);
         }
-        web = new WebServer(networkInfo, hub, () -> metrics.render() + RuntimeMetrics.shared().render(), this::health, routes, config.http(), gate)
+        web = new WebServer(networkInfo, hub, () -> metrics.render() + RuntimeMetrics.shared().render(), this::health,
+                alertsDoc, routes, config.http(), gate)
                 .start(config.listenHost(), config.listenPort());
         log.info("trafficviz listening on http://{}:{}/", config.listenHost(), web.port());
     }

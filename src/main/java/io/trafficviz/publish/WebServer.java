@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionDataStore;
 import io.trafficviz.config.HttpConfig;
+import io.trafficviz.publish.http.AlertsDoc;
 import io.trafficviz.publish.http.CallersDoc;
 import io.trafficviz.publish.http.NetworkInfo;
 import io.trafficviz.publish.live.LiveHub;
@@ -61,7 +62,7 @@ public final class WebServer implements AutoCloseable {
 
     public WebServer(NetworkInfo networkInfo, LiveHub hub, Supplier<String> metrics,
                      Supplier<Map<String, Object>> health,
-                     Consumer<RoutesConfig> extraRoutes, HttpConfig http, AuthGate gate) {
+                     AlertsDoc alerts, Consumer<RoutesConfig> extraRoutes, HttpConfig http, AuthGate gate) {
         AccessGuard guard = new AccessGuard(http);
         app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -116,6 +117,7 @@ public final class WebServer implements AutoCloseable {
             routes.get("/network_info", ctx -> networkInfo.serve(ctx, gate.masking(AuthGate.principal(ctx))));
             routes.get("/callers", ctx -> ctx.json(CallersDoc.document(networkInfo.callerTraffic(),
                     gate.masking(AuthGate.principal(ctx)))));
+            routes.get("/alerts", ctx -> ctx.json(alerts.document(gate.masking(AuthGate.principal(ctx)))));
             routes.get("/health", ctx -> {
                 Map<String, Object> doc = health.get();
                 ctx.status("ok".equals(doc.get("status")) ? 200 : 503).json(doc);

@@ -37,6 +37,8 @@ import { clockText, describeWindow, windowFromParams, writeWindowParams } from '
 import { eventFromStoredRow } from '../model/history-rows.js';
 import { createPlayback } from '../anim/playback.js';
 import { createTimeBar } from '../ui/time-bar.js';
+import { alertMarks } from '../model/alert-marks.js';
+import { createAlertList } from '../ui/alert-list.js';
 
 const RECENT_EVENTS = 5000; // what a freshly opened panel can show from the past
 
@@ -87,6 +89,9 @@ const scene = {
   positionsVersion: 0,
   /** Bumped whenever the static picture (boxes, edges, nodes, labels) must be redrawn. */
   mapVersion: 0,
+  /** Node and edge ids with a firing alert -> its worst severity (model/alert-marks.js). */
+  alertNodes: new Map(),
+  alertEdges: new Map(),
 };
 
 /** The static picture changed: redraw it on the next frame. */
@@ -468,6 +473,7 @@ function applyStructure() {
   interaction.invalidateHits();
   invalidateMap();
   $('empty-state').hidden = scene.nodes.length > 0;
+  applyAlerts();
   interaction.followGraph();
   restoreLinkedChoices();
 }
@@ -777,6 +783,50 @@ new ResizeObserver(() => {
 renderer.resize();
 requestAnimationFrame(frame);
 
+// ---------------------------------------------------------------- firing alerts (GET /alerts)
+
+const ALERTS_EVERY_MS = 5000;
+let alertsDoc = { enabled: false, alerts: [] };
+let alertRows = [];
+let drawnBadges = '[[],[]]';
+const alertList = createAlertList({
+  chip: $('alerts-chip'),
+  list: $('alerts-list'),
+  onPick: (row) => {
+    const node = row.nodeId && model.nodes.get(row.nodeId);
+    const edge = row.edgeIds.length && model.edges.get(row.edgeIds[row.edgeIds.length - 1]);
+    if (node) select({ type: 'node', node });
+    else if (edge) select({ type: 'edge', edge });
+  },
+});
+
+async function pollAlerts() {
+  try {
+    const response = await fetch('alerts', { cache: 'no-store' });
+    if (response.ok) {
+      alertsDoc = await response.json();
+      applyAlerts();
+    }
+  } catch (err) {
+    // The server is away: the socket's reconnection says so; ask again later.
+  }
+  setTimeout(pollAlerts, ALERTS_EVERY_MS);
+}
+
+/** The last /alerts answer onto the graph on screen (again after the graph changed: a hop may have appeared). */
+function applyAlerts() {
+  const marks = alertMarks(alertsDoc.alerts || [], model.edges);
+  alertRows = marks.alerts;
+  alertList.show(alertsDoc.enabled === true, alertRows);
+  // The map layer is redrawn only when a badge changed: a big graph's map costs more than a poll.
+  const badges = JSON.stringify([[...marks.nodes], [...marks.edges]]);
+  if (badges === drawnBadges) return;
+  drawnBadges = badges;
+  scene.alertNodes = marks.nodes;
+  scene.alertEdges = marks.edges;
+  invalidateMap();
+}
+
 // ---------------------------------------------------------------- test & benchmark hooks
 
 window.trafficviz = {
@@ -831,6 +881,18 @@ window.trafficviz = {
       timingsMs: { ...timings, map: renderer.stats.mapMs, drawPhases: { ...renderer.phaseTimings } },
       mapRedraws: renderer.stats.mapRedraws,
       mapBands: renderer.stats.mapBands,
+      // The badges drawn: node and edge ids with their worst firing severity, as the filters show them.
+      alerts: {
+        firing: alertRows.length,
+        nodes: Object.fromEntries([...scene.alertNodes].filter(([id]) => {
+          const node = model.nodes.get(id);
+          return node && filter.isNodeVisible(node);
+        })),
+        edges: Object.fromEntries([...scene.alertEdges].filter(([id]) => {
+          const edge = model.edges.get(id);
+          return edge && filter.isEdgeVisible(edge);
+        })),
+      },
     };
   },
   /** Traces the request with this X-Request-Id (null ends it), as a click on its row or comet does. */
@@ -933,4 +995,5 @@ timeBar.start().then((kept) => {
   else if (linkedWindow && !pageParams.has('offline')) connect();
 });
 if (!linkedWindow && !pageParams.has('offline')) connect();
+if (!pageParams.has('offline')) pollAlerts();
 else showConnectionStatus($('connection'), 'stopped');

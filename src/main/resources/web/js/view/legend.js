@@ -79,6 +79,19 @@ export function renderLegend(root, palette) {
     ctx.fill();
   });
 
+  // The renderer's alert badge (view/renderer-canvas.js, drawAlertBadges).
+  const badge = icon((ctx) => {
+    ctx.fillStyle = palette.error;
+    ctx.beginPath();
+    ctx.arc(ICON / 2, ICON / 2, 7, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.fillStyle = palette.background;
+    ctx.font = 'bold 10px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('!', ICON / 2, ICON / 2 + 0.5);
+  });
+
   root.replaceChildren(
     el('ul', {}, ...kindItems),
     el('ul', {},
@@ -92,6 +105,7 @@ export function renderLegend(root, palette) {
       el('li', {}, line(palette.edgeWarn), '1–10% errors'),
       el('li', {}, line(palette.edgeBad), '10–50% errors'),
       el('li', {}, line(palette.edgeFailing), 'failing (≥ 50% errors)'),
-      el('li', {}, line(palette.outsider), 'outsider: caller a private proxy should not hear from')),
+      el('li', {}, line(palette.outsider), 'outsider: caller a private proxy should not hear from'),
+      el('li', {}, badge, 'alert firing here (red: critical)')),
   );
 }

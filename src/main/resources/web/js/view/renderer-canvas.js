@@ -105,6 +105,7 @@ export function createRenderer(canvas) {
       });
       phase('nodes', () => drawNodes(map, frame));
       phase('outsiders', () => drawOutsiders(map, frame));
+      phase('alerts', () => drawAlertBadges(map, frame));
       phase('labels', () => drawNodeLabels(map, frame));
       phase('edgeLabels', () => drawEdgeLabels(map, frame));
     }
@@ -327,6 +328,48 @@ export function createRenderer(canvas) {
     g.restore();
   }
 
+  /**
+   * Firing alerts (GET /alerts): a round "!" badge, coloured by the worst severity firing there, at the middle of each
+   * marked edge and at the upper right of each marked node. Part of the map: alerts change every few seconds at most.
+   */
+  function drawAlertBadges(g, { scene, colors, px, inView }) {
+    const nodeMarks = scene.alertNodes;
+    const edgeMarks = scene.alertEdges;
+    if (!nodeMarks || !edgeMarks || (nodeMarks.size === 0 && edgeMarks.size === 0)) return;
+    const segment = {};
+    const badges = [];
+    for (const edge of scene.edges) {
+      const severity = edgeMarks.get(edge.id);
+      if (!severity || !scene.isEdgeVisible(edge)) continue;
+      edgeSegment(edge.sourceNode, edge.targetNode, edge.hasReverse, segment);
+      badges.push([(segment.x1 + segment.x2) / 2, (segment.y1 + segment.y2) / 2, severity]);
+    }
+    for (const node of scene.nodes) {
+      const severity = nodeMarks.get(node.id);
+      if (!severity || !scene.isNodeVisible(node)) continue;
+      const offset = nodeRadius(node) * 0.75 + px(3);
+      badges.push([node.x + offset, node.y - offset, severity]);
+    }
+    const radius = px(7);
+    g.save();
+    g.font = `bold ${px(10)}px system-ui, sans-serif`;
+    g.textAlign = 'center';
+    g.textBaseline = 'middle';
+    g.lineWidth = px(1.5);
+    g.strokeStyle = colors.background;
+    for (const [x, y, severity] of badges) {
+      if (!inView(x, y)) continue;
+      g.fillStyle = severityColor(colors, severity);
+      g.beginPath();
+      g.arc(x, y, radius, 0, Math.PI * 2);
+      g.fill();
+      g.stroke();
+      g.fillStyle = colors.background;
+      g.fillText('!', x, y + px(0.5));
+    }
+    g.restore();
+  }
+
   /** Rings around the selected / hovered node and pulsing rings around search hits, plus their labels. */
   function drawFocus(g, frame) {
     const { scene, colors, px, inView } = frame;
@@ -483,6 +526,13 @@ export function createRenderer(canvas) {
       return cssHeight;
     },
   };
+}
+
+/** The badge colour of an alert's severity. */
+export function severityColor(colors, severity) {
+  if (severity === 'critical') return colors.error;
+  if (severity === 'warning') return colors.edgeWarn;
+  return colors.accent;
 }
 
 function fitText(text, maxChars) {

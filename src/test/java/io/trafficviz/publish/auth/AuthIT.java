@@ -61,6 +61,10 @@ class AuthIT {
     }
 
     private void start(String viewerPolicy) {
+        start(viewerPolicy, "");
+    }
+
+    private void start(String viewerPolicy, String moreYaml) {
         String yaml = """
                 listen: 127.0.0.1:0
                 servers:
@@ -76,7 +80,7 @@ class AuthIT {
                   tokens:
                     - {name: script, hash: "%s", role: viewer}
                   viewer: %s
-                """.formatted(adminHash, viewerHash, Tokens.configHash(TOKEN), viewerPolicy);
+                """.formatted(adminHash, viewerHash, Tokens.configHash(TOKEN), viewerPolicy) + moreYaml;
         app = TrafficvizApp.start(ConfigLoader.parse(yaml, dir));
         base = "http://127.0.0.1:" + app.port();
     }
@@ -247,6 +251,31 @@ class AuthIT {
         assertThat(viewerCallers.statusCode()).isEqualTo(200);
         assertThat(viewerCallers.body()).doesNotContain(CALLER).doesNotContain("203.0.113").contains("192.168.99.x~")
                 .contains("\"prefixes\":null").contains("\"prefixesHidden\":true");
+    }
+
+    @Test
+    void alerts_needALogin_aViewerGetsMaskedIdsAndNoSummary() throws Exception {
+        start("{}", """
+                alerts:
+                  rules:
+                    - {name: new-caller, kind: newCaller, scope: {proxy: private-proxy}}
+                """);
+        assertThat(get("/alerts", null).statusCode()).isEqualTo(401);
+        String viewer = cookieOf(login("vic", "viewer-password", null));
+        String admin = cookieOf(login("ada", "admin-password", null));
+        assertThat(push(List.of(line(CALLER, "/plain"))).statusCode()).isEqualTo(200);
+
+        long deadline = System.currentTimeMillis() + 10_000;
+        String adminAlerts = get("/alerts", admin).body();
+        while (!adminAlerts.contains("new-caller") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            adminAlerts = get("/alerts", admin).body();
+        }
+        assertThat(adminAlerts).contains("\"rule\":\"new-caller\"").contains(CALLER);
+        HttpResponse<String> viewerAlerts = get("/alerts", viewer);
+        assertThat(viewerAlerts.statusCode()).isEqualTo(200);
+        assertThat(viewerAlerts.body()).contains("\"rule\":\"new-caller\"").doesNotContain(CALLER)
+                .contains("192.168.99.x~").contains("\"summary\":null");
     }
 
     @Test
