@@ -321,6 +321,9 @@ public final class KafkaSource implements AutoCloseable {
         Map<String, List<String>> linesByTarget = new LinkedHashMap<>();
         String[] problem = new String[1];
         Target[] current = new Target[1];
+        // A ResourceLogs' lines wait for its end: the Collector's protobuf puts the resource after its records.
+        List<String> pending = new ArrayList<>();
+        String[] unattributed = new String[1];
         ShipperPayloads.otlp(value, options.payload() == KafkaOptions.Payload.OTLP_JSON, new ShipperPayloads.OtlpLines() {
             @Override
             public void resource(Map<String, Object> attributes) {
@@ -333,17 +336,29 @@ public final class KafkaSource implements AutoCloseable {
                 }
                 try {
                     current[0] = target(server != null ? server : fallbackServer, proxy != null ? proxy : fallbackProxy);
+                    unattributed[0] = null;
                 } catch (PoisonRecord e) {
                     current[0] = null;
-                    problem[0] = e.getMessage();
+                    unattributed[0] = e.getMessage();
                 }
             }
 
             @Override
             public void line(String line) {
-                if (current[0] != null) {
-                    linesByTarget.computeIfAbsent(current[0].origin(), o -> new ArrayList<>()).add(line);
+                pending.add(line);
+            }
+
+            @Override
+            public void endResource() {
+                if (pending.isEmpty()) {
+                    return;
                 }
+                if (current[0] != null) {
+                    linesByTarget.computeIfAbsent(current[0].origin(), o -> new ArrayList<>()).addAll(pending);
+                } else {
+                    problem[0] = unattributed[0];
+                }
+                pending.clear();
             }
 
             @Override

@@ -17,9 +17,17 @@ public final class ShipperPayloads {
         void text(String line);
     }
 
-    /** What an OTLP logs request holds, in order: a resource's attributes, then its records' lines. */
+    /**
+     * What an OTLP logs request holds, per ResourceLogs: its resource's attributes (announced empty first, then again
+     * with the resource's own when it has one) and its records' lines, then {@link #endResource()}. The resource may
+     * come after its records: the Collector's protobuf (pdata) writes a message's fields in reverse order.
+     */
     public interface OtlpLines {
         void resource(Map<String, Object> attributes);
+
+        /** The ResourceLogs whose attributes and lines came since the last call is complete. */
+        default void endResource() {
+        }
 
         /** One log record as the access-log line it stands for ({@link TraefikOtlpRecord}). */
         void line(String line);
@@ -82,7 +90,7 @@ public final class ShipperPayloads {
 
             @Override
             public void endResourceLogs() {
-                // the next resource names its own proxy
+                out.endResource();
             }
         };
         try {
