@@ -624,7 +624,8 @@ public final class AlertEngine implements EventListener, AutoCloseable {
             if (s.firing) {
                 Alert a = s.alert();
                 nowFiring.add(a);
-                if (resend && Boolean.TRUE.equals(s.toldFiring)) {
+                // Not one told in this very look: Alertmanager would get the same alert twice at once.
+                if (resend && Boolean.TRUE.equals(s.toldFiring) && s.toldAt != now) {
                     out.notify(a, true);
                 }
             } else if (!s.due && (s.toldAt == Long.MIN_VALUE || now - s.toldAt >= s.rule.minInterval())) {

@@ -121,6 +121,17 @@ class AlertEngineTest {
         }
     }
 
+    /** An alert told in a refresh round (here the engine's first look) goes to Alertmanager once, not twice at once. */
+    @Test
+    void anAlertFiringInARefreshRound_isToldOnceThen() throws Exception {
+        try (AlertRig rig = new AlertRig(dir, OUTSIDER)) {
+            rig.routed("priv.log", "203.0.113.7", "billing", 200, 5, 1);
+            rig.tick(AlertEngine.RESEND_MILLIS);
+            assertThat(rig.told).extracting(Alert::firing).containsExactly(true);
+            assertThat(rig.refreshed).isEmpty();
+        }
+    }
+
     /** A window rule keeps slots for the subjects busy in its window only: its memory follows traffic. */
     @Test
     void aWindowRuleForgetsSubjectsWhoseWindowIsEmpty() throws Exception {
