@@ -128,6 +128,12 @@ public final class AlertEngine implements EventListener, AutoCloseable {
                 tick(clock.getAsLong());
             } catch (RuntimeException e) {
                 log.warn("Alerts: a rule evaluation failed: {}", e.toString(), e);
+            } catch (Error e) {
+                // The executor would keep it in a future nobody reads and never tick again: the thread's handler
+                // (the process's supervisor under serve, app.Workers) must hear that alerting is dead.
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, e);
+                throw e;
             }
         }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }

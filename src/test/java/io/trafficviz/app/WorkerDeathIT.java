@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real serve whose worker thread dies of an Error: /health answers 503 naming it, and the process exits with
  * {@link Workers#EXIT_STATUS} so a supervisor restarts it. Before, the tailer, the live flusher and the discovery
- * poller stopped for good while /health kept saying {"status":"ok"}.
+ * poller stopped for good while /health kept saying {"status":"ok"}. The alert engine and its sinks are workers too.
  */
 class WorkerDeathIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,11 +36,19 @@ class WorkerDeathIT {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"tail:", "live-hub-flush", "trafficviz-discovery-"})
+    @ValueSource(strings = {"tail:", "live-hub-flush", "trafficviz-discovery-", "alert-engine", "alert-sink-"})
     void aDeadWorkerMakesHealth503NamingItAndTheProcessExit(String worker) throws Exception {
         try (ConceptSimulation sim = new ConceptSimulation(dir, 3)) {
             Path config = dir.resolve("trafficviz.yml");
-            Files.writeString(config, sim.trafficvizConfig("127.0.0.1:0"));
+            // The alert threads run only with rules and a sink (one nobody listens on: its thread is then retrying).
+            Files.writeString(config, sim.trafficvizConfig("127.0.0.1:0") + """
+
+                    alerts:
+                      rules:
+                        - {name: outsider, kind: outsider}
+                      sinks:
+                        - {name: nowhere, type: webhook, url: "http://127.0.0.1:9/"}
+                    """);
             Path trigger = dir.resolve("kill");
             try (ServeProcess serve = ServeProcess.start(config, List.of("-Xmx256m",
                     "-javaagent:" + agentJar() + "=" + trigger))) {
