@@ -11,8 +11,9 @@ import java.util.function.IntConsumer;
 
 /**
  * The fate of the worker threads ({@code tail:<path>}, {@code live-hub-flush}, {@code trafficviz-discovery-<proxy>},
- * {@code tail-watch}, {@code alert-engine}, {@code alert-sink-<name>}): each keeps going through the failures it expects, but one that dies anyway (an Error such as
- * OutOfMemoryError, or a bug) leaves the graph frozen while the web server still answers. So a worker's death is
+ * {@code tail-watch}, {@code alert-engine}, {@code alert-sink-<name>}): each keeps going through the failures it
+ * expects, but one that dies anyway (an Error such as OutOfMemoryError, or a bug) leaves the graph frozen (or the
+ * alerts silent) while the web server still answers. So a worker's death is
  * recorded here, {@code /health} answers 503 naming it, and after {@link #graceMillis} the process exits with
  * {@value #EXIT_STATUS} so that its supervisor (systemd, Docker, Kubernetes) restarts it.
  *
